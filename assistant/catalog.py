@@ -1,0 +1,157 @@
+"""The library catalog (SQLite in the index folder): documents, their chunks and failures — the source of truth
+that Chroma and BM25 mirror."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+
+from assistant.types import Chunk, Contact, DocInfo, DocRecord
+
+_SCALAR = [f.name for f in fields(DocRecord) if f.name not in ("contacts", "warnings", "edited")]
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS documents ({", ".join(n + (" PRIMARY KEY" if n == "doc_id" else "") for n in _SCALAR)},
+    contacts TEXT, warnings TEXT, edited TEXT);
+CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
+CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT, ordinal INT, text TEXT, page INT,
+    start INT, "end" INT, article TEXT, heading TEXT);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def doc_info(rec: DocRecord) -> DocInfo:
+    return DocInfo(
+        doc_id=rec.doc_id, source=rec.source, sha256=rec.sha256, title=rec.title, doc_type=rec.doc_type,
+        province=rec.province, city=rec.city, district=rec.district, published=rec.published,
+        effective=rec.effective, expires=rec.expires, repealed=rec.repealed, repealed_flag=rec.repealed_flag,
+        version_key=rec.version_key, superseded_by=rec.superseded_by,
+    )
+
+
+def _row_to_record(row: sqlite3.Row) -> DocRecord:
+    d = {k: row[k] for k in _SCALAR}
+    d["repealed_flag"] = bool(d["repealed_flag"])
+    d["chunk_count"] = int(d["chunk_count"] or 0)
+    d = {k: ("" if v is None else v) for k, v in d.items()}
+    contacts = tuple(Contact(**c) for c in json.loads(row["contacts"] or "[]"))
+    return DocRecord(
+        **d, contacts=contacts, warnings=tuple(json.loads(row["warnings"] or "[]")),
+        edited=tuple(json.loads(row["edited"] or "[]")),
+    )
+
+
+class Catalog:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    # --- meta --------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str = "") -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    @property
+    def generation(self) -> int:
+        """Bumped on every change so in-memory BM25 knows when to rebuild (also across processes)."""
+        return int(self.get_meta("generation", "0"))
+
+    def _bump(self) -> None:
+        self._db.execute(
+            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = value + 1"
+        )
+
+    # --- documents ---------------------------------------------------------------------------
+    def get(self, doc_id: str) -> DocRecord | None:
+        row = self._db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _row_to_record(row) if row else None
+
+    def find_indexed_by_sha(self, sha: str, exclude: str = "") -> DocRecord | None:
+        row = self._db.execute(
+            "SELECT * FROM documents WHERE sha256=? AND status='indexed' AND doc_id<>? ORDER BY doc_id LIMIT 1",
+            (sha, exclude),
+        ).fetchone()
+        return _row_to_record(row) if row else None
+
+    def documents(self, prefix: str = "") -> list[DocRecord]:
+        rows = self._db.execute(
+            "SELECT * FROM documents WHERE doc_id LIKE ? ORDER BY doc_id", (prefix.replace("%", r"\%") + "%",)
+        )
+        return [_row_to_record(r) for r in rows]
+
+    def _write_record(self, rec: DocRecord) -> None:
+        rec = replace(rec, updated_at=dt.datetime.now().isoformat(timespec="seconds"))
+        d = asdict(rec)
+        values = [d[k] for k in _SCALAR] + [
+            json.dumps(d["contacts"], ensure_ascii=False), json.dumps(d["warnings"], ensure_ascii=False),
+            json.dumps(d["edited"], ensure_ascii=False),
+        ]
+        cols = _SCALAR + ["contacts", "warnings", "edited"]
+        self._db.execute(
+            f"INSERT OR REPLACE INTO documents ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values
+        )
+
+    def put_record(self, rec: DocRecord) -> None:
+        """A record without chunks (failed / duplicate), or a metadata change of an indexed one."""
+        with self._lock, self._db:
+            self._write_record(rec)
+            self._bump()
+
+    def put_document(self, rec: DocRecord, chunks: Sequence[Chunk]) -> None:
+        """Replace a document and all its chunks in one transaction: never half a document."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec.doc_id,))
+            self._db.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.chunk_id, c.doc.doc_id, c.ordinal, c.text, c.page, c.start, c.end, c.article, c.heading)
+                 for c in chunks],
+            )
+            self._write_record(replace(rec, chunk_count=len(chunks)))
+            self._bump()
+
+    def delete(self, doc_id: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._bump()
+
+    def clear(self) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM chunks")
+            self._db.execute("DELETE FROM documents")
+            self._bump()
+
+    # --- chunks ------------------------------------------------------------------------------
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+
+    def chunks(self, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
+        """Chunks of indexed documents (all, or of the given documents), with their current DocInfo."""
+        infos = {r.doc_id: doc_info(r) for r in self.documents() if r.status == "indexed"}
+        wanted = set(doc_ids) if doc_ids is not None else None
+        rows = self._db.execute('SELECT * FROM chunks ORDER BY doc_id, ordinal')
+        out = []
+        for r in rows:
+            info = infos.get(r["doc_id"])
+            if info is None or (wanted is not None and r["doc_id"] not in wanted):
+                continue
+            out.append(Chunk(r["chunk_id"], info, r["ordinal"], r["text"], r["page"], r["start"], r["end"],
+                             r["article"] or "", r["heading"] or ""))
+        return out
+
+    def chunk_count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

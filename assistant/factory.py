@@ -1,0 +1,48 @@
+"""The only place that switches on settings to pick implementations of the three seams."""
+
+from __future__ import annotations
+
+import os
+
+from assistant.settings import Settings
+
+# Offline by default: HF hub look-ups (via gradio/tokenizers) must never be attempted (notes X1).
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def build_embedder(settings: Settings):
+    from vectorstore.embedders import E5Embedder, OpenAIEmbedder
+    from vectorstore.embedding_cache import CachedEmbedder
+
+    if settings.embedder == "e5":
+        inner = E5Embedder(batch_size=settings.embed_batch)
+    elif settings.embedder == "openai":
+        inner = OpenAIEmbedder(settings.openai_base_url, settings.openai_api_key.get_secret_value(),
+                               settings.embed_model)
+    else:
+        from assistant.errors import ConfigError
+
+        raise ConfigError("ASSISTANT_EMBEDDER", repr(settings.embedder), "use 'e5' (offline) or 'openai'")
+    return CachedEmbedder(inner, settings.cache_dir)
+
+
+def build_library(settings: Settings, embedder=None):
+    from assistant.library import Library
+
+    return Library(settings, embedder or build_embedder(settings))
+
+
+def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
+    """mode: hybrid (default) | dense | bm25 — the single-retriever modes exist for baselines."""
+    from assistant.extractive import ExtractiveGenerator
+    from assistant.retrieval import HybridRetriever
+    from assistant.service import Assistant
+
+    library = library or build_library(settings)
+    retriever = HybridRetriever(library, library.embedder, settings.candidates, mode)
+    llm = None
+    if settings.llm_enabled:
+        from assistant.llm_answering import LLMAnswerer
+
+        llm = LLMAnswerer(settings)
+    return Assistant(settings, library, retriever, ExtractiveGenerator(), llm)

@@ -1,0 +1,140 @@
+"""The document library: what staff manage (ingest, list, edit, delete, re-index) over one index folder."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.catalog import Catalog
+from assistant.errors import ConfigError, DocumentNotFound
+from assistant.settings import Settings
+from assistant.types import DOC_TYPES, Contact, DocRecord, IngestReport
+from ingest.pipeline import Ingestor, Progress, doc_id_for
+from vectorstore.bm25_index import BM25Index
+from vectorstore.chroma_index import ChromaIndex, make_client
+
+EDITABLE = ("title", "doc_type", "province", "city", "district", "effective", "expires", "repealed", "published")
+
+
+class Library:
+    def __init__(self, settings: Settings, embedder):
+        self.settings = settings
+        self.catalog = Catalog(settings.index_dir / "catalog.sqlite")
+        self.chroma = ChromaIndex(make_client(settings.index_dir, settings.chroma_host, settings.chroma_port),
+                                  settings.collection)
+        self.embedder = embedder
+        self.ingestor = Ingestor(self.catalog, self.chroma, embedder, settings.chunk_chars)
+        self._bm25: tuple[int, BM25Index] | None = None
+        self._lock = threading.Lock()  # one writer at a time (UI uploads vs re-index)
+
+    # --- writing -----------------------------------------------------------------------------
+    def _check_model(self) -> None:
+        stored = self.catalog.get_meta("embedding_model")
+        if stored and stored != self.embedder.model_id and self.catalog.chunk_count():
+            raise ConfigError(
+                "ASSISTANT_EMBEDDER", f"index was built with {stored}, settings say {self.embedder.model_id}",
+                "re-run ingest with --rebuild (embeddings are cached, unchanged texts are not re-embedded)",
+            )
+        self.catalog.set_meta("embedding_model", self.embedder.model_id)
+
+    def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+        with self._lock:
+            if rebuild:
+                self.catalog.clear()
+                self.chroma.reset()
+            self._check_model()
+            return self.ingestor.run([Path(p) for p in paths], progress)
+
+    def reindex(self, progress: Progress | None = None) -> IngestReport:
+        """Re-read every source file (new extraction rules, edited files); embeddings come from the cache."""
+        sources = sorted({r.source.split("::")[0] for r in self.catalog.documents() if r.status != "duplicate"
+                          or r.file_type == "jsonl"})
+        with self._lock:
+            self._check_model()
+            return self.ingestor.run([Path(s) for s in sources if Path(s).exists()], progress, force=True)
+
+    def ensure_sample(self, progress: Progress | None = None) -> IngestReport | None:
+        """Index the bundled demo corpus when the library is empty (first start)."""
+        if self.catalog.documents() or not self.settings.sample_dir.is_dir():
+            return None
+        return self.ingest([self.settings.sample_dir], progress=progress)
+
+    def delete(self, doc: str) -> DocRecord:
+        rec = self.get(doc)
+        with self._lock:
+            self.ingestor.delete(rec.doc_id)
+            self.ingestor.refresh_versions()
+        return rec
+
+    def update_meta(self, doc: str, **fields: str) -> DocRecord:
+        """Staff corrections; they are remembered (`edited`) and survive re-ingest."""
+        rec = self.get(doc)
+        bad = set(fields) - set(EDITABLE)
+        if bad:
+            raise ConfigError(", ".join(sorted(bad)), "not an editable field", f"edit one of {', '.join(EDITABLE)}")
+        if "doc_type" in fields and fields["doc_type"] not in DOC_TYPES:
+            raise ConfigError("doc_type", repr(fields["doc_type"]), f"use one of {', '.join(DOC_TYPES)}")
+        for key in ("effective", "expires", "repealed", "published"):
+            if fields.get(key):
+                _check_iso(key, fields[key])
+        new = replace(rec, **fields, edited=tuple(sorted(set(rec.edited) | set(fields))))
+        with self._lock:
+            self.ingestor.update_record(new)
+            self.ingestor.refresh_versions()
+        return self.get(rec.doc_id)
+
+    # --- reading -----------------------------------------------------------------------------
+    def docs(self) -> list[DocRecord]:
+        return self.catalog.documents()
+
+    def get(self, doc: str) -> DocRecord:
+        """By doc_id, by source path or by file name."""
+        rec = self.catalog.get(doc) or self.catalog.get(doc_id_for(Path(doc)))
+        if rec:
+            return rec
+        named = [r for r in self.catalog.documents() if r.file_name == doc or r.source == doc]
+        if len(named) == 1:
+            return named[0]
+        raise DocumentNotFound(doc)
+
+    def regions(self) -> list[str]:
+        names: dict[str, None] = {}
+        for r in self.catalog.documents():
+            if r.status == "indexed":
+                for n in (r.province, r.city, r.district):
+                    if n:
+                        names[n] = None
+        return sorted(names)
+
+    def contacts(self, doc_ids: Sequence[str] | None = None) -> list[Contact]:
+        wanted = set(doc_ids) if doc_ids is not None else None
+        out = []
+        for r in self.catalog.documents():
+            if r.status == "indexed" and (wanted is None or r.doc_id in wanted):
+                out.extend(r.contacts)
+        return out
+
+    def bm25(self) -> BM25Index:
+        gen = self.catalog.generation
+        if self._bm25 is None or self._bm25[0] != gen:
+            self._bm25 = (gen, BM25Index(self.catalog.chunks()))
+        return self._bm25[1]
+
+    def consistency_problems(self) -> list[str]:
+        """Chroma and the catalog must hold exactly the same chunk ids."""
+        chroma_ids = self.chroma.all_ids()
+        cat_ids = {c.chunk_id for c in self.catalog.chunks()}
+        problems = [f"in Chroma only: {i}" for i in sorted(chroma_ids - cat_ids)[:20]]
+        problems += [f"in catalog only: {i}" for i in sorted(cat_ids - chroma_ids)[:20]]
+        return problems
+
+
+def _check_iso(key: str, value: str) -> None:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(key, f"{value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2025-12-31") from exc

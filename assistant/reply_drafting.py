@@ -1,0 +1,215 @@
+"""Formal reply drafts to investor inquiries: one cited answer per question, gaps marked 待人工补充, DOCX/Markdown out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from assistant.types import Answer, Citation, Contact
+
+NEEDS_INPUT = "【待人工补充】"
+AskFn = Callable[[str], Answer]
+WriteFn = Callable[[str], str]  # prompt -> LLM text (optional)
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+_NUMERALS = "一二三四五六七八九十"
+_SENTENCE = re.compile(r"[^。？！?!\n；;]+[。？！?!；;]?")
+_LIST_MARK = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）.、．]|[-*•·])\s*")
+_ASKING = re.compile(r"[？?]|是否|能否|可否|如何|怎样|怎么|哪些|哪里|多少|什么|有无|请问|咨询|了解一下|想了解|希望了解")
+_POLITE = re.compile(r"^(尊敬的|您好|你好|此致|敬礼|谢谢|感谢|盼复|期待|顺颂)")
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+@dataclass(frozen=True)
+class ReplyPoint:
+    """One question from the inquiry and what the library says about it (text uses global [n])."""
+
+    question: str
+    text: str  # "" when the library cannot answer
+    citation_numbers: tuple[int, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.text)
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    salutation: str
+    points: tuple[ReplyPoint, ...]
+    sources: tuple[Citation, ...]  # numbered 1..N across the whole reply
+    contacts: tuple[Contact, ...]
+    bureau_name: str
+    date: dt.date
+    body_by_llm: str = ""  # when an LLM rewrote the points (checked), its text replaces the template body
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def needs_input(self) -> tuple[str, ...]:
+        return tuple(p.question for p in self.points if not p.answered)
+
+
+def split_questions(inquiry: str) -> list[str]:
+    """The questions an inquiry asks, in order; greetings and sign-offs dropped; whole text if none found."""
+    found: list[str] = []
+    for line in inquiry.splitlines():
+        line = _LIST_MARK.sub("", line.strip())
+        for sentence in _SENTENCE.findall(line):
+            s = sentence.strip(" ，,")
+            if len(s) >= 4 and _ASKING.search(s) and not _POLITE.match(s):
+                found.append(s)
+    return list(dict.fromkeys(found)) or ([inquiry.strip()] if inquiry.strip() else [])
+
+
+def _renumber(answer: Answer, sources: list[Citation]) -> tuple[str, tuple[int, ...]]:
+    """Rewrite the answer's local [n] to reply-wide numbers, merging repeated passages."""
+    local: dict[int, int] = {}
+    for c in answer.citations:
+        known = next((s.n for s in sources if s.chunk_id == c.chunk_id and s.quote == c.quote), None)
+        if known is None:
+            known = len(sources) + 1
+            sources.append(replace(c, n=known))
+        local[c.n] = known
+    text = _MARKER.sub(lambda m: f"[{local[int(m.group(1))]}]" if int(m.group(1)) in local else "", answer.text)
+    return text.strip(), tuple(dict.fromkeys(local.values()))
+
+
+def draft_reply(inquiry: str, ask: AskFn, bureau_name: str, salutation: str = "",
+                contacts_for: Callable[[Sequence[str]], Sequence[Contact]] | None = None,
+                write: WriteFn | None = None, today: dt.date | None = None) -> ReplyDraft:
+    """Ask the library each question; answered points carry their citations, the rest need staff input."""
+    sources: list[Citation] = []
+    points: list[ReplyPoint] = []
+    for question in split_questions(inquiry):
+        answer = ask(question)
+        if not answer.grounded or not answer.citations:
+            points.append(ReplyPoint(question, ""))
+            continue
+        text, numbers = _renumber(answer, sources)
+        points.append(ReplyPoint(question, text, numbers))
+    contacts = tuple(contacts_for([s.doc_id for s in sources]) if contacts_for else ())
+    draft = ReplyDraft(salutation.strip() or "尊敬的投资方", tuple(points), tuple(sources), contacts[:2],
+                       bureau_name, today or dt.date.today())
+    if write is not None and any(p.answered for p in points):
+        draft = _with_llm_body(draft, write)
+    return draft
+
+
+def _with_llm_body(draft: ReplyDraft, write: WriteFn) -> ReplyDraft:
+    """Let an LLM phrase the body; keep it only if every [n] it uses exists and every point is cited."""
+    template = (PROMPTS_DIR / "reply.txt").read_text(encoding="utf-8")
+    prompt = template.format(facts=_facts_block(draft), questions=_points_block(draft.points))
+    try:
+        body = write(prompt).strip()
+    except Exception as exc:  # any LLM failure: the template draft is complete on its own
+        return replace(draft, warnings=(f"LLM 未能生成正文，已使用模板：{exc}",))
+    used = {int(n) for n in _MARKER.findall(body)}
+    paragraphs = [p for p in body.split("\n") if p.strip()]
+    if not used or not used <= {s.n for s in draft.sources} or any(not _MARKER.search(p) for p in paragraphs):
+        return replace(draft, warnings=("LLM 正文含无依据的语句或引用编号，已使用模板。",))
+    return replace(draft, body_by_llm=body)
+
+
+def _facts_block(draft: ReplyDraft) -> str:
+    return "\n".join(f"[{s.n}] 《{s.title or s.source}》{s.article} {s.quote}" for s in draft.sources)
+
+
+def _points_block(points: Sequence[ReplyPoint]) -> str:
+    return "\n".join(f"{i}. {p.question}" + ("" if p.answered else f" {NEEDS_INPUT}")
+                     for i, p in enumerate(points, 1))
+
+
+def _numeral(i: int) -> str:
+    return _NUMERALS[i - 1] if i <= len(_NUMERALS) else str(i)
+
+
+def _source_line(c: Citation) -> str:
+    where = "，".join(x for x in (c.source, f"第{c.page}页" if c.page else "", c.article, c.date) if x)
+    return f"[{c.n}] 《{c.title or c.source}》（{where}）"
+
+
+def _basis(draft: ReplyDraft, point: ReplyPoint) -> str:
+    """（依据：《title》第三条[1]） — the document and article behind a point, for readers of the letter."""
+    cited = [s for s in draft.sources if s.n in point.citation_numbers]
+    return "；".join(f"《{s.title or s.source}》{s.article}[{s.n}]" for s in cited)
+
+
+def _body_lines(draft: ReplyDraft) -> list[str]:
+    if draft.body_by_llm:
+        return [draft.body_by_llm, ""]
+    lines: list[str] = []
+    for i, p in enumerate(draft.points, 1):
+        lines.append(f"{_numeral(i)}、关于“{p.question}”")
+        if p.answered:
+            lines += [p.text, f"（依据：{_basis(draft, p)}）"]
+        else:
+            lines.append(f"{NEEDS_INPUT}现有政策文件中未找到相关规定，需由工作人员核实后补充答复。")
+        lines.append("")
+    return lines
+
+
+def _contact_lines(draft: ReplyDraft) -> list[str]:
+    if not draft.contacts:
+        return [f"联系方式：{NEEDS_INPUT}"]
+    out = []
+    for c in draft.contacts:
+        route = "，".join(x for x in (f"电话：{c.phone}" if c.phone else "", f"地址：{c.address}" if c.address else "",
+                                     f"邮箱：{c.email}" if c.email else "") if x)
+        out.append(f"联系单位：{c.organisation}" + (f"（{route}）" if route else ""))
+    return out
+
+
+def to_markdown(draft: ReplyDraft) -> str:
+    """The whole letter: 称谓, 感谢来函, points, 待人工补充 list, contacts, sources, 落款 and date."""
+    lines = ["# 关于投资咨询事项的复函", "", f"{draft.salutation}：", "",
+             "感谢您的来函及对本地投资环境的关注。经研究，现就您咨询的问题答复如下：", ""]
+    lines += _body_lines(draft)
+    if draft.needs_input:
+        lines.append(f"以下事项{NEEDS_INPUT}：")
+        lines += [f"- {q}" for q in draft.needs_input]
+        lines.append("")
+    lines += ["如有其他疑问，欢迎与我们联系。", *_contact_lines(draft), ""]
+    if draft.sources:
+        lines += ["引用文件：", *(_source_line(s) for s in draft.sources), ""]
+    lines += ["此致", "敬礼！", "", draft.bureau_name, f"{draft.date.year}年{draft.date.month}月{draft.date.day}日"]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_to_docx(text: str, out: Path) -> Path:
+    """Write the (possibly staff-edited) letter text as a DOCX: title centred, 落款 and date right-aligned."""
+    from docx import Document as DocxDocument
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = DocxDocument()
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "FangSong", Pt(14)
+    # East Asian glyphs use the eastAsia font slot; without it Word falls back to a Latin font's CJK substitute.
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    lines = text.replace("\r", "").split("\n")
+    closing = _closing_start(lines)
+    for i, line in enumerate(lines):
+        if line.startswith("# "):
+            para = doc.add_paragraph()
+            run = para.add_run(line[2:].strip())
+            run.bold, run.font.size = True, Pt(18)
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            continue
+        para = doc.add_paragraph(line[2:] if line.startswith("- ") else line)
+        if i >= closing and line.strip():
+            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = Path(out)
+    doc.save(str(out))
+    return out
+
+
+def _closing_start(lines: list[str]) -> int:
+    """Index of the 落款 block: the non-empty lines after 敬礼！ (right-aligned in a formal letter)."""
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i].strip().startswith("敬礼"):
+            return i + 1
+    return len(lines)

@@ -1,0 +1,113 @@
+"""The Assistant use case: question (+ history, filters) → retrieval → cited answer, refusal or contact list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from assistant.contact_answers import answer_contacts
+from assistant.conversation import is_followup, rewrite_followup
+from assistant.extractive import ExtractiveGenerator
+from assistant.language import detect_language
+from assistant.library import Library
+from assistant.refusal import is_contact_question, refusal_text
+from assistant.retrieval import HybridRetriever, place_names
+from assistant.settings import Settings
+from assistant.types import Answer, Contact, Filters, Hit
+from assistant.validity_notes import validity_warnings
+
+History = Sequence[tuple[str, str]]
+_BUREAU_WORDS = ("投资促进", "投促", "招商", "管委会", "商务")
+
+
+class Assistant:
+    def __init__(self, settings: Settings, library: Library, retriever: HybridRetriever,
+                 extractive: ExtractiveGenerator, llm=None, today: dt.date | None = None):
+        self.settings, self.library, self.retriever = settings, library, retriever
+        self.extractive, self.llm, self.today = extractive, llm, today
+
+    def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
+        return self.retriever.retrieve(question, k or self.settings.top_k, filters)
+
+    def ask(self, question: str, history: History = (), filters: Filters | None = None,
+            k: int | None = None) -> Answer:
+        final = None
+        for item in self.ask_stream(question, history, filters, k):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def ask_stream(self, question: str, history: History = (), filters: Filters | None = None,
+                   k: int | None = None) -> Iterator[str | Answer]:
+        """Text deltas, then exactly one final Answer (whose text replaces the deltas)."""
+        t0 = time.perf_counter()
+        question = question.strip()
+        lang = detect_language(question)
+        standalone = self._standalone(question, history)
+        hits = self.retrieve(standalone, filters, k)
+        base = Answer(question=question, text="", citations=(), grounded=False, mode="refusal",
+                      rewritten_question=standalone if standalone != question else "", hits=tuple(hits),
+                      language=lang)
+        for item in self._answer(standalone, history, hits, lang, base):
+            if isinstance(item, Answer):
+                item = replace(item, latency_ms=(time.perf_counter() - t0) * 1000)
+            yield item
+
+    def _standalone(self, question: str, history: History) -> str:
+        if not history or not is_followup(question, history):
+            return question
+        if self.llm is not None:
+            return self.llm.rewrite_followup(question, history)
+        return rewrite_followup(question, history)
+
+    def _answer(self, question: str, history: History, hits: list[Hit], lang: str,
+                base: Answer) -> Iterator[str | Answer]:
+        if is_contact_question(question):
+            contacts = self.library.contacts([h.chunk.doc.doc_id for h in hits]) or self._region_contacts(question)
+            found = answer_contacts(question, contacts, hits, lang)
+            if found:
+                text, cits = found
+                yield text
+                yield replace(base, text=text, citations=cits, grounded=True, mode="contacts")
+                return
+        if not hits or self.extractive.relevance(question, hits) < self.settings.min_relevance:
+            text = refusal_text(lang, self._refusal_contact(question, hits))
+            yield text
+            yield replace(base, text=text)
+            return
+        text, cits = self.extractive.generate(question, hits, lang)
+        extractive = replace(base, text=text, citations=cits, grounded=True, mode="extractive",
+                             warnings=validity_warnings(cits, lang, self.today))
+        if self.llm is None:
+            for sentence in _pieces(text):
+                yield sentence
+            yield extractive
+            return
+        for item in self.llm.answer(question, hits, history, lang, fallback=extractive):
+            if isinstance(item, Answer) and item.mode == "llm":
+                item = replace(item, hits=base.hits, rewritten_question=base.rewritten_question,
+                               warnings=tuple(dict.fromkeys(item.warnings + validity_warnings(
+                                   item.citations, lang, self.today))))
+            yield item
+
+    def _region_contacts(self, question: str) -> list[Contact]:
+        places = place_names(question)
+        docs = [r.doc_id for r in self.library.docs() if r.status == "indexed"
+                and any(p in (r.province, r.city, r.district) for p in places)]
+        return self.library.contacts(docs) if docs else []
+
+    def _refusal_contact(self, question: str, hits: list[Hit]) -> Contact | None:
+        """The bureau to ask instead: one in the question's region, else one from the nearest documents."""
+        pool = self._region_contacts(question) or self.library.contacts([h.chunk.doc.doc_id for h in hits])
+        pool = pool or self.library.contacts()
+        ranked = sorted(pool, key=lambda c: (not any(w in c.organisation for w in _BUREAU_WORDS), not c.phone))
+        return ranked[0] if ranked else None
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Stream the extractive answer line by line so the UI shows progress the same way as with an LLM."""
+    lines = text.splitlines(keepends=True)
+    yield from (ln for ln in lines if ln)

