@@ -21,7 +21,8 @@ _STOP = frozenset(
     "的 了 是 在 有 和 与 及 或 吗 呢 吧 啊 呀 么 嘛 啥 我 我们 你 您 你们 他 她 它 它们 他们 请问 请 想 想要 了解 一下 "
     "知道 告诉 什么 怎么 怎么样 怎样 如何 哪 哪些 哪里 哪儿 哪个 哪家 多少 几 谁 为什么 是否 能否 可以 能 会 要 需要 "
     "对 对于 关于 有关 给 这 那 这个 那个 这些 那些 这里 那里 其 该 些 个 一 上 中 下 等 都 也 还 就 又 具体 主要 "
-    "情况 问题 内容 方面 相关 现在 目前 可 一些 有没有 没有 是不是 能不能 多 如果 时候 的话 呢 吗 那么 以及 还有".split()
+    "情况 问题 内容 方面 相关 现在 目前 可 一些 有没有 没有 是不是 能不能 多 如果 时候 的话 呢 吗 那么 以及 还有 "
+    "有何 何 年 月 日 号 人 当 来 次 种 时间 日期".split()
 )
 _EN_STOP = frozenset(
     "a an the of in on at for to from by with and or is are was were be been do does did what which who whom whose "
@@ -30,16 +31,14 @@ _EN_STOP = frozenset(
     "like know want need more other all also if as than into out up s".split()
 )
 # Domain words any policy passage contains: weak evidence that a passage is on topic.
-_GENERIC = frozenset("企业 公司 政策 项目 发展 支持 规定 办法 措施 优惠 优惠政策 园区 工作 服务 提供 给予 单位 市场".split())
-_SYNONYMS = [
-    "补贴 补助 奖励 资助 奖补 扶持 补贴资金",
-    "联系方式 电话 联系人 联系 咨询 热线",
-    "地址 位于 坐落 地点 在哪",
-    "到期 有效期 有效 施行 废止 截止 期限",
-    "租金 房租 租赁",
-    "贷款 融资 贴息",
-    "落户 入驻 引进 新引进 新落户",
-]
+_GENERIC = frozenset(
+    "企业 公司 政策 项目 发展 支持 规定 办法 措施 优惠 优惠政策 园区 工作 服务 提供 给予 单位 市场 "
+    "城市 地区 国家 全国 地方 区域 当地 中国 我国 全省 全市".split()
+)
+_SYNONYMS = (  # groups of words a passage may use for the question's word
+    "补贴 补助 奖励 资助 奖补 扶持 补贴资金|联系方式 电话 联系人 联系 咨询 热线|地址 位于 坐落 地点 在哪|"
+    "到期 有效期 有效 施行 废止 截止 期限|租金 房租 租赁|贷款 融资 贴息|落户 入驻 引进 新引进 新落户"
+).split("|")
 _SYNONYM_OF = {w: tuple(group.split()) for group in _SYNONYMS for w in group.split()}
 # English question words mapped to the Chinese words a passage would use (matching only, never shown).
 _GLOSSARY = {
@@ -55,13 +54,12 @@ _GLOSSARY = {
     "investment": "投资", "invest": "投资", "investor": "投资", "policy": "政策 措施 办法",
     "company": "企业 公司", "enterprise": "企业", "firm": "企业 公司", "business": "企业",
 }
-_EN_PLACES = {
-    "beijing": "北京", "shanghai": "上海", "shenzhen": "深圳", "guangzhou": "广州", "guangdong": "广东",
-    "chengdu": "成都", "sichuan": "四川", "chongqing": "重庆", "hangzhou": "杭州", "zhejiang": "浙江",
-    "wenzhou": "温州", "lucheng": "鹿城", "suzhou": "苏州", "nanjing": "南京", "jiangsu": "江苏", "wuhan": "武汉",
-    "tianjin": "天津", "xian": "西安", "hefei": "合肥", "qianhai": "前海", "pudong": "浦东", "tianfu": "天府",
-    "hainan": "海南",
-}
+EN_PLACES = dict(
+    pair.split(":")
+    for pair in "beijing:北京 shanghai:上海 shenzhen:深圳 guangzhou:广州 guangdong:广东 chengdu:成都 sichuan:四川 "
+    "chongqing:重庆 hangzhou:杭州 zhejiang:浙江 wenzhou:温州 lucheng:鹿城 suzhou:苏州 nanjing:南京 jiangsu:江苏 "
+    "wuhan:武汉 tianjin:天津 xian:西安 hefei:合肥 qianhai:前海 pudong:浦东 tianfu:天府 hainan:海南".split()
+)
 _PLACE_SUFFIX = re.compile(r"[省市县区镇乡园港]$|新区$|开发区$|自贸区$")
 _INTENTS = {
     "amount": re.compile(r"多少|金额|补贴|补助|奖励|资助|奖补|how much|amount|subsid|grant|reward", re.I),
@@ -72,13 +70,15 @@ _INTENTS = {
 # What a sentence that satisfies each intent looks like, with how much it is preferred.
 _EVIDENCE = {
     "amount": (re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万|%|％)|百分之|[一二三四五六七八九十百千]+万元"), 0.5),
-    "list": (re.compile(r"、.+、|；|一是|二是|（一）|（二）|(?:^|[\s：:])[1-9][\.、]"), 0.35),
+    "list": (re.compile(r"[\u4e00-\u9fff]、[\u4e00-\u9fff].*、|；|一是|二是|（一）|（二）|(?:^|[\s：:])[1-9][\.、]"), 0.35),
     "contact": (re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|电话|联系人|邮箱|@"), 0.5),
     "date": (re.compile(r"\d{4}年\d{1,2}月|\d{4}-\d{1,2}-\d{1,2}|起施行|有效期"), 0.5),
     "where": (re.compile(r"位于|地址|坐落|路\d*号|大道|街道"), 0.4),
 }
+_DATUM = frozenset({"amount", "date", "contact", "where"})
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_TITLE = re.compile(r"(?<=《)[^》]{1,60}(?=》)")
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,10 @@ def _chinese_term(word: str, tag: str) -> Term:
     if place and len(word) >= 3 and (word[-1] in "省市县" or (word[-1] == "区" and len(word) == 3 and word[1] != "新")):
         alts = (word, word[:-1])  # 成都市 is often written 成都, 鹿城区 鹿城
     if place:
-        weight = 2.5
+        weight = 1.5  # and a place no passage mentions halves relevance (see relevance())
+    elif word.isdigit():
+        # Years and single digits are everywhere in policy text; other numbers (500强, 1000万) are specific.
+        weight = 0.3 if len(word) == 1 else (1.0 if re.fullmatch(r"(19|20)\d\d", word) else 2.0)
     elif any(c.isdigit() for c in word):
         weight = 2.0
     else:
@@ -110,8 +113,8 @@ def _english_term(word: str) -> Term | None:
     w = w[:-3] + "y" if w.endswith("ies") else (w[:-1] if w.endswith("s") and not w.endswith("ss") else w)
     if w in _EN_STOP or len(w) < 2:
         return None
-    if w in _EN_PLACES:
-        return Term(w, 2.5, (_EN_PLACES[w], w), place=True)
+    if w in EN_PLACES:
+        return Term(w, 1.5, (EN_PLACES[w], w), place=True)
     if w in _GLOSSARY:
         return Term(w, 0.5 if w in ("policy", "company", "enterprise", "business") else 1.0, (*_GLOSSARY[w].split(), w))
     return Term(w, 0.5, (w,))  # unknown English word: rarely in a Chinese passage, so weigh it lightly
@@ -120,7 +123,9 @@ def _english_term(word: str) -> Term | None:
 def question_terms(question: str) -> tuple[Term, ...]:
     """The question's content terms (rjieba tokens minus stopwords and question words), weighted."""
     terms: dict[str, Term] = {}
-    for word, tag in rjieba.tag(question):
+    for title in _TITLE.findall(question):  # a named work or policy is one specific term, not its pieces
+        terms[title] = Term(title, 2.5, (title,))
+    for word, tag in rjieba.tag(_TITLE.sub(" ", question)):
         word = word.strip()
         if not word or not any(c.isalnum() for c in word):
             continue
@@ -142,9 +147,11 @@ def question_intents(question: str) -> frozenset[str]:
 
 
 def _match(term: Term, hay: str) -> float:
+    if term.text.isdigit():  # "4" must not match inside "2024"
+        return 1.0 if re.search(rf"(?<!\d){term.text}(?!\d)", hay) else 0.0
     if any(a in hay for a in term.alts):
         return 1.0
-    if len(term.text) >= 3 and _CJK.search(term.text):
+    if len(term.text) >= 3 and _CJK.search(term.text) and not term.place:  # 苏州工业园区 is not half of 园区
         # Partial credit for long words the passage splits differently (信息产业 vs 信息技术产业).
         grams = [term.text[i : i + 2] for i in range(len(term.text) - 1)]
         return 0.8 * sum(g in hay for g in grams) / len(grams)
@@ -186,15 +193,10 @@ class _Candidate:
     evidence: bool  # has term overlap or the shape the question asks for
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
 def _near_duplicate(a: str, b: str) -> bool:
-    if a in b or b in a:
-        return True
-    ga, gb = _bigrams(a), _bigrams(b)
-    return bool(ga and gb) and len(ga & gb) / len(ga | gb) >= 0.6
+    """Same sentence repeated across versions or pages (character-bigram Jaccard ≥ 0.6)."""
+    ga, gb = ({t[i : i + 2] for i in range(len(t) - 1)} for t in (a, b))
+    return a in b or b in a or (bool(ga and gb) and len(ga & gb) / len(ga | gb) >= 0.6)
 
 
 class ExtractiveGenerator:
@@ -223,13 +225,14 @@ class ExtractiveGenerator:
         union_text = "\n".join(texts).lower()
         cov = 0.75 * covs[best] + 0.25 * coverage(terms, union_text)
         if any(t.place and _match(t, union_text) == 0 for t in terms):
-            cov *= 0.6  # the question is about a place the passages never mention
+            cov *= 0.5  # the question is about a place the passages never mention
         signal = _retrieval_signal(top[best])
-        if signal is None:
-            return round(cov, 3)
-        # English terms rarely match Chinese text literally, so retrieval evidence weighs more there.
-        w = 0.35 if all(t.text.isascii() for t in terms) else 0.2
-        return round((1 - w) * cov + w * signal, 3)
+        if all(t.text.isascii() for t in terms):
+            # English terms rarely match Chinese text literally, so retrieval evidence weighs more there.
+            return round(cov if signal is None else 0.65 * cov + 0.35 * signal, 3)
+        # Superlinear: with two or three content words, one missing is already a different question.
+        cov = cov**1.5
+        return round(cov if signal is None else cov * (0.7 + 0.3 * signal), 3)
 
     def _pick(self, terms: Sequence[Term], intents: frozenset[str], hits: Sequence[Hit]) -> list[_Candidate]:
         terms = _discriminative(terms, hits)
@@ -250,16 +253,13 @@ class ExtractiveGenerator:
                 picked.append(c)
         return picked
 
-    def _compose(
-        self, picked: Sequence[_Candidate], hits: Sequence[Hit], language: str
-    ) -> tuple[str, tuple[Citation, ...]]:
+    def _compose(self, picked: Sequence[_Candidate], hits: Sequence[Hit], language: str) -> tuple[str, tuple]:
         order: list[int] = list(dict.fromkeys(c.rank for c in picked))  # passages by their best sentence
         lines, citations = [], []
         for n, rank in enumerate(order, start=1):
             group = sorted((c for c in picked if c.rank == rank), key=lambda c: c.start)  # reads in source order
             lines.append("".join(f"{c.text}[{n}]" for c in group))
-            chunk_text = hits[rank].chunk.text
-            quote = chunk_text[group[0].start : group[-1].end]  # one exact span covering the sentences used
+            quote = hits[rank].chunk.text[group[0].start : group[-1].end]  # one exact span covering them all
             cite = make_citation(n, hits[rank], quote, today=self.today)
             citations.append(with_validity_dates(cite, hits[rank].chunk.doc))
         body = "\n".join(lines)
@@ -292,8 +292,10 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         found = [t.weight * _match(t, sentence.lower()) for t in terms]
         own = sum(found) / total
         shape = max((_EVIDENCE[i][1] for i in intents if _EVIDENCE[i][0].search(sentence)), default=0.0)
+        # "有多少" / "什么时候" / "电话" want a datum: a sentence without one cannot answer, however on topic.
+        lacks = 0.5 if intents & _DATUM and not shape else 1.0
         short = 0.3 if len(sentence) < 14 else 0.0  # bare headings like "第三条 支持企业落户。" say little
-        score = sum(map(max, found, given)) / total + shape + passage_bonus - short
+        score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short
         out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0))
     return out
 

@@ -27,6 +27,7 @@ class Library:
         self.embedder = embedder
         self.ingestor = Ingestor(self.catalog, self.chroma, embedder, settings.chunk_chars)
         self._bm25: tuple[int, BM25Index] | None = None
+        self._regions: tuple[int, list[str]] | None = None
         self._lock = threading.Lock()  # one writer at a time (UI uploads vs re-index)
 
     # --- writing -----------------------------------------------------------------------------
@@ -100,6 +101,13 @@ class Library:
         raise DocumentNotFound(doc)
 
     def regions(self) -> list[str]:
+        """Region names the library covers (for filters and place matching); cached per catalog change."""
+        gen = self.catalog.generation
+        if self._regions is None or self._regions[0] != gen:
+            self._regions = (gen, self._collect_regions())
+        return self._regions[1]
+
+    def _collect_regions(self) -> list[str]:
         names: dict[str, None] = {}
         for r in self.catalog.documents():
             if r.status == "indexed":

@@ -76,13 +76,13 @@ _ENUMERATOR = re.compile(r"(?m)^[ \t>*-]*(?:\d{1,2}|[一二三四五六七八九
 _SEP = r"\s*[-－—–]\s*"
 _PHONE = re.compile(
     rf"(?<!\d)(?:\+?86[\s-]?)?(?:[（(]\s*0\d{{2,3}}\s*[)）]\s*|0\d{{2,3}}{_SEP})\d{{3,4}}[\s-]?\d{{4}}(?!\d)"
-    rf"|(?<!\d)1[3-9]\d[\s-]?\d{{4}}[\s-]?\d{{4}}(?!\d)|(?<!\d)[48]00{_SEP}?\d{{3}}{_SEP}?\d{{4}}(?!\d)"
-    r"|(?<=电话|热线|传真|Tel|TEL|tel)[:：\s]*\d{7,8}(?!\d)"
-    r"|(?<=Phone|phone)[:：\s]*\d{7,8}(?!\d)"
+    rf"|(?<!\d)1[3-9]\d[\s-]?\d{{4}}[\s-]?\d{{4}}(?![\d.万亿元%])|(?<!\d)[48]00{_SEP}?\d{{3}}{_SEP}?\d{{4}}(?!\d)"
+    r"|(?:(?<=电话)|(?<=热线)|(?<=传真)|(?<=Tel)|(?<=TEL)|(?<=tel)|(?<=Phone)|(?<=phone))[:：\s]*\d{7,8}(?!\d)"
 )
 _MONTHS = {m[:3].lower(): i for i, m in enumerate(
     "January February March April May June July August September October November December".split(), 1)}
-_MON = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MON = (r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December"
+        r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![A-Za-z])")
 _CN_Y, _CN_MD = "[〇○零一二三四五六七八九]{4}", "[一二三四五六七八九十]{1,3}"
 _DATES = [
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?"),
@@ -115,8 +115,8 @@ _TOKEN = re.compile(
     rf"(?:(?P<cur>{_SUF_ZH}|{_SUF_EN})|(?P<pct>{_PCT}))?",
     re.I,
 )
-_RANGE_GAP = re.compile(r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:[-－—–~～]|至|到|to)\s*$", re.I)
-_UNITS = {"年": "年", "个月": "月", "月": "月", "周": "周", "天": "天", "日": "天", "个工作日": "工作日",
+_RANGE_GAP = re.compile(r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:[-－—–~～]|至|到|to)\s*", re.I)
+_UNITS = {"年": "年", "个月": "月", "月": "月份", "周": "周", "天": "天", "日": "天", "个工作日": "工作日",
           "工作日": "工作日", "小时": "小时", "人": "人", "名": "人", "家": "家", "户": "家", "亩": "亩",
           "平方米": "平方米", "平米": "平方米", "平方公里": "平方公里", "公顷": "公顷", "倍": "倍", "层": "层",
           "栋": "栋", "座": "座", "所": "所", "项": "项", "次": "次", "届": "届", "岁": "岁", "公里": "公里",
@@ -139,6 +139,7 @@ class _Raw:
     currency: str = ""
     percent: bool = False
     unit: str = ""
+    counted: bool = False  # a measure word follows (3年, 三家, 5 years)
     chinese: bool = False
 
 
@@ -187,25 +188,36 @@ def _claim_patterns(text: str, work: str) -> tuple[list[Quantity], str]:
     return found, work
 
 
+def _currency_code(word: str) -> str:
+    word = word.strip().lower()
+    if not word:
+        return ""
+    if word in _CURRENCY:
+        return _CURRENCY[word]
+    return "USD" if "dollar" in word else "EUR" if "euro" in word else "CNY"  # 元人民币, 块钱
+
+
 def _raw_tokens(work: str) -> list[_Raw]:
     tokens: list[_Raw] = []
     for m in _TOKEN.finditer(work):
-        chinese = not m["num"][0].isdigit()
-        num = _parse_chinese(m["num"]) if chinese else _decimal(m["num"].replace(",", ""))
+        text = m["num"]
+        chinese = not text[0].isdigit()
+        # 千万不要 / 每万元 / 十分: a Chinese numeral needs a digit (or a leading 十) to be a number at all.
+        if chinese and not (any(c in _CN_DIGIT for c in text) or text[0] in "十拾"):
+            continue
+        num = _parse_chinese(text) if chinese else _decimal(text.replace(",", ""))
         if num is None:
             continue
         mult = 1
         for part in re.findall(r"[十百千万亿]|[a-z]+", (m["mag"] or "").lower()):
             mult *= _CN_UNIT.get(part) or _CN_BIG.get(part) or _MAG_EN[part]
-        cur = (m["pre"] or m["cur"] or "").strip().lower()
-        currency = _CURRENCY.get(cur) or _CURRENCY.get(cur.rstrip("s").replace("us ", "").replace("us", ""), "")
-        if cur and not currency:
-            currency = "USD" if "dollar" in cur else "EUR" if "euro" in cur else "CNY"
+        token = _Raw(m.start(), m.end(), num, mult, _currency_code(m["pre"] or m["cur"] or ""), bool(m["pct"]))
+        token.chinese = chinese
         unit_m = _UNIT_AFTER.match(work, m.end())
-        unit = _UNITS[unit_m.group(1).lower()] if unit_m and not (currency or m["pct"]) else ""
-        tokens.append(_Raw(m.start(), m.end(), num, mult, currency, bool(m["pct"]), unit, chinese))
-        if unit_m and not (currency or m["pct"]) and chinese:
-            tokens[-1].unit = unit or "个"  # a Chinese numeral needs a measure word to count as a number
+        if unit_m and not (token.currency or token.percent):
+            token.unit, token.counted = _UNITS[unit_m.group(1).lower()], True
+            token.end = unit_m.end()  # "3年" reads better than "3" in a warning
+        tokens.append(token)
     return tokens
 
 
@@ -219,21 +231,21 @@ def _decimal(s: str) -> Decimal | None:
 def _inherit_ranges(tokens: list[_Raw], work: str) -> None:
     """200万-500万（不含）美元, 200-500万元, 3-5%: the left end takes the right end's unit words."""
     for left, right in zip(tokens, tokens[1:], strict=False):
-        if not _RANGE_GAP.fullmatch(work[left.end:right.start].rstrip()) and not _RANGE_GAP.match(
-                work[left.end:right.start]):
+        if not _RANGE_GAP.fullmatch(work[left.end:right.start]):
             continue
         if left.mult == 1 and right.mult > 1 and not left.chinese:
             left.mult = right.mult
         if not (left.currency or left.percent):
             left.currency, left.percent = right.currency, right.percent
-        left.unit = left.unit or right.unit
+        if not left.counted:
+            left.unit, left.counted = right.unit, right.counted
 
 
 def _classify(tokens: list[_Raw], text: str) -> list[Quantity]:
     out = []
     for t in tokens:
         # Chinese numerals are everywhere in ordinary words (一律, 十分, 千万): only count them with units.
-        if t.chinese and not (t.currency or t.percent or (t.unit and t.num * t.mult != 1)):
+        if t.chinese and not (t.currency or t.percent or (t.counted and t.num * t.mult != 1)):
             continue
         value = t.num * t.mult
         if t.percent:
@@ -241,8 +253,7 @@ def _classify(tokens: list[_Raw], text: str) -> list[Quantity]:
         elif t.currency:
             out.append(Quantity("amount", _canonical(value), text[t.start:t.end], t.start, t.end, t.currency))
         else:
-            unit = "" if t.unit == "个" else t.unit
-            out.append(Quantity("number", _canonical(value), text[t.start:t.end], t.start, t.end, unit))
+            out.append(Quantity("number", _canonical(value), text[t.start:t.end], t.start, t.end, t.unit))
     return out
 
 
@@ -284,8 +295,10 @@ def _same(q: Quantity, p: Quantity) -> bool:
         return p.kind == "number" and len(q.value) == 4 and p.value == q.value  # 2024年 vs 〔2024〕
     if q.kind == "percent":
         return p.kind == "percent" and p.value == q.value
-    if p.kind == "date":  # "3月" / "2024" as plain numbers inside a stated date
-        return q.kind == "number" and q.value.isdigit() and int(q.value) in _date_parts(p.value)
+    if p.kind == "date":  # "3月" / "in 2024" as plain numbers inside a stated date
+        return q.unit in ("", "月份") and q.value.isdigit() and int(q.value) in _date_parts(p.value)
+    if p.kind == "phone":  # "88030503" written without its area code
+        return q.kind == "number" and _phone_match(q.value, p.value)
     if p.kind not in ("amount", "number") or p.value != q.value:
         return False
     if q.unit and p.unit and q.unit != p.unit:
@@ -309,7 +322,7 @@ def quantity_supported(q: Quantity, passage: str) -> bool:
 
 def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(c for c in text if not unicodedata.category(c)[0] in "PZ" and not c.isspace())
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "PZ" and not c.isspace())
 
 
 def contains_fact(answer: str, fact: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.types import Chunk, Filters, Hit
 from vectorstore.chroma_index import chroma_where
@@ -28,9 +29,10 @@ def chunk_matches(chunk: Chunk, filters: Filters | None, today: dt.date | None =
     return True
 
 
-def place_names(question: str) -> list[str]:
-    """Administrative divisions the question names (gazetteer), most specific name of each."""
-    from ingest.regions import find_places
+def place_names(question: str, known: Sequence[str] = ()) -> list[str]:
+    """Administrative divisions the question names: full names from the gazetteer, plus short forms
+    ("温江") of the regions this library actually covers, which are safe to match without a city nearby."""
+    from ingest.regions import find_places, short_forms
 
     names = []
     for r in find_places(question):
@@ -38,7 +40,21 @@ def place_names(question: str) -> list[str]:
             if n:
                 names.append(n)
                 break
+    for region in known:
+        if region not in names and any(len(f) >= 2 and f in question for f in short_forms(region)):
+            names.append(region)
     return names
+
+
+def resolve_region(name: str, known: Sequence[str]) -> str:
+    """A filter typed as "温江" or "成都" means the library's 温江区 / 成都市."""
+    from ingest.regions import short_forms
+
+    name = name.strip()
+    if not name or name in known:
+        return name
+    matches = [r for r in known if name in short_forms(r)]
+    return matches[0] if len(matches) == 1 else name
 
 
 class HybridRetriever:
@@ -48,6 +64,9 @@ class HybridRetriever:
         self.library, self.embedder, self.candidates, self.mode, self.today = library, embedder, candidates, mode, today
 
     def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        known = self.library.regions()
+        if filters and filters.region:
+            filters = replace(filters, region=resolve_region(filters.region, known))
         dense: list[tuple[Chunk, float]] = []
         lexical: list[tuple[Chunk, float]] = []
         if self.mode in ("hybrid", "dense"):
@@ -57,13 +76,12 @@ class HybridRetriever:
             lexical = self.library.bm25().search(
                 query, self.candidates, keep=lambda c: chunk_matches(c, filters, self.today)
             )
-        boost = self._boosts(query, dense, lexical)
+        boost = self._boosts(place_names(query, known), dense, lexical)
         hits = reciprocal_rank_fusion(dense, lexical, k=max(k * 3, k), boost=boost)
         return hits[:k]
 
-    def _boosts(self, query: str, *lists: Sequence[tuple[Chunk, float]]) -> dict[str, float]:
+    def _boosts(self, places: list[str], *lists: Sequence[tuple[Chunk, float]]) -> dict[str, float]:
         """Docs about a place the question names come first; older versions of a document step back."""
-        places = place_names(query)
         boost: dict[str, float] = {}
         for lst in lists:
             for chunk, _ in lst:

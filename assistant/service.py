@@ -94,7 +94,7 @@ class Assistant:
             yield item
 
     def _region_contacts(self, question: str) -> list[Contact]:
-        places = place_names(question)
+        places = place_names(question, self.library.regions())
         docs = [r.doc_id for r in self.library.docs() if r.status == "indexed"
                 and any(p in (r.province, r.city, r.district) for p in places)]
         return self.library.contacts(docs) if docs else []

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.encoding import decode_bytes, declared_charset  # noqa: E402
+from ingest.encoding import declared_charset, decode_bytes  # noqa: E402
 from ingest.html_blocks import parse  # noqa: E402
 from ingest.loaders.html import extract_html, iso_date  # noqa: E402
 

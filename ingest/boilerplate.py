@@ -16,7 +16,7 @@ _SOURCE_LINK = re.compile(r"^\s*[【\[]?\s*(原文链接|原文地址|原文网�
 _JUNK_LINE = re.compile(
     r"^\s*(?:"
     r".{0,30}(?:扫一扫|扫码|扫描二维码|二维码).{0,30}"  # share prompts
-    r"|.{0,12}分享(?:到|至)?[:：]?.{0,20}"
+    r"|.{0,12}(?:分享到|分享至|一键分享|分享本文|分享给)\s*[:：]?.{0,20}|.{0,12}分享\s*[:：]?"
     r"|[\[【(（]?\s*(?:免责声明|版权声明|声明)\s*[\]】)）:：].*"  # disclaimers
     r"|.{0,10}(?:版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码).*"  # footers
     r"|[【\[(（]\s*(?:责任编辑|编辑|责编|审核|校对|编审)\s*[:：].{0,40}[】\])）]"  # 【编辑:…】
@@ -25,14 +25,18 @@ _JUNK_LINE = re.compile(
     r"|(?:返回|回到).{0,10}(?:首页|顶部|列表|网)"
     r"|.{0,10}(?:首页|主页)"
     r"|(?:搜索|检索|热词|关键词|标签|TAG|Tags?)\s*[:：]?.{0,20}"
-    r"|(?:打印本页|关闭窗口|打印|关闭|收藏|纠错|字号|【?字体[:：]?)\W*(?:[大中小]\W*){0,3}.{0,20}"
+    r"|(?:[【\[]?(?:打印本页|关闭窗口|打印|关闭|收藏|纠错|加入收藏)[】\]]?\s*)+"
+    r"|[【\[]?(?:字号|字体)\s*[:：]?\s*(?:[大中小]\s*){1,3}[】\]]?"
     r"|(?:相关(?:内容|新闻|阅读|文章|链接|报道|推荐|稿件)|热门(?:资讯|新闻|文章|推荐|阅读|排行)|推荐阅读|延伸阅读"
     r"|猜你喜欢|热点推荐|精彩推荐|热点新闻|最新(?:新闻|文章|资讯)|图片新闻|更多(?:新闻|内容|>+|»)?)\s*[:：>»]*"
     r")\s*$",
     re.I,
 )
 # Navigation tokens: a line made only of these (plus digits, spaces, punctuation) is a menu.
-_NAV_TOKENS = re.compile(r"上一篇|下一篇|上一版|下一版|上一页|下一页|放大|缩小|默认|返回|首页|顶部|打印|关闭|分享|收藏|评论")
+_NAV_TOKENS = re.compile(
+    r"上一篇|下一篇|上一版|下一版|上一页|下一页|放大|缩小|默认|返回|首页|顶部|打印|关闭|分享|收藏|评论|调整字体|字号"
+    r"|超大|标准|[大中小]|微博|微信|朋友圈|QQ空间|Qzone|图集|手机版|无障碍|简体|繁体|登录|注册"
+)
 # A heading that starts a list of unrelated items: everything list-like after it goes too.
 _RELATED_HEAD = re.compile(
     r"^\s*(?:相关(?:内容|新闻|阅读|文章|链接|报道|推荐|稿件)|热门(?:资讯|新闻|文章|推荐|阅读|排行)|推荐阅读|延伸阅读"
@@ -59,6 +63,8 @@ def is_junk_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
+    if _URL.fullmatch(stripped):
+        return True  # a bare link line is a share/print widget; "原文链接: URL" is read before cleaning
     if not _HAS_WORD.search(stripped):
         return not _DATE_LINE.match(stripped)  # keep a bare dateline; drop counters like "0", "•", "|"
     if len(stripped) <= 60 and _JUNK_LINE.match(stripped):

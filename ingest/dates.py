@@ -17,6 +17,8 @@ _CHINESE_CN = re.compile(rf"([{_CN}]{{4}}){_SP}年{_SP}([{_CN}]{{1,3}}){_SP}月{
 _NUMERIC = re.compile(r"(?<![\d.])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d|\.\d)")
 
 _LABELLED = re.compile(r"(发布|印发|成文|公布|发文|更新|发表)(日期|时间)?[:：]?\s*$")
+_SPAN_BEFORE = re.compile(r"(?:自|至|到|于|截至|截止|从)\s*$")
+_SPAN_AFTER = re.compile(r"\s*(?:起|至|前|后|止|到|—|-|～|~|施行|实施|生效)")
 _TIMESTAMP = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
 
 
@@ -80,13 +82,18 @@ def publication_date(text: str, date_hint: str = "", head_chars: int = 400, tail
         before = text[max(line_start, m.start - 12) : m.start]
         if _LABELLED.search(before) or (m.start < 2000 and _TIMESTAMP.match(text, line_start)):
             return m.date.isoformat()
-    head = [m for m in mentions if m.start < head_chars]
-    if head:
-        # A law's header lists 通过 then each 修正 date: the latest is the version we hold.
-        return max(m.date for m in head).isoformat()
     tail_from = len(text.rstrip()) - tail_chars
-    tail = [m for m in mentions if m.start >= tail_from and _alone_on_line(text, m)]
-    return tail[-1].date.isoformat() if tail else ""
+    signed = [m for m in mentions if m.start >= tail_from and _alone_on_line(text, m)]
+    if signed:
+        return signed[-1].date.isoformat()  # the 落款 date under the issuer's name
+    head = [m for m in mentions if m.start < head_chars and not _is_deadline(text, m)]
+    # A law's header lists 通过 then each 修正 date: the latest is the version we hold.
+    return max(m.date for m in head).isoformat() if head else ""
+
+
+def _is_deadline(text: str, m: DateMention) -> bool:
+    """自2024年1月1日起 / 至2026年底 / 3月1日前: a date the text talks about, not when it was written."""
+    return bool(_SPAN_BEFORE.search(text[max(0, m.start - 3) : m.start]) or _SPAN_AFTER.match(text, m.end))
 
 
 def _alone_on_line(text: str, m: DateMention) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,10 +18,15 @@ _LOWER_SUFFIXES = ("自治州", "自治县", "自治旗", "新区", "地区", "�
 # Short forms that are everyday words far more often than places: only full names count for these.
 _COMMON_WORDS = frozenset({
     "白银", "长治", "大同", "安康", "黄山", "普洱", "阿里", "和田", "中山", "海西", "海东", "海北", "东方", "朝阳",
-    "红河", "永安", "开平", "通化", "新乡", "吉安", "长安", "太平", "新华", "平安",
+    "红河", "永安", "开平", "通化", "新乡", "吉安", "长安", "太平", "新华", "平安", "合作", "公安", "资源", "振兴",
+    "通道", "中方", "共和", "惠民", "港口", "友好", "光明", "比如", "新建", "解放", "互助", "大城", "和平", "会同",
+    "城中", "新城", "新和", "和政", "和安", "新社", "中和", "牡丹", "东湖", "滨江", "金阳", "大化", "小店", "新平",
 })
 # A short name glued to these is a street, school or company, not the place (中山路, 中山大学).
 _NOT_PLACE_AFTER = ("路", "街", "大道", "巷", "大学", "号", "里")
+
+
+_NATIONAL_TITLE = re.compile(r"(?:国务院|中华人民共和国|全国人民代表大会|中共中央|国家发展和改革委员会|商务部)")
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ def _mentions(text: str) -> list[_Mention]:
     context: Counter[str] = Counter()
     for _, _, _, cands, short in raw:
         if len(cands) == 1 and not (short and cands[0].level == 2):  # a short district cannot vouch for itself
-            context.update({cands[0].code[:2], cands[0].code[:4]})
+            context.update({cands[0].code[:2], _city_code(cands[0].code)})
     out = []
     for start, end, name, cands, short in raw:
         resolved = _resolve(name, cands, short, context)
@@ -157,8 +163,8 @@ def _mentions(text: str) -> list[_Mention]:
 def _resolve(name: str, cands: list[_Division], short: bool, context: Counter[str]) -> tuple[Region, int] | None:
     if len(cands) == 1 and not (short and cands[0].level == 2):
         return cands[0].region, cands[0].level
-    by_city = [c for c in cands if c.level == 2 and context[c.code[:4]]]
-    by_prov = [c for c in cands if context[c.code[:2]]]
+    by_city = [c for c in cands if c.level == 2 and context[_city_code(c.code)]]
+    by_prov = [] if short else [c for c in cands if context[c.code[:2]]]  # 甘肃…合作 is cooperation, not 合作市
     narrowed = by_city if len(by_city) == 1 else by_prov if len(by_prov) == 1 else []
     if narrowed:
         return narrowed[0].region, narrowed[0].level
@@ -168,6 +174,11 @@ def _resolve(name: str, cands: list[_Division], short: bool, context: Counter[st
         # A short district name without its city in the text is too weak (朝阳 the word, 鹿城 the nickname).
         return (highest[0].region, top) if len(highest) == 1 and top < 2 else None
     return _certain_part(name, cands)
+
+
+def _city_code(code: str) -> str:
+    """The 4-digit city prefix; a municipality's districts (1101xx, 5002xx) all belong to the one city."""
+    return code[:2] if code[:2] in _MUNICIPALITIES else code[:4]
 
 
 def _certain_part(name: str, cands: list[_Division]) -> tuple[Region, int]:
@@ -187,8 +198,15 @@ def find_places(text: str) -> list[Region]:
     return [m.region for m in _mentions(text)]
 
 
+def find_place_spans(text: str) -> list[tuple[int, int, Region]]:
+    """Like find_places, with each mention's (start, end) offsets in text."""
+    return [(m.start, m.end, m.region) for m in _mentions(text)]
+
+
 def main_region(title: str, text: str) -> Region:
     """The region a document is about: within the title's place, the part the text mostly talks about."""
+    if _NATIONAL_TITLE.match(title):
+        return Region()  # 国务院关于鼓励华侨和香港澳门同胞投资的规定 is national, whatever places it names
     mentions = _collapse_chains(_mentions(title + "\n" + text))
     cut = len(title) + 1
     in_title = [m for m in mentions if m.start < cut]

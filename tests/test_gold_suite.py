@@ -20,14 +20,21 @@ SUITE = PROJECT_ROOT / "tests" / "gold" / "demo_suite.jsonl"
 # The app indexes the demo corpus on first start (~2,000 chars/s with the bundled embedder).
 MAX_SAMPLE_CHARS = 90_000
 
-# Measured on the extractive answerer (no LLM) over data/sample; the bars sit a few points below
-# so a regression fails CI. Re-measure and update together with the measured values in the report.
+# Measured on the extractive answerer (no LLM) over data/sample, 49 cases (values in the comments);
+# each bar sits a few points below, so one more failing case of that kind fails CI. Re-measure and
+# update together when the suite, the corpus or the answerer changes on purpose.
 BARS = {
-    "hit@5": 0.85,
-    "refusal_accuracy": 0.80,
-    "facts_complete": 0.55,
-    "citation_recall": 0.70,
-    "expired_warning_accuracy": 0.85,
+    "hit@1": 0.92,  # 0.975
+    "hit@5": 0.95,  # 1.0
+    "citation_precision": 0.95,  # 0.984
+    "citation_recall": 0.74,  # 0.788
+    "facts_complete": 0.68,  # 0.725
+    "answer_rate": 0.75,  # 0.80 (32/40 answerable cases answered)
+    "rejection_rate": 0.95,  # 1.0 (9/9 unanswerable refused)
+    "refusal_accuracy": 0.80,  # 0.837
+    "grounding": 0.85,  # 0.898
+    "expired_warning_accuracy": 0.80,  # 0.875 (7/8)
+    "latency_p95_ms": 5000,  # 327 ms; an upper bound, generous for a loaded CI machine
 }
 # Settings that would switch answers to an LLM; blanked so the run measures the offline default.
 _LLM_ENV = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL",

@@ -116,7 +116,7 @@ def test_staff_metadata_edit_survives_reingest_and_filters(settings, corpus_dir:
     rec = lib.get("qingdao_news.txt")
     assert rec.doc_type == "park" and rec.district == "黄岛区" and set(rec.edited) == {"doc_type", "district"}
     where_hits = lib.chroma.query(lib.embedder.embed_query("海洋产业引导基金"), 5,
-                                  {"doc_type": "park"})
+                                  {"$and": [{"doc_type": "park"}, {"district": "黄岛区"}]})
     assert where_hits and all(c.doc.doc_id == rec.doc_id for c, _ in where_hits)
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         lib.update_meta("qingdao_news.txt", expires="明年")

@@ -89,7 +89,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     from assistant.factory import build_assistant  # heavy: imported only when a suite really runs
 
     parse_bars(args.fail_under, args.k)  # fail on a typo before loading models
-    settings = _settings(getattr(args, "index", None))
+    index = getattr(args, "index", None)
+    if index and not Path(index).is_dir():  # a typo would otherwise evaluate a fresh, empty index
+        raise AssistantError(f"--index {index}: no such folder. Fix: ingest first "
+                             f"(`python -m assistant ingest FILES --index {index}`) or correct the path")
+    settings = _settings(index)
     assistant = build_assistant(settings, mode=args.mode)
     meta = {"index": str(settings.index_dir), "llm": settings.llm_enabled, "mode": args.mode,
             "embedding_model": settings.embedding_model_id}

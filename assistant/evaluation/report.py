@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.evaluation.metrics import percentile
 from assistant.evaluation.runner import EvalRun
 
 # Metrics shown in tables and the bar plot, in reading order (hit@K is inserted per run).
@@ -57,7 +58,8 @@ def failures_table(run: EvalRun) -> Table:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # Markdown viewers render inline HTML: escape it, as in the HTML report.
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown_table(table: Table) -> str:
@@ -135,13 +137,18 @@ def plot_metrics_by_kind(summary: dict, path: Path, font: str | None) -> Path:
     width = 0.8 / len(groups)
     labels = _labels([g[0] for g in groups], font)
     for i, (label, (_, group)) in enumerate(zip(labels, groups, strict=True)):
-        values = [group["metrics"].get(n) or 0.0 for n in names]
-        ax.bar([x + i * width for x in range(len(names))], values, width, label=label)
+        xs = [x + i * width for x in range(len(names))]
+        values = [group["metrics"].get(n) for n in names]
+        ax.bar(xs, [v or 0.0 for v in values], width, label=label)
+        for x, v in zip(xs, values, strict=True):
+            if v is None:  # tell "not measured" apart from a real 0
+                ax.text(x, 0.02, "n/a", rotation=90, ha="center", va="bottom", fontsize=7, color="gray")
     ax.set_xticks([x + 0.4 - width / 2 for x in range(len(names))], names, rotation=20, ha="right")
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.25)
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.set_ylabel("score (0-1)")
-    ax.set_title("Metrics by kind (missing = not measured)")
-    ax.legend(fontsize=8, ncols=min(4, len(groups)), prop={"family": font} if font else None)
+    ax.set_title("Metrics overall and by kind")
+    ax.legend(loc="upper center", fontsize=8, ncols=min(6, len(groups)), prop={"family": font} if font else None)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     return path
@@ -154,6 +161,13 @@ def plot_latency(run: EvalRun, path: Path) -> Path:
     fig = Figure(figsize=(7, 3.6))
     ax = fig.add_subplot()
     ax.hist(latencies, bins=min(30, max(5, len(latencies) // 2)), color="#4477aa")
+    for q, style in ((50, "--"), (95, ":")):
+        value = percentile(latencies, q)
+        if value is not None:
+            ax.axvline(value, color="black", linestyle=style, label=f"p{q} = {value:.0f} ms")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    if latencies:
+        ax.legend(fontsize=8)
     ax.set_xlabel("latency (ms)")
     ax.set_ylabel("questions")
     ax.set_title(f"Answer latency, {len(latencies)} questions")

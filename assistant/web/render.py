@@ -27,7 +27,8 @@ def escape(text: str) -> str:
 def _marker(uid: str, n: int, known: set[int]) -> str:
     if n not in known:  # a marker with no citation behind it is shown as plain text, not as a link
         return f"&#91;{n}&#93;"
-    return f'<sup class="zs-cite" data-cite="{uid}-{n}" title="[{n}]">&#91;{n}&#93;</sup>'
+    # The chat's sanitizer drops data-* and id attributes but keeps classes: the link target rides in a class.
+    return f'<sup class="zs-cite zs-to-{uid}-{n}" title="[{n}]">&#91;{n}&#93;</sup>'
 
 
 def text_with_markers(text: str, uid: str, citations: Iterable[Citation]) -> str:
@@ -79,7 +80,7 @@ def source_card(citation: Citation, uid: str, lang: str) -> str:
     """One citation as a <details> card: summary shows title/meta/quote, body the passage in context."""
     title = escape(citation.title or citation.source)
     return (
-        f'<details class="zs-card" data-card="{uid}-{citation.n}"><summary>'
+        f'<details class="zs-card zs-card-{uid}-{citation.n}"><summary>'
         f'<span class="zs-n">{citation.n}</span><span class="zs-title">{title}</span>{badges(citation, lang)}'
         f'<span class="zs-meta">{card_meta(citation, lang)}</span>'
         f'<span class="zs-quote">“{escape(citation.quote)}”</span></summary>'

@@ -1,0 +1,58 @@
+"""Pick the loader for a file by its suffix: files → LoadedFile (clean main text by page)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.errors import IngestError, UnsupportedFileError
+from assistant.types import LoadedFile
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".html", ".htm", ".docx", ".txt", ".md", ".jsonl"})
+
+
+def _loader_for(suffix: str) -> Callable[[Path], list[LoadedFile]]:
+    # Imported per call: loading a TXT file should not import pypdf, lxml or the OCR stack.
+    if suffix == ".pdf":
+        from ingest.loaders.pdf import load_pdf
+
+        return load_pdf
+    if suffix in (".html", ".htm"):
+        from ingest.loaders.html import load_html
+
+        return load_html
+    if suffix == ".docx":
+        from ingest.loaders.docx import load_docx
+
+        return load_docx
+    if suffix == ".jsonl":
+        from ingest.loaders.jsonl import load_jsonl
+
+        return load_jsonl
+    from ingest.loaders.text import load_text
+
+    return load_text
+
+
+def load(path: Path) -> list[LoadedFile]:
+    """One LoadedFile per document (JSONL: one per record; others: exactly one).
+
+    Raises IngestError(path, reason, fix) / UnsupportedFileError for unsupported, empty, encrypted,
+    truncated or corrupt files — the reason names what is wrong, the fix says what to do.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedFileError(
+            str(path), f"unsupported file type {suffix or '(no extension)'}",
+            f"convert it to one of {', '.join(sorted(SUPPORTED_SUFFIXES))} (e.g. .doc → .docx, scans → .pdf)",
+        )
+    if not path.is_file():
+        raise IngestError(str(path), "the file does not exist or is not a regular file", "check the path")
+    try:
+        return _loader_for(suffix)(path)
+    except IngestError:
+        raise
+    except (OSError, UnicodeError, MemoryError, RecursionError) as exc:
+        raise IngestError(str(path), f"the file could not be read ({type(exc).__name__}: {exc})",
+                          "check the file opens on your computer, then upload it again") from exc

@@ -9,7 +9,7 @@ from pathlib import Path
 from assistant.errors import IngestError
 from assistant.types import LoadedFile, Page
 from ingest.boilerplate import find_source_url
-from ingest.encoding import decode_bytes, declared_charset
+from ingest.encoding import declared_charset, decode_bytes
 from ingest.html_blocks import Block, blocks_of, main_text, parse
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")

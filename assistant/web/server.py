@@ -1,0 +1,85 @@
+"""The web server: public chat Blocks at "/", staff Blocks with login at "/staff", on one FastAPI app.
+
+Two separate Blocks on purpose: each mounted Gradio app has its own function registry and API routes, so no
+staff handler (upload, delete, draft…) exists in the public app's API at all, and every staff route
+(/staff/gradio_api/info, /call/…, /queue/join, /upload) sits behind Gradio's login check.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+from assistant.errors import ConfigError
+from assistant.feedback import FeedbackStore
+from assistant.settings import Settings
+from assistant.web.chat_page import ChatPage
+from assistant.web.staff_actions import StaffActions
+from assistant.web.staff_pages import build_staff_pages
+from assistant.web.style import CSS, HEAD, theme
+
+log = logging.getLogger(__name__)
+DEMO_PASSWORD = "demo"
+STAFF_PATH = "/staff"
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    check: Callable[[str, str], bool]
+    demo: bool  # True when no password was set and "demo" is in force (a banner says so)
+
+
+def staff_login(settings: Settings) -> StaffLogin:
+    """The staff credential check; in production an empty password is a ConfigError, never a default."""
+    password = settings.staff_password.get_secret_value()
+    demo = not password
+    if demo and settings.production:
+        raise ConfigError("ASSISTANT_STAFF_PASSWORD", "empty while ASSISTANT_PRODUCTION=true, staff pages disabled",
+                          "set ASSISTANT_STAFF_PASSWORD to a strong password and restart")
+    expected_user = settings.staff_user.encode()
+    expected_pass = (password or DEMO_PASSWORD).encode()
+
+    def check(user: str, given: str) -> bool:
+        # Constant-time comparisons, both always evaluated, so timing does not reveal which part was wrong.
+        ok_user = hmac.compare_digest((user or "").encode(), expected_user)
+        ok_pass = hmac.compare_digest((given or "").encode(), expected_pass)
+        return ok_user and ok_pass
+
+    return StaffLogin(check, demo)
+
+
+def _staff_disabled(reason: str) -> Callable[..., Any]:
+    async def refuse(path: str = "") -> PlainTextResponse:
+        return PlainTextResponse(f"Staff pages are disabled: {reason}", status_code=503)
+
+    return refuse
+
+
+def build_server(assistant: Any, settings: Settings) -> FastAPI:
+    """FastAPI app with both pages mounted; staff first, because the public mount at "/" matches everything."""
+    feedback = FeedbackStore(settings.feedback_path)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    common = {"theme": theme(), "css": CSS, "head": HEAD, "footer_links": [], "run_history": False,
+              "server_name": settings.host, "server_port": settings.port, "ssr_mode": False}
+    try:
+        login = staff_login(settings)
+    except ConfigError as exc:
+        log.error("%s", exc)
+        app.add_api_route(STAFF_PATH, _staff_disabled(str(exc)), methods=["GET", "POST"])
+        app.add_api_route(STAFF_PATH + "/{path:path}", _staff_disabled(str(exc)), methods=["GET", "POST"])
+    else:
+        staff = build_staff_pages(StaffActions(assistant, feedback, login.demo))
+        message = f"{settings.bureau_name} · 工作人员登录 / Staff sign-in"
+        gr.mount_gradio_app(app, staff, STAFF_PATH, auth=login.check, auth_message=message,
+                            max_file_size=f"{settings.upload_max_mb}mb", **common)
+    chat = ChatPage(assistant, feedback, settings.language).build()
+    # The public page has no upload component; a tiny limit stops strangers using /upload as file storage.
+    gr.mount_gradio_app(app, chat, "/", max_file_size="1kb", **common)
+    return app

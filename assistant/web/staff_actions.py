@@ -1,0 +1,150 @@
+"""What the staff pages do: draft replies, manage the library, run evaluations, export feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.errors import AssistantError
+from assistant.feedback import FeedbackStore
+from assistant.reply_drafting import draft_reply, markdown_to_docx, to_markdown
+from assistant.web.i18n import t
+from assistant.web.render import library_rows
+from assistant.web.uploads import UploadRejected, store_upload
+
+log = logging.getLogger(__name__)
+META_FIELDS = ("title", "doc_type", "province", "city", "district", "effective", "expires", "repealed")
+EVAL_COLUMNS = ["id", "kind", "language", "question", "passed", "answer", "latency_ms"]
+# Gradio sees a gr.Progress default and hands the handler a live progress tracker for that call.
+TRACKED = gr.Progress()
+FEEDBACK_COLUMNS = ["id", "created_at", "rating", "question", "comment", "cited documents"]
+
+
+class StaffActions:
+    def __init__(self, assistant: Any, feedback: FeedbackStore, demo_password: bool):
+        self.assistant, self.feedback, self.demo_password = assistant, feedback, demo_password
+        self.settings = assistant.settings
+        self.lang = self.settings.language if self.settings.language in ("zh", "en") else "zh"
+        self.work_dir = Path(tempfile.mkdtemp(prefix="zhaoshang-staff-"))  # exports served back to staff
+
+    def _out(self, name: str) -> Path:
+        folder = self.work_dir / dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    # --- reply drafting ------------------------------------------------------------------------
+    def draft(self, inquiry: str, salutation: str) -> str:
+        if not (inquiry or "").strip():
+            return ""
+        lib = self.assistant.library
+        reply = draft_reply(inquiry, lambda q: self.assistant.ask(q), self.settings.bureau_name, salutation,
+                            contacts_for=lambda ids: lib.contacts(list(ids)))
+        return to_markdown(reply)
+
+    def export_docx(self, text: str) -> str | None:
+        return str(markdown_to_docx(text, self._out("复函草稿.docx"))) if (text or "").strip() else None
+
+    def export_md(self, text: str) -> str | None:
+        if not (text or "").strip():
+            return None
+        out = self._out("复函草稿.md")
+        out.write_text(text, encoding="utf-8")
+        return str(out)
+
+    # --- library -------------------------------------------------------------------------------
+    def table(self) -> Any:
+        return gr.update(value=library_rows(self.assistant.library.docs(), self.lang))
+
+    def doc_choices(self) -> Any:
+        return gr.update(choices=[(f"{d.title or d.file_name} ({d.doc_id})", d.doc_id)
+                                  for d in self.assistant.library.docs()])
+
+    def upload(self, files: list[str] | None, progress: gr.Progress = TRACKED) -> tuple[str, Any, Any]:
+        """Validate, store and index uploads; rejected files are listed, the rest are indexed."""
+        accepted, messages = [], []
+        for temp in files or []:
+            try:
+                accepted.append(store_upload(Path(temp), Path(temp).name, self.settings.index_dir / "uploads",
+                                             self.settings.upload_max_mb).path)
+            except UploadRejected as exc:
+                messages.append(t(self.lang, "rejected", reason=str(exc)))
+        if accepted:
+            def tick(done: int, total: int, name: str) -> None:
+                progress((done, max(total, 1)), desc=Path(name).name)
+
+            report = self.assistant.library.ingest(accepted, progress=tick)
+            messages.append(t(self.lang, "done", summary=report.summary_line()))
+            messages += [f"✗ {Path(p).name}: {reason}" for p, reason in report.failed]
+        return "\n\n".join(messages), self.table(), self.doc_choices()
+
+    def reindex(self, progress: gr.Progress = TRACKED) -> tuple[str, Any]:
+        report = self.assistant.library.reindex(
+            progress=lambda done, total, name: progress((done, max(total, 1)), desc=Path(name).name))
+        return t(self.lang, "done", summary=report.summary_line()), self.table()
+
+    def load_meta(self, doc_id: str) -> list[Any]:
+        rec = next((d for d in self.assistant.library.docs() if d.doc_id == doc_id), None)
+        return [getattr(rec, f, "") if rec else "" for f in META_FIELDS]
+
+    def save_meta(self, doc_id: str, *values: str) -> tuple[str, Any]:
+        if not doc_id:
+            return "", self.table()
+        try:
+            rec = self.assistant.library.update_meta(doc_id, **dict(zip(META_FIELDS, values, strict=True)))
+        except AssistantError as exc:
+            return f"✗ {exc}", self.table()
+        return f"✓ {rec.doc_id}", self.table()
+
+    def delete(self, doc_id: str) -> tuple[str, Any, Any]:
+        if not doc_id:
+            return "", self.table(), self.doc_choices()
+        try:
+            rec = self.assistant.library.delete(doc_id)
+        except AssistantError as exc:
+            return f"✗ {exc}", self.table(), self.doc_choices()
+        return f"✓ {rec.doc_id}", self.table(), self.doc_choices()
+
+    # --- evaluation and feedback -----------------------------------------------------------------
+    def evaluate(self, suite_file: str | None, progress: gr.Progress = TRACKED) -> tuple[str, list, Any, list]:
+        from assistant.evaluation.report import write_reports
+        from assistant.evaluation.runner import run_suite
+        from assistant.evaluation.suite import load_suite
+
+        if not suite_file:
+            return "", [], gr.update(value=[]), []
+        try:
+            cases = load_suite(suite_file)
+        except AssistantError as exc:
+            return f"✗ {exc}", [], gr.update(value=[]), []
+        run = run_suite(cases, lambda q, h: self.assistant.ask(q, h), k=self.settings.top_k,
+                        progress=lambda done, total: progress((done, total)), suite=Path(suite_file).name)
+        paths = write_reports(run, self._out("report").with_suffix(""))
+        summary = run.summary()
+        rows = [[r.case.id, r.case.kind, r.language, r.case.question, "✓" if r.passed else "✗",
+                 (r.answer.text if r.answer else r.error)[:300], round(r.latency_ms)] for r in run.results]
+        plots = [str(p) for k, p in paths.items() if str(p).endswith(".png")]
+        return _summary_markdown(summary), plots, gr.update(value=rows), [str(p) for p in paths.values()]
+
+    def feedback_rows(self) -> Any:
+        rows = [[f.id, f.created_at, "+1" if f.rating > 0 else "-1", f.question, f.comment,
+                 ", ".join(sorted(f.doc_versions))] for f in self.feedback.rows(limit=200)]
+        return gr.update(value=rows)
+
+    def export_feedback(self, kind: str) -> str:
+        out = self._out(f"feedback.{kind}")
+        return str(self.feedback.export_csv(out) if kind == "csv" else self.feedback.export_jsonl(out))
+
+
+def _summary_markdown(summary: dict) -> str:
+    """Headline plus the overall and per-kind metric tables (the evaluation report's own tables)."""
+    from assistant.evaluation.report import breakdown_table, markdown_table, overall_table
+
+    head = (f"**{summary['passed']} / {summary['overall']['cases']}** passed every check · "
+            f"{summary['errors']} errors · k={summary['k']} · {summary['seconds']:.1f}s")
+    return "\n\n".join([head, markdown_table(overall_table(summary)),
+                        markdown_table(breakdown_table(summary, "by_kind"))])

@@ -1,0 +1,127 @@
+"""Find contact routes a document states (organisation, phone, address, email) — only what is really written."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from assistant.types import Contact
+from ingest.regions import find_place_spans
+
+_ORG_SUFFIX = (
+    r"(?:投资促进服务中心|投资促进中心|投资促进局|投资促进委员会|投促局|投促中心|管理委员会|管委会|招商局|招商服务中心"
+    r"|招商中心|政务服务中心|企业服务中心|服务中心|办公室|办公厅|商务局|商务厅|发展和改革委员会|发展改革委|发改局"
+    r"|经济和信息化局|经信局|科技局|人民政府)"
+)
+_ORG = re.compile(rf"[\u4e00-\u9fff（）()]{{0,24}}?{_ORG_SUFFIX}")
+# Words that end the text before an organisation's name: "请与成都市投促局联系" → 成都市投促局.
+_ORG_STOP = re.compile(r".*(?:请与|请向|请到|联系|咨询|致电|负责|承担|由|向|与|和|及|或|的|在|是|为|经|到|至|称|等)")
+_UNIT_AFTER = re.compile(r"\s*(?:万|元|亿|%|％|年|月|日|号|平方|亩|人|个|家|次|千|百|kg|吨|台|套|米)")
+_PHONE = re.compile(
+    r"(?<![\d.\-/A-Za-z])(?:"
+    r"[(（]0\d{2,3}[)）][ \t]?\d{7,8}"  # (028)12345678
+    r"|0\d{2,3}[-－—][ \t]?\d{7,8}"  # 0577-88030503
+    r"|[48]00[-－ ]?\d{3}[-－ ]?\d{4}"  # 400-123-4567
+    r"|1[3-9]\d{9}"  # mobile
+    r")(?:(?:转|-|－)\d{1,5})?(?![\d.])"
+)
+_LOCAL_PHONE = re.compile(r"(?:电话|热线|咨询电话|联系电话|Tel|TEL|tel)\s*[:：]?\s*(\d{7,8})(?![\d.])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_ADDRESS = re.compile(
+    r"(?:办公地址|联系地址|通讯地址|地址|地点)\s*[:：]\s*(?P<a>[^\n，,。；;：:]{4,60}?)"
+    r"(?=\s*(?:电话|联系|邮编|邮箱|传真|网址|$)|[\n，,。；;]|$)"
+    r"|位于(?P<b>[^\n，,。；;]{2,40}(?:路|街|大道|号|楼|层|室|大厦))",
+    re.M,
+)
+_FAX_BEFORE = re.compile(r"传真\s*[:：]?\s*$")
+_PASSAGE_BREAK = re.compile(r"[。！？]|\n\s*\n")  # a route after a full stop belongs to the next topic
+_REACH = 120  # characters a phone/address may sit after the organisation it belongs to
+
+
+@dataclass(frozen=True)
+class _Found:
+    kind: str  # org | phone | address | email
+    start: int
+    end: int
+    value: str
+
+
+def find_organisations(text: str) -> list[tuple[int, int, str]]:
+    """Organisation names (…投资促进局, …管委会, …人民政府) with their offsets."""
+    out = []
+    for m in _ORG.finditer(text):
+        start, name = m.start(), m[0]
+        stop = _ORG_STOP.match(name[: -_suffix_len(name)] or "")
+        if stop:
+            start, name = start + stop.end(), name[stop.end() :]
+        places = find_place_spans(name)
+        if places and places[0][0] >= 2 and not name.startswith(("中共", "中国")):
+            start, name = start + places[0][0], name[places[0][0] :]  # 活动现场重庆市… → 重庆市…
+        out.append((start, m.end(), name))
+    return out
+
+
+def _suffix_len(name: str) -> int:
+    m = re.search(rf"{_ORG_SUFFIX}$", name)
+    return len(m[0]) if m else 0
+
+
+def normalise_phone(raw: str) -> str:
+    """Same digits as written, uniform punctuation: （028）12345678 → 028-12345678, 400 123 4567 → 400-123-4567."""
+    s = unicodedata.normalize("NFKC", raw).replace("—", "-").strip()
+    s = re.sub(r"^\((0\d{2,3})\)\s*", r"\1-", s)
+    s = re.sub(r"^([48]00)[- ]?(\d{3})[- ]?(\d{4})", r"\1-\2-\3", s)
+    return re.sub(r"(?<=\d)-\s+(?=\d)", "-", s)
+
+
+def _routes(text: str) -> list[_Found]:
+    found = []
+    for m in _PHONE.finditer(text):
+        if _UNIT_AFTER.match(text, m.end()) or _FAX_BEFORE.search(text[max(0, m.start() - 6) : m.start()]):
+            continue  # 13500000000元 is money; a fax number is not a phone to call
+        found.append(_Found("phone", m.start(), m.end(), normalise_phone(m[0])))
+    for m in _LOCAL_PHONE.finditer(text):
+        if not _UNIT_AFTER.match(text, m.end()) and not any(f.start <= m.start(1) < f.end for f in found):
+            found.append(_Found("phone", m.start(1), m.end(1), m[1]))
+    for m in _EMAIL.finditer(text):
+        found.append(_Found("email", m.start(), m.end(), m[0]))
+    for m in _ADDRESS.finditer(text):
+        group = "a" if m["a"] else "b"
+        found.append(_Found("address", m.start(group), m.end(group), m[group].strip()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def find_contacts(text: str, doc_id: str = "", source: str = "", date: str = "") -> tuple[Contact, ...]:
+    """One Contact per organisation-with-routes (or route without a named organisation), in order of appearance."""
+    orgs = [_Found("org", s, e, n) for s, e, n in find_organisations(text)]
+    groups: list[tuple[_Found | None, list[_Found]]] = []
+    for route in _routes(text):
+        org = _owner(route, orgs, text)
+        last = groups[-1] if groups else None
+        if last and last[0] == org and all(r.kind != route.kind for r in last[1]) and route.start - last[1][-1].end < _REACH:
+            last[1].append(route)
+        else:
+            groups.append((org, [route]))
+    contacts = []
+    for org, routes in groups:
+        fields = {r.kind: r.value for r in reversed(routes)}
+        start = min([r.start for r in routes] + ([org.start] if org else []))
+        end = max([r.end for r in routes] + ([org.end] if org else []))
+        contacts.append(Contact(
+            organisation=org.value if org else "", phone=fields.get("phone", ""), address=fields.get("address", ""),
+            email=fields.get("email", ""), doc_id=doc_id, source=source, date=date, snippet=text[start:end],
+        ))
+    return tuple(dict.fromkeys(contacts))  # the same contact repeated verbatim counts once
+
+
+def _owner(route: _Found, orgs: list[_Found], text: str) -> _Found | None:
+    """The organisation named in brackets right after a route, else the one named just before it (same passage)."""
+    # 0577-88030503（鹿城区投资促进服务中心）
+    after = [o for o in orgs if 0 < o.start - route.end <= 2 and text[route.end : o.start].strip() in ("（", "(")]
+    if after:
+        return after[0]
+    before = [o for o in orgs if o.end <= route.start and route.start - o.end <= _REACH]
+    if before and not _PASSAGE_BREAK.search(text[before[-1].end : route.start]):
+        return before[-1]
+    return None

@@ -1,0 +1,250 @@
+"""The extractive generator over hand-made policy, park and news passages: cited sentences, relevance, warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import replace
+
+import pytest
+
+from assistant.extractive import EN_LEAD_IN, ExtractiveGenerator
+from assistant.settings import Settings
+from assistant.types import Chunk, Citation, DocInfo, Hit
+from assistant.validity_notes import validity_warnings
+
+TODAY = dt.date(2025, 6, 1)
+MIN_RELEVANCE = Settings.model_fields["min_relevance"].default
+
+POLICY = DocInfo(
+    "policy/cdht_ic.pdf", "policy/cdht_ic.pdf", "a1", "成都高新区关于支持集成电路产业高质量发展的若干措施", "policy",
+    "四川省", "成都市", "高新区", published="2023-03-01", effective="2023-03-01", expires="2026-02-28",
+)
+PARK = DocInfo(
+    "parks/sctp.pdf", "parks/sctp.pdf", "b2", "四川通信产业园简介", "park", "四川省", "成都市", "双流区",
+    published="2024-06-01",
+)
+OLD = DocInfo(
+    "policy/lc_louyu.html", "policy/lc_louyu.html", "c3", "温州市鹿城区促进楼宇经济发展的若干政策", "policy",
+    "浙江省", "温州市", "鹿城区", published="2018-12-20", effective="2019-01-01", expires="2021-12-31",
+    superseded_by="policy/lc_louyu_2022.html",
+)
+NEWS = DocInfo(
+    "news/ic_sign.html", "news/ic_sign.html", "d4", "成都高新区集中签约12个集成电路项目", "news",
+    "四川省", "成都市", "高新区", published="2024-05-20",
+)
+TEXTS = {
+    POLICY: [
+        ("第三条", "第三条 支持企业落户。对新落户成都高新区的集成电路设计企业，按其实缴注册资本的10%给予一次性落户奖励，"
+         "最高不超过1000万元。奖励资金分三年按40%、30%、30%的比例拨付。"),
+        ("第五条", "第五条 支持人才引进。对企业引进的高层次人才，给予最高100万元安家补贴。"
+         "企业高管和核心技术人员可享受人才公寓、子女入学、医疗保障等服务。"),
+        ("第八条", "第八条 降低企业运营成本。对租用园区标准厂房的企业，前三年给予租金全额补贴，后两年给予50%补贴。"),
+        ("第十二条", "第十二条 本措施自2023年3月1日起施行，有效期至2026年2月28日。由成都高新区电子信息产业局负责解释。"),
+    ],
+    PARK: [
+        ("", "四川通信产业园位于成都市双流区西航港大道中段1888号，规划面积12平方公里。"
+         "园区重点发展5G通信、光电子和卫星导航产业，已入驻企业230余家。"),
+        ("", "入园咨询：四川通信产业园管委会招商服务中心，联系电话：028-85123456，"
+         "地址：成都市双流区西航港大道中段1888号园区服务大楼3楼。"),
+    ],
+    OLD: [
+        ("一、", "一、对新引进的总部企业，年营业收入首次超过5亿元的，给予一次性奖励200万元。"
+         "二、对企业租用鹿城区商务楼宇自用办公的，三年内每年按实际租金的30%给予补贴，每年最高不超过50万元。"),
+        ("六、", "六、本政策自2019年1月1日起施行，有效期至2021年12月31日。"),
+    ],
+    NEWS: [
+        ("", "5月18日，成都高新区举行集成电路产业项目集中签约活动，共签约项目12个，总投资约320亿元。"
+         "签约项目涵盖芯片设计、封装测试、设备材料等领域。"),
+    ],
+}
+P, K, O, N = (
+    [Chunk(f"{doc.doc_id}#{i}", doc, i, t, 1, 0, len(t), article=a) for i, (a, t) in enumerate(TEXTS[doc])]
+    for doc in (POLICY, PARK, OLD, NEWS)
+)
+
+
+def hits(*chunks: Chunk) -> list[Hit]:
+    return [Hit(c, 1.0 / (i + 1)) for i, c in enumerate(chunks)]
+
+
+@pytest.fixture
+def gen() -> ExtractiveGenerator:
+    return ExtractiveGenerator(today=TODAY)
+
+
+def cited_sentences(text: str) -> list[tuple[str, int]]:
+    """(sentence, n) pairs of an answer: each sentence is the text before its [n] marker."""
+    body = text.removeprefix(EN_LEAD_IN).strip()
+    return [(s.strip(), int(n)) for s, n in re.findall(r"(.*?)\[(\d+)\]", body, flags=re.S)]
+
+
+def assert_well_cited(text: str, citations: tuple[Citation, ...]) -> None:
+    pairs = cited_sentences(text)
+    assert pairs, text
+    assert [c.n for c in citations] == list(range(1, len(citations) + 1))
+    first_use = list(dict.fromkeys(n for _, n in pairs))
+    assert first_use == [c.n for c in citations]  # numbered in order of first use, none unused
+    for sentence, n in pairs:
+        cite = citations[n - 1]
+        assert sentence in cite.chunk_text and sentence in cite.quote
+        assert cite.quote in cite.chunk_text
+
+
+QUESTIONS = [
+    ("集成电路设计企业落户奖励有多少？", (N[0], P[0], P[1])),
+    ("成都高新区对高层次人才有哪些支持？", (P[1], P[0], N[0])),
+    ("四川通信产业园在哪?", (K[0], K[1], P[2])),
+    ("租用厂房有什么补贴", (P[0], P[2], O[0])),
+    ("How much is the relocation reward for chip design companies in Chengdu?", (P[0], N[0], P[1])),
+]
+
+
+@pytest.mark.parametrize("question,chunks", QUESTIONS)
+def test_every_sentence_is_an_exact_quote_of_the_passage_its_marker_cites(gen, question, chunks):
+    text, citations = gen.generate(question, hits(*chunks), "en" if question.isascii() else "zh")
+    assert_well_cited(text, citations)
+
+
+def test_amount_question_leads_with_the_amount_sentence_even_below_a_news_hit(gen):
+    text, citations = gen.generate("集成电路设计企业落户奖励有多少？", hits(N[0], P[0], P[1]), "zh")
+    first, n = cited_sentences(text)[0]
+    assert "最高不超过1000万元" in first
+    assert citations[n - 1].chunk_id == P[0].chunk_id and citations[n - 1].article == "第三条"
+    assert "第三条 支持企业落户。" not in text  # a bare heading is no answer
+    assert "安家补贴" not in text  # the talent clause answers another question
+
+
+def test_amount_question_prefers_the_sentence_with_the_amount_over_the_one_with_more_words():
+    text = ("集成电路设计企业落户奖励实行分类管理，由电子信息产业局组织集成电路设计企业落户奖励的申报和审核。"
+            "符合条件的，奖励标准为实缴注册资本的10%，最高500万元。")
+    chunk = Chunk("policy/cdht_ic.pdf#9", POLICY, 9, text, 3, 0, len(text), article="第六条")
+    answer, _ = ExtractiveGenerator(max_sentences=1).generate("集成电路设计企业落户奖励有多少？", hits(chunk), "zh")
+    assert answer == "符合条件的，奖励标准为实缴注册资本的10%，最高500万元。[1]"
+
+
+def test_list_question_picks_the_enumeration(gen):
+    text, citations = gen.generate("四川通信产业园重点发展哪些产业？", hits(K[1], K[0]), "zh")
+    assert citations[0].chunk_id == K[0].chunk_id  # the brochure passage, though retrieval ranked it second
+    assert any("5G通信、光电子和卫星导航产业" in s and n == 1 for s, n in cited_sentences(text))
+
+
+def test_date_question_picks_the_validity_clause(gen):
+    text, _ = gen.generate("成都高新区集成电路措施什么时候到期？", hits(P[0], P[3]), "zh")
+    assert "有效期至2026年2月28日" in cited_sentences(text)[0][0]
+
+
+def test_contact_question_picks_the_phone_sentence(gen):
+    text, _ = gen.generate("四川通信产业园的联系电话是多少？", hits(K[0], K[1]), "zh")
+    assert "028-85123456" in cited_sentences(text)[0][0]
+
+
+def test_english_question_gets_an_english_lead_in_and_untranslated_chinese_quotes(gen):
+    text, citations = gen.generate("Where is the Sichuan communication industrial park?", hits(K[0], K[1]), "en")
+    lines = text.splitlines()
+    assert lines[0] == EN_LEAD_IN
+    assert all(re.search(r"[\u4e00-\u9fff]", ln) for ln in lines[1:])
+    assert_well_cited(text, citations)
+
+
+def test_a_sentence_repeated_in_two_documents_is_said_once(gen):
+    copy = replace(P[0], chunk_id="policy/cdht_ic_copy.pdf#0", doc=replace(POLICY, doc_id="policy/cdht_ic_copy.pdf"))
+    text, citations = gen.generate("集成电路设计企业落户奖励有多少？", hits(P[0], copy), "zh")
+    assert text.count("最高不超过1000万元") == 1
+    assert len(citations) == 1
+
+
+def test_same_input_same_answer_and_no_hits_no_answer(gen):
+    args = ("成都高新区对高层次人才有哪些支持？", hits(P[1], P[0], N[0]), "zh")
+    assert gen.generate(*args) == gen.generate(*args)
+    assert gen.generate("成都高新区对高层次人才有哪些支持？", [], "zh") == ("", ())
+
+
+def test_max_sentences_bounds_the_answer():
+    text, _ = ExtractiveGenerator(max_sentences=1).generate("成都高新区对高层次人才有哪些支持？", hits(P[1], P[0]), "zh")
+    assert len(cited_sentences(text)) == 1
+
+
+def test_five_passages_answer_in_under_20_ms(gen):
+    args = ("成都高新区集成电路设计企业落户奖励有多少？", hits(P[0], P[1], P[2], K[0], N[0]), "zh")
+    gen.generate(*args)  # warm rjieba's dictionary
+    runs = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        gen.generate(*args)
+        gen.relevance(args[0], args[1])
+        runs.append(time.perf_counter() - t0)
+    assert sorted(runs)[len(runs) // 2] < 0.020
+
+
+ON_TOPIC = [
+    ("成都高新区集成电路设计企业落户奖励有多少？", (P[0], N[0], P[1])),
+    ("成都高新区对高层次人才给多少安家补贴？", (P[1], P[0])),
+    ("四川通信产业园在哪里？", (K[0], K[1])),
+    ("四川通信产业园重点发展哪些产业？", (K[0], K[1])),
+    ("成都高新区集成电路措施的有效期到什么时候？", (P[3], P[0])),
+    ("鹿城区楼宇租金补贴标准是什么？", (O[0], O[1])),
+    ("租用标准厂房有什么租金补贴？", (P[2], P[0])),
+    ("成都高新区签约了多少个集成电路项目？", (N[0], P[0])),
+    ("How much is the relocation reward for chip design companies in Chengdu?", (P[0], N[0])),
+    ("Where is the Sichuan communication industrial park located?", (K[0], K[1])),
+]
+OFF_TOPIC = [
+    ("今天天气怎么样", (P[0], N[0], P[1])),
+    ("who won the world cup", (N[0], P[0])),
+    ("深圳前海对集成电路企业有什么补贴？", (P[0], N[0], P[1])),  # a place the passages never mention
+    ("南京江北新区集成电路设计企业落户奖励有多少？", (P[0], N[0])),  # all but the place matches
+    ("上海张江科学城在哪里？", (K[0], K[1])),
+    ("《三体》的作者是谁", (P[0], O[0])),
+    ("2022年世界杯冠军是哪个国家", (N[0], P[0])),
+    ("红烧肉怎么做", (P[2], K[0])),
+    ("苏州工业园区的租金补贴是多少？", (P[2], O[0])),
+    ("北京中关村人才公寓怎么申请", (P[1], P[0])),
+    ("What is the capital of France?", (K[0], P[0])),
+    ("鹿城区对生物医药企业的研发补助是多少？", (O[0], O[1])),  # right place, wrong subject
+]
+
+
+@pytest.mark.parametrize("question,chunks", ON_TOPIC)
+def test_relevance_is_high_when_the_passages_answer(gen, question, chunks):
+    assert gen.relevance(question, hits(*chunks)) >= MIN_RELEVANCE + 0.1
+
+
+@pytest.mark.parametrize("question,chunks", OFF_TOPIC)
+def test_relevance_is_low_when_they_do_not(gen, question, chunks):
+    assert gen.relevance(question, hits(*chunks)) < MIN_RELEVANCE
+
+
+def test_relevance_counts_how_retrieval_found_the_passage(gen):
+    question = "鹿城区楼宇租金补贴标准是什么？"
+    strong = [Hit(O[0], 0.03, dense_rank=1, bm25_rank=1, dense_score=0.93, bm25_score=12.0)]
+    weak = [Hit(O[0], 0.01, dense_rank=9, bm25_rank=None, dense_score=0.83)]
+    assert gen.relevance(question, strong) > gen.relevance(question, weak)
+    assert gen.relevance(question, []) == 0.0
+
+
+def test_citing_an_expired_superseded_policy_warns_with_its_dates(gen):
+    _, citations = gen.generate("鹿城区楼宇租金补贴标准是什么？", hits(O[0], O[1]), "zh")
+    assert citations[0].validity == "expired" and citations[0].expires == "2021-12-31"
+    warnings = validity_warnings(citations, "zh", TODAY)
+    assert any("《温州市鹿城区促进楼宇经济发展的若干政策》" in w and "2021年12月31日" in w for w in warnings)
+    assert any("lc_louyu_2022.html" in w and "更新版本" in w for w in warnings)
+    en = validity_warnings(citations, "en", TODAY)
+    assert any("expired on 2021-12-31" in w for w in en) and any("a newer version exists" in w for w in en)
+
+
+def test_valid_policy_gets_no_warning_until_it_expires(gen):
+    _, citations = gen.generate("成都高新区对高层次人才给多少安家补贴？", hits(P[1]), "zh")
+    assert validity_warnings(citations, "zh", TODAY) == ()
+    later = validity_warnings(citations, "zh", dt.date(2026, 3, 1))
+    assert len(later) == 1 and "2026年2月28日" in later[0]
+
+
+def test_repealed_and_not_yet_effective_policies_are_named():
+    base = Citation(1, "d", "d#0", "d.pdf", "某区招商引资奖励办法", 1, "", "2020-01-01", "q")
+    repealed = replace(base, validity="repealed")  # 已废止 without a date
+    future = replace(base, n=2, doc_id="e", title="某区人才新政", effective="2026-01-01")
+    warnings = validity_warnings([repealed, future], "zh", TODAY)
+    assert warnings[0] == "注意：[1]《某区招商引资奖励办法》已废止，请以现行政策为准。"
+    assert "2026年1月1日" in warnings[1] and "尚未生效" in warnings[1]

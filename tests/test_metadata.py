@@ -1,0 +1,208 @@
+"""What we read about a document: dates, validity, contacts, type, title, issuer and version key."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.types import LoadedFile, Page, Region
+from ingest.contacts import find_contacts
+from ingest.dates import find_dates, parse_date, publication_date
+from ingest.doctype import classify
+from ingest.metadata import understand, version_key
+from ingest.validity import find_validity
+
+
+def _loaded(text: str, **hints: str) -> LoadedFile:
+    return LoadedFile(path="docs/sample.txt", file_type="txt", pages=(Page(1, text),), **hints)
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年3月1日", dt.date(2024, 3, 1)),
+        ("2024 年 03 月 01 日", dt.date(2024, 3, 1)),
+        ("二〇二四年三月一日", dt.date(2024, 3, 1)),
+        ("二○二三年十二月三十一日", dt.date(2023, 12, 31)),
+        ("二〇一九年十月二十二日印发", dt.date(2019, 10, 22)),
+        ("2025-11-02 07:25:18 来源:重庆日报", dt.date(2025, 11, 2)),
+        ("2024.3.1", dt.date(2024, 3, 1)),
+        ("2024/03/15", dt.date(2024, 3, 15)),
+    ],
+)
+def test_dates_in_every_written_form(text: str, expected: dt.date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2024年2月30日", "第2024.3.1.5条", "奖励200万元", "1200-3400", "3.5亿元", "2024年"])
+def test_non_dates_are_not_dates(text: str) -> None:
+    assert find_dates(text) == []
+
+
+def test_publication_date_prefers_the_loader_hint() -> None:
+    assert publication_date("本办法自2024年1月1日起施行。", date_hint="2023-12-20") == "2023-12-20"
+
+
+def test_publication_date_from_labelled_timestamp_and_signature() -> None:
+    news = "渝见京津冀 一场产业对接吸金239.5亿元\n2025-11-02 07:25:18 来源:重庆日报\n11月1日，活动在北京举办。"
+    assert publication_date(news) == "2025-11-02"
+    labelled = "关于印发若干措施的通知\n" + "正文。" * 200 + "\n发布日期：2024年5月6日"
+    assert publication_date(labelled) == "2024-05-06"
+    signed = "各街道：\n" + "现将措施印发给你们。" * 60 + "\n温州市鹿城区人民政府\n二〇二四年三月一日\n"
+    assert publication_date(signed) == "2024-03-01"
+
+
+def test_law_header_takes_the_latest_amendment() -> None:
+    header = "# 某市条例\n\n2020年4月10日 通过\n\n2024年9月27日 第三次修正\n\n## 第一章 总则\n第一条 为了……"
+    assert publication_date(header) == "2024-09-27"
+
+
+# --- validity -------------------------------------------------------------------------------------
+
+
+def test_effective_and_expiry_dates() -> None:
+    v = find_validity("六、本办法自2024年1月1日起施行，有效期至2026年12月31日。")
+    assert (v.effective, v.expires, v.repealed_flag) == (dt.date(2024, 1, 1), dt.date(2026, 12, 31), False)
+    assert v.status(dt.date(2025, 6, 1)) == "valid" and v.status(dt.date(2027, 1, 1)) == "expired"
+
+
+def test_validity_in_years_counts_from_the_effective_date() -> None:
+    v = find_validity("本措施自2023年7月1日起实施，有效期三年。")
+    assert v.expires == dt.date(2026, 6, 30)
+
+
+def test_effective_on_issue_uses_publication_date() -> None:
+    v = find_validity("本政策自印发之日起施行，有效期到2021年12月31日。", published=dt.date(2019, 5, 8))
+    assert v.effective == dt.date(2019, 5, 8) and v.expires == dt.date(2021, 12, 31)
+
+
+def test_repealing_another_document_does_not_repeal_this_one() -> None:
+    text = "本办法自2024年1月1日起施行，《鹿城区招商引资奖励办法》（鹿政发〔2019〕5号）同时废止。"
+    v = find_validity(text)
+    assert not v.repealed_flag and v.repealed is None and v.status(dt.date(2024, 6, 1)) == "valid"
+
+
+def test_this_document_repealed() -> None:
+    assert find_validity("本办法已废止。").status() == "repealed"
+    assert find_validity("关于促进产业发展的若干意见（已失效）\n正文。").repealed_flag
+    dated = find_validity("本办法自2022年1月1日起施行。本办法于2024年6月30日废止。")
+    assert dated.repealed == dt.date(2024, 6, 30) and dated.status(dt.date(2025, 1, 1)) == "repealed"
+
+
+def test_other_documents_dates_are_not_ours() -> None:
+    v = find_validity("“创业券”兑现额度为实际支出的50%，有效期2年。原办法自2019年1月1日起施行。")
+    assert v == find_validity("")
+
+
+# --- contacts ---------------------------------------------------------------------------------------
+
+CONTACT_TEXT = (
+    "对新引进项目给予200万元奖励，2024-03-01前拨付，累计13500000000元。\n"
+    "联系单位：温州市鹿城区投资促进服务中心，地址：温州市鹿城区府前街1号，电话：0577-88030503，"
+    "邮箱：lctz@lucheng.gov.cn。\n"
+    "如有疑问，请与成都市投资促进局联系，咨询电话（028）12345678。\n"
+    "园区招商热线400-123-4567，招商经理手机13912345678。\n"
+)
+
+
+def test_contacts_are_read_with_their_organisation_and_snippet() -> None:
+    contacts = find_contacts(CONTACT_TEXT, doc_id="d1", source="policy.txt", date="2024-01-02")
+    lucheng = next(c for c in contacts if c.phone == "0577-88030503")
+    assert lucheng.organisation == "温州市鹿城区投资促进服务中心"
+    assert lucheng.address == "温州市鹿城区府前街1号" and lucheng.email == "lctz@lucheng.gov.cn"
+    assert (lucheng.doc_id, lucheng.source, lucheng.date) == ("d1", "policy.txt", "2024-01-02")
+    chengdu = next(c for c in contacts if c.organisation == "成都市投资促进局")
+    assert chengdu.phone == "028-12345678"  # normalised, same digits as written
+    for c in contacts:
+        assert c.snippet in CONTACT_TEXT
+
+
+def test_every_phone_is_really_in_the_text_and_amounts_dates_are_not_phones() -> None:
+    phones = {c.phone for c in find_contacts(CONTACT_TEXT)}
+    assert phones == {"0577-88030503", "028-12345678", "400-123-4567", "13912345678"}
+    digits = CONTACT_TEXT.replace("（", "").replace("）", "-")
+    assert all(p in digits for p in phones)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["奖励200万元，补助13500000000元。", "于2024-03-01至2025-12-31实施", "编号0577-2024-001号文", "增长12345678%"],
+)
+def test_no_phone_without_a_phone_number(text: str) -> None:
+    assert all(not c.phone for c in find_contacts(text))
+
+
+def test_fax_is_not_taken_for_a_phone() -> None:
+    assert find_contacts("传真：0577-88030504") == ()
+
+
+# --- doc type, title, version key, the whole -------------------------------------------------------
+
+LAW = "# 某省开发区条例\n" + "".join(f"第{n}条 开发区应当依法管理。\n" for n in "一二三四五") + "第六条 本条例自2021年1月1日起施行。"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("某省开发区条例", LAW, "regulation"),
+        ("鹿城区招商引资若干措施", "一、对新引进项目给予200万元奖励。本措施自印发之日起施行。", "policy"),
+        ("关于印发扶持办法的通知", "各单位：现将扶持办法印发给你们，请遵照执行。", "policy"),
+        ("渝见京津冀 吸金239.5亿元", "新华社重庆11月1日电（记者 张三）重庆市与京津冀地区产业对接活动举行。", "news"),
+        ("某市出台《招商引资若干措施》", "本报讯（记者 李四）日前，市政府出台措施。", "news"),
+        ("鹿城智能制造产业园简介", "产业园规划面积3.2平方公里，主导产业为智能装备，交通便利，配套完善。", "park"),
+        ("年度工作总结", "今年完成了各项工作。", "other"),
+    ],
+)
+def test_document_type(title: str, text: str, expected: str) -> None:
+    assert classify(title, text) == expected
+
+
+def test_two_versions_share_a_version_key() -> None:
+    assert version_key("上海市优化营商环境条例（2020年版）") == version_key("上海市优化营商环境条例(2024-09-27)")
+    assert version_key("鹿城区招商引资奖励办法（试行）") == version_key("鹿城区招商引资奖励办法（修订）")
+    assert version_key("2024年鹿城区招商引资奖励办法") == "鹿城区招商引资奖励办法"
+    assert version_key("鹿城区人才新政") != version_key("鹿城区招商引资奖励办法")
+
+
+POLICY = """温州市鹿城区人民政府关于印发鹿城区招商引资奖励办法（试行）的通知
+各街道办事处，区政府各部门：
+现将《鹿城区招商引资奖励办法（试行）》印发给你们，请认真贯彻执行。
+一、对新落户鹿城区的企业，年纳税额达到500万元的，给予200万元奖励。
+二、本办法自2024年1月1日起施行，有效期3年。《鹿城区招商引资暂行办法》同时废止。
+联系单位：鹿城区投资促进服务中心，电话：0577-88030503。
+温州市鹿城区人民政府
+2023年12月20日
+"""
+
+
+def test_understand_a_policy_end_to_end() -> None:
+    meta = understand(_loaded(POLICY), doc_id="policies/lucheng.txt")
+    assert meta.title == "温州市鹿城区人民政府关于印发鹿城区招商引资奖励办法（试行）的通知"
+    assert meta.published == "2023-12-20"
+    assert meta.doc_type == "policy"
+    assert meta.region == Region("浙江省", "温州市", "鹿城区")
+    assert meta.issuer == "温州市鹿城区人民政府"
+    assert meta.validity.effective == dt.date(2024, 1, 1) and meta.validity.expires == dt.date(2026, 12, 31)
+    assert not meta.validity.repealed_flag
+    (contact,) = meta.contacts
+    assert contact.phone == "0577-88030503" and contact.organisation == "鹿城区投资促进服务中心"
+    assert contact.doc_id == "policies/lucheng.txt" and contact.source == "sample.txt" and contact.date == "2023-12-20"
+    assert "（试行）" not in meta.version_key and "招商引资奖励办法" in meta.version_key
+
+
+def test_understand_uses_loader_hints_and_finds_a_law_issuer() -> None:
+    law = "2020年4月10日 上海市第十五届人民代表大会常务委员会第二十次会议通过\n" + LAW
+    meta = understand(_loaded(law, title_hint="上海市开发区条例", date_hint="2020-04-11"))
+    assert (meta.title, meta.published, meta.doc_type) == ("上海市开发区条例", "2020-04-11", "regulation")
+    assert meta.issuer == "上海市人民代表大会常务委员会"
+    assert meta.region == Region("上海市", "上海市")
+
+
+def test_news_headline_above_the_source_line_is_the_title() -> None:
+    news = "请用微信扫一扫分享\n渝见京津冀 一场产业对接吸金239.5亿元\n2025-11-02 07:25:18 来源:重庆日报\n正文。"
+    meta = understand(_loaded(news))
+    assert meta.title == "渝见京津冀 一场产业对接吸金239.5亿元" and meta.doc_type == "news"

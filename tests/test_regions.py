@@ -1,0 +1,84 @@
+"""Places come from the packaged national gazetteer, resolved by context, and match filter names."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.types import Region
+from ingest.regions import find_places, main_region, region_matches
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("鹿城区投资促进服务中心发布招商信息", Region("浙江省", "温州市", "鹿城区")),
+        ("项目落户浦东新区张江科学城", Region("上海市", "上海市", "浦东新区")),
+        ("济南市历下区召开营商环境大会", Region("山东省", "济南市", "历下区")),
+        ("温江区依托四川通信产业园", Region("四川省", "成都市", "温江区")),
+        ("邛崃市携手简阳赴南宁开展协同招商", Region("四川省", "成都市", "邛崃市")),
+    ],
+)
+def test_district_is_resolved_up_to_its_province(text: str, expected: Region) -> None:
+    assert expected in find_places(text)
+
+
+def test_places_come_in_order_of_appearance() -> None:
+    places = find_places("重庆市与京津冀对接，随后赴温州市、合肥市考察。")
+    assert [p.city for p in places] == ["重庆市", "温州市", "合肥市"]
+
+
+def test_ambiguous_district_is_resolved_by_the_city_mentioned() -> None:
+    assert Region("江苏省", "南京市", "鼓楼区") in find_places("南京市召开会议，鼓楼区作交流发言。")
+    assert Region("福建省", "福州市", "鼓楼区") in find_places("福州市鼓楼区出台新政。")
+
+
+def test_ambiguous_district_without_context_keeps_only_what_is_certain() -> None:
+    assert find_places("鼓楼区出台新政。") == [Region("", "", "鼓楼区")]
+
+
+def test_short_district_name_needs_its_city_nearby() -> None:
+    assert Region("四川省", "成都市", "金牛区") in find_places("成都金牛打造光电产业集群")
+    assert find_places("朝阳产业蓬勃发展，中山路上人来人往") == []
+
+
+def test_words_that_contain_place_suffixes_are_not_places() -> None:
+    assert find_places("推动区域经济和县域经济协调发展，主城区交通改善") == []
+
+
+def test_news_about_three_districts_of_one_city_is_about_that_city() -> None:
+    text = (
+        "新年伊始，成都市各区县抓项目、促投资。金牛区以基金赋能光电产业，金牛区签约12个项目。"
+        "温江区依托通信产业园精准招商，温江区对接大湾区企业。邛崃市携手企业协同招商，邛崃市挖掘商会资源。"
+    )
+    assert main_region("成都市区县抓项目促投资", text) == Region("四川省", "成都市")
+
+
+def test_title_place_counts_most() -> None:
+    text = "为促进我区经济发展，制定本办法。成都市投资促进局、四川省商务厅给予指导。本区企业适用。"
+    assert main_region("温州市鹿城区招商引资奖励办法", text) == Region("浙江省", "温州市", "鹿城区")
+
+
+def test_a_district_the_text_is_mostly_about() -> None:
+    text = "浦东新区出台措施。浦东新区对新落户企业给予奖励。上海市支持浦东新区先行先试。"
+    assert main_region("关于支持重点产业发展的若干措施", text) == Region("上海市", "上海市", "浦东新区")
+
+
+def test_national_document_has_no_region() -> None:
+    text = "第一条 为了鼓励华侨和香港、澳门同胞来内地投资，制定本规定。香港特别行政区投资者适用本规定。"
+    assert main_region("国务院关于鼓励华侨和香港澳门同胞投资的规定", text) == Region()
+    assert main_region("优化营商环境条例", "第一条 为了持续优化营商环境，制定本条例。") == Region()
+
+
+@pytest.mark.parametrize("query", ["温江", "温江区", "成都", "成都市", "四川", "四川省", "四川省成都市", " 温江 "])
+def test_filter_names_match_the_region_and_its_parents(query: str) -> None:
+    assert region_matches(Region("四川省", "成都市", "温江区"), query)
+
+
+@pytest.mark.parametrize("query", ["温州", "鹿城区", "浙江省", "金牛区", "武侯"])
+def test_filter_names_of_other_places_do_not_match(query: str) -> None:
+    assert not region_matches(Region("四川省", "成都市", "温江区"), query)
+
+
+def test_municipality_matches_by_either_level() -> None:
+    region = Region("上海市", "上海市", "浦东新区")
+    assert region_matches(region, "上海") and region_matches(region, "浦东") and not region_matches(region, "北京")
