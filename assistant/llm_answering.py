@@ -16,7 +16,7 @@ from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from assistant.citation_check import MARKER, CheckReport, check_answer, drop_unsupported, split_sentences
+from assistant.citation_check import MARKER, CheckReport, check_answer, drop_unsupported, sentence_spans
 from assistant.citations import make_citation
 from assistant.errors import GenerationError
 from assistant.numbers import extract_quantities, quantity_supported
@@ -191,18 +191,28 @@ def passage_header(n: int, hit: Hit) -> str:
 
 
 def best_quote(chunk_text: str, claims: Sequence[str]) -> str:
-    """The chunk sentence that best supports the claims: shared quantities first, then shared bigrams."""
-    candidates = split_sentences(chunk_text) or [chunk_text]
+    """The chunk sentence that best supports the claims (shared quantities first, then shared bigrams),
+    widened to the neighbouring sentences that hold the claims' other quantities. Always a substring."""
+    spans = sentence_spans(chunk_text) or [(0, len(chunk_text))]
     claim_text = MARKER.sub("", " ".join(claims))
     claim_grams = _bigrams(claim_text)
     quantities = extract_quantities(claim_text)
+    sentences = [chunk_text[a:b] for a, b in spans]
 
-    def score(sentence: str) -> tuple[int, float]:
-        grams = _bigrams(sentence)
+    def score(i: int) -> tuple[int, float]:
+        grams = _bigrams(sentences[i])
         shared = len(grams & claim_grams) / math.sqrt(max(1, len(grams)) * max(1, len(claim_grams)))
-        return sum(quantity_supported(q, sentence) for q in quantities), shared
+        return sum(quantity_supported(q, sentences[i]) for q in quantities), shared
 
-    return max(candidates, key=score)
+    best = max(range(len(spans)), key=score)
+    first = last = best
+    for q in quantities:
+        if not quantity_supported(q, sentences[best]):
+            holders = [i for i, sentence in enumerate(sentences) if quantity_supported(q, sentence)]
+            if holders:
+                nearest = min(holders, key=lambda i: abs(i - best))
+                first, last = min(first, nearest), max(last, nearest)
+    return chunk_text[spans[first][0]:spans[last][1]]
 
 
 def _claims_citing(report: CheckReport, n: int) -> list[str]:

@@ -1,10 +1,12 @@
 """The small fixture library the answer and ingest tests share: three text files the project owns plus a
-two-page park brochure PDF generated here (reportlab, built-in CID font, so no font files are needed)."""
+two-page park brochure PDF generated here (built-in CID font, so no font files are needed)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+from tests.fixture_files import make_text_pdf
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -22,29 +24,10 @@ PARK_PAGES = [
 ]
 
 
-def write_pdf(path: Path, pages: list[str]) -> Path:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(path), pagesize=A4)
-    for text in pages:
-        y = 780
-        for line in text.split("\n"):
-            c.setFont("STSong-Light", 11)
-            c.drawString(50, y, line)
-            y -= 22
-        c.showPage()
-    c.save()
-    return path
-
-
 def make_corpus(dest: Path) -> Path:
     """Copy the owned text files and generate the brochure PDF into dest."""
     dest.mkdir(parents=True, exist_ok=True)
     for f in CORPUS.iterdir():
         shutil.copy(f, dest / f.name)
-    write_pdf(dest / "sichuan_comm_park_brochure.pdf", PARK_PAGES)
+    make_text_pdf(dest / "sichuan_comm_park_brochure.pdf", PARK_PAGES, prefer_ttf=False)
     return dest

@@ -34,7 +34,7 @@ BARS = {
     "refusal_accuracy": 0.80,  # 0.837
     "grounding": 0.85,  # 0.898
     "expired_warning_accuracy": 0.80,  # 0.875 (7/8)
-    "latency_p95_ms": 5000,  # 327 ms; an upper bound, generous for a loaded CI machine
+    "latency_p95_ms": 15000,  # 327 ms idle, 3,330 ms at load 10 on 2 cores: an upper bound for slowness bugs
 }
 # Settings that would switch answers to an LLM; blanked so the run measures the offline default.
 _LLM_ENV = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL",

