@@ -27,4 +27,7 @@ def make_citation(n: int, hit: Hit, quote: str, today: dt.date | None = None) ->
         validity=doc.validity.status(today),
         superseded_by=doc.superseded_by,
         sha256=doc.sha256,
+        effective=doc.effective,
+        expires=doc.expires,
+        repealed=doc.repealed,
     )

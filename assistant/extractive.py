@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import rjieba
 
@@ -41,19 +42,25 @@ _SYNONYMS = (  # groups of words a passage may use for the question's word
 ).split("|")
 _SYNONYM_OF = {w: tuple(group.split()) for group in _SYNONYMS for w in group.split()}
 # English question words mapped to the Chinese words a passage would use (matching only, never shown).
-_GLOSSARY = {
-    "subsidy": "补贴 补助 资助 奖补", "grant": "补贴 补助 资助", "reward": "奖励", "award": "奖励",
-    "bonus": "奖励", "incentive": "奖励 补贴 扶持 优惠", "support": "支持 扶持", "tax": "税", "rent": "租金 房租 租赁",
-    "office": "办公", "land": "土地 用地", "loan": "贷款", "financing": "融资", "fund": "基金 资金",
-    "talent": "人才", "housing": "住房 公寓", "park": "园区 产业园 开发区", "zone": "开发区 园区 新区",
-    "contact": "联系", "phone": "电话", "telephone": "电话", "address": "地址 位于", "located": "位于 地址",
-    "expire": "有效期 到期 截止", "expiry": "有效期 到期", "valid": "有效期 施行", "deadline": "截止 期限",
-    "chip": "集成电路 芯片 半导体", "semiconductor": "半导体 集成电路 芯片", "software": "软件",
-    "manufacturing": "制造", "headquarter": "总部", "research": "研发", "startup": "创业 初创",
-    "export": "出口", "apply": "申报 申请", "application": "申报 申请", "equipment": "设备",
-    "investment": "投资", "invest": "投资", "investor": "投资", "policy": "政策 措施 办法",
-    "company": "企业 公司", "enterprise": "企业", "firm": "企业 公司", "business": "企业",
-}
+_GLOSSARY = dict(  # "english=中文/中文": what an English question word looks like in a Chinese passage
+    pair.split("=")
+    for pair in """subsidy=补贴/补助/资助/奖补 grant=补贴/补助/资助 reward=奖励 award=奖励 bonus=奖励 prize=奖励
+    incentive=奖励/补贴/扶持/优惠 support=支持/扶持 tax=税 rent=租金/房租/租赁 office=办公 land=土地/用地 loan=贷款
+    financing=融资 finance=融资/金融 fund=基金/资金 interest=贴息/利息 talent=人才 housing=住房/公寓 apartment=公寓
+    park=园区/产业园/开发区 zone=开发区/园区/新区 district=区 city=市 province=省 county=县 contact=联系 phone=电话
+    telephone=电话 address=地址/位于 located=位于/地址 expire=有效期/到期/截止 expiry=有效期/到期 valid=有效期/施行
+    effective=施行/生效 deadline=截止/期限 chip=集成电路/芯片/半导体 semiconductor=半导体/集成电路/芯片
+    integrated=集成 circuit=电路 software=软件 manufacturing=制造 factory=厂房/工厂 plant=厂房/工厂 workshop=厂房
+    building=楼宇/厂房 headquarter=总部 research=研发 startup=创业/初创 export=出口 trade=贸易/外贸
+    foreign=外资/外商 apply=申报/申请 application=申报/申请 equipment=设备 investment=投资 invest=投资 investor=投资
+    relocation=落户/迁入/入驻 relocate=落户/迁入 settle=落户/入驻 new=新 optical=光 communication=通信 telecom=通信
+    project=项目 area=面积 size=面积 planned=规划 industry=产业 industrial=产业/工业 registered=注册 design=设计
+    maximum=最高 max=最高 annual=年 first=首次 talent=人才 biomedicine=生物医药 pharmaceutical=医药
+    artificial=人工智能 intelligence=智能 data=数据 digital=数字 energy=能源 vehicle=汽车 automotive=汽车
+    battery=电池 logistics=物流 patent=专利 listing=上市 ipo=上市 policy=政策/措施/办法 measure=措施
+    regulation=条例/规定 company=企业/公司 enterprise=企业 firm=企业/公司 business=企业""".split()
+)
+_EN_GENERIC = frozenset("policy company enterprise business new first annual district city province".split())
 EN_PLACES = dict(
     pair.split(":")
     for pair in "beijing:北京 shanghai:上海 shenzhen:深圳 guangzhou:广州 guangdong:广东 chengdu:成都 sichuan:四川 "
@@ -110,14 +117,36 @@ def _chinese_term(word: str, tag: str) -> Term:
 
 def _english_term(word: str) -> Term | None:
     w = word.lower()
+    if w in _EN_STOP:
+        return None
     w = w[:-3] + "y" if w.endswith("ies") else (w[:-1] if w.endswith("s") and not w.endswith("ss") else w)
     if w in _EN_STOP or len(w) < 2:
         return None
     if w in EN_PLACES:
         return Term(w, 1.5, (EN_PLACES[w], w), place=True)
     if w in _GLOSSARY:
-        return Term(w, 0.5 if w in ("policy", "company", "enterprise", "business") else 1.0, (*_GLOSSARY[w].split(), w))
-    return Term(w, 0.5, (w,))  # unknown English word: rarely in a Chinese passage, so weigh it lightly
+        return Term(w, 0.5 if w in _EN_GENERIC else 1.0, (*_GLOSSARY[w].split("/"), w))
+    return Term(w, 1.0, (w,))  # not in the glossary: off the domain (France, cup) unless it spells a place
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(name: str) -> str:
+    from pypinyin import lazy_pinyin  # imported on the first English question only (~0.3 s)
+
+    return "".join(lazy_pinyin(name)).lower()
+
+
+def _with_pinyin_places(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:
+    """Unknown English words that spell a retrieved document's place in pinyin ("Wenjiang") become that place."""
+    unknown = {t.text for t in terms if t.alts == (t.text,) and t.text.isascii() and t.text.isalpha()}
+    if not unknown:
+        return list(terms)
+    names = {}
+    for hit in hits:
+        for name in hit.chunk.doc.region.names():
+            short = re.sub(r"(省|市|区|县)$", "", name) if len(name) > 2 else name
+            names.setdefault(_pinyin(short), short)
+    return [Term(t.text, 1.5, (names[t.text], t.text), True) if t.text in unknown & names.keys() else t for t in terms]
 
 
 def question_terms(question: str) -> tuple[Term, ...]:
@@ -210,12 +239,13 @@ class ExtractiveGenerator:
         """Deterministic answer text with [n] markers and the citations they point to."""
         if not hits:
             return "", ()
-        picked = self._pick(question_terms(question), question_intents(question), hits)
+        terms = _with_pinyin_places(question_terms(question), hits)
+        picked = self._pick(terms, question_intents(question), hits)
         return self._compose(picked, hits, language)
 
     def relevance(self, question: str, hits: Sequence[Hit]) -> float:
         """0..1 evidence that the passages answer the question (below settings.min_relevance: refuse)."""
-        terms = question_terms(question)
+        terms = _with_pinyin_places(question_terms(question), hits)
         if not hits or not terms:
             return 0.0
         top = list(hits[:3])
@@ -226,12 +256,10 @@ class ExtractiveGenerator:
         cov = 0.75 * covs[best] + 0.25 * coverage(terms, union_text)
         if any(t.place and _match(t, union_text) == 0 for t in terms):
             cov *= 0.5  # the question is about a place the passages never mention
-        signal = _retrieval_signal(top[best])
-        if all(t.text.isascii() for t in terms):
-            # English terms rarely match Chinese text literally, so retrieval evidence weighs more there.
-            return round(cov if signal is None else 0.65 * cov + 0.35 * signal, 3)
         # Superlinear: with two or three content words, one missing is already a different question.
         cov = cov**1.5
+        # English: cross-lingual cosines are lower (~0.75-0.78) and BM25 cannot match, so only terms count.
+        signal = None if all(t.text.isascii() for t in terms) else _retrieval_signal(top[best])
         return round(cov if signal is None else cov * (0.7 + 0.3 * signal), 3)
 
     def _pick(self, terms: Sequence[Term], intents: frozenset[str], hits: Sequence[Hit]) -> list[_Candidate]:

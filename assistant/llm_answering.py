@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from assistant.citation_check import MARKER, CheckReport, check_answer, drop_unsupported, sentence_spans
 from assistant.citations import make_citation
-from assistant.errors import GenerationError
+from assistant.errors import ConfigError, GenerationError
 from assistant.numbers import extract_quantities, quantity_supported
 from assistant.prompts import render_prompt
 from assistant.settings import Settings
@@ -50,6 +50,8 @@ class LLMAnswerer:
     """LangChain ChatOpenAI against any OpenAI-compatible server; never trusted without the checks."""
 
     def __init__(self, settings: Settings, http_client: httpx.Client | None = None):
+        if not settings.llm_model:
+            raise ConfigError("llm_model", "no chat model name is set", "set ASSISTANT_LLM_MODEL (or OPENAI_MODEL)")
         self.settings = settings
         self._http_client = http_client  # tests pass an httpx.Client on an httpx.MockTransport
         self._answer_llm = self._chat(settings.llm_max_tokens, settings.llm_temperature)
@@ -75,7 +77,9 @@ class LLMAnswerer:
     def build_prompt(self, question: str, hits: Sequence[Hit], history: Sequence[tuple[str, str]],
                      language: str) -> str:
         """One user message: gemma's chat format drops system messages (M3), so the rules travel inline."""
-        passages = "\n\n".join(f"{passage_header(n, hit)}\n{hit.chunk.text}" for n, hit in enumerate(hits, 1))
+        # A passage must not be able to close the data block and speak as the prompt.
+        passages = "\n\n".join(f"{passage_header(n, hit)}\n{hit.chunk.text.replace('<<<', '‹‹‹')}"
+                                for n, hit in enumerate(hits, 1))
         return render_prompt(
             "answer",
             passages=passages,
@@ -248,7 +252,8 @@ def _describe(err: Exception, timeout: float) -> str:
 
 
 def _history_text(history: Sequence[tuple[str, str]]) -> str:
-    turns = history[-_HISTORY_TURNS:]
+    # Earlier answers' [n] pointed at earlier passages: drop them so the model cannot reuse them.
+    turns = [(q, MARKER.sub("", a)) for q, a in history[-_HISTORY_TURNS:]]
     return "\n".join(f"投资者：{_short(q, _HISTORY_CHARS)}\n助手：{_short(a, _HISTORY_CHARS)}" for q, a in turns)
 
 

@@ -241,11 +241,12 @@ def _inherit_ranges(tokens: list[_Raw], work: str) -> None:
             left.unit, left.counted = right.unit, right.counted
 
 
-def _classify(tokens: list[_Raw], text: str) -> list[Quantity]:
+def _classify(tokens: list[_Raw], text: str, lenient: bool) -> list[Quantity]:
     out = []
     for t in tokens:
-        # Chinese numerals are everywhere in ordinary words (一律, 十分, 千万): only count them with units.
-        if t.chinese and not (t.currency or t.percent or (t.counted and t.num * t.mult != 1)):
+        # Chinese numerals are everywhere in ordinary words (一律, 十分, 千万): only count them with units,
+        # and not 一 (一家企业, 一次性) unless we are reading a passage for evidence (一年内 backs "1年内").
+        if t.chinese and not (t.currency or t.percent or (t.counted and (lenient or t.num * t.mult != 1))):
             continue
         value = t.num * t.mult
         if t.percent:
@@ -259,11 +260,11 @@ def _classify(tokens: list[_Raw], text: str) -> list[Quantity]:
 
 def extract_quantities(text: str) -> list[Quantity]:
     """Every number-like claim in text, ordered by position; citation markers and 第N条 are skipped."""
-    return list(_extract_cached(text))
+    return list(_extract_cached(text, False))
 
 
 @lru_cache(maxsize=1024)
-def _extract_cached(text: str) -> tuple[Quantity, ...]:
+def _extract_cached(text: str, lenient: bool) -> tuple[Quantity, ...]:
     work = normalise_digits(text)
     found, work = _claim_patterns(text, work)
     for m in _PERCENT_CN.finditer(work):
@@ -274,7 +275,7 @@ def _extract_cached(text: str) -> tuple[Quantity, ...]:
             work = _mask(work, m.start(), m.end())
     tokens = _raw_tokens(work)
     _inherit_ranges(tokens, work)
-    found.extend(_classify(tokens, text))
+    found.extend(_classify(tokens, text, lenient))
     return tuple(sorted(found, key=lambda q: q.start))
 
 
@@ -312,7 +313,7 @@ def _date_parts(value: str) -> set[int]:
 
 def quantity_supported(q: Quantity, passage: str) -> bool:
     """The passage states the same quantity after normalisation (units, 万/亿, digits, numerals)."""
-    if any(_same(q, p) for p in _extract_cached(passage)):
+    if any(_same(q, p) for p in _extract_cached(passage, True)):
         return True
     if q.kind == "phone":  # a phone the passage writes in an unusual layout: match digit by digit
         pattern = r"[\s\-—–－()（）]*".join(q.value[-8:])

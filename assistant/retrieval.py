@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from assistant.language import detect_language
 from assistant.types import Chunk, Filters, Hit
 from vectorstore.chroma_index import chroma_where
 from vectorstore.fusion import reciprocal_rank_fusion
 
 MODES = ("hybrid", "dense", "bm25")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 PLACE_BOOST = 0.012  # about one rank-1 vote's worth less: a named place lifts, it does not override evidence
 SUPERSEDED_PENALTY = 0.008
 
@@ -77,7 +80,14 @@ class HybridRetriever:
                 query, self.candidates, keep=lambda c: chunk_matches(c, filters, self.today)
             )
         boost = self._boosts(place_names(query, known), dense, lexical)
-        hits = reciprocal_rank_fusion(dense, lexical, k=max(k * 3, k), boost=boost)
+        # A question without any Chinese can only match stray Latin tokens in Chinese passages (e-mail
+        # addresses, product codes) — noise that outvotes the multilingual dense ranking under RRF.
+        # English with Chinese names in it ("subsidies in 四川通信产业园") keeps a lighter BM25 vote.
+        if not _CJK.search(query) and self.mode == "hybrid":
+            weights = (1.0, 0.0)
+        else:
+            weights = (1.0, 0.5) if detect_language(query) == "en" else (1.0, 1.0)
+        hits = reciprocal_rank_fusion(dense, lexical, k=max(k * 3, k), weights=weights, boost=boost)
         return hits[:k]
 
     def _boosts(self, places: list[str], *lists: Sequence[tuple[Chunk, float]]) -> dict[str, float]:

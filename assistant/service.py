@@ -73,8 +73,10 @@ class Assistant:
                 yield text
                 yield replace(base, text=text, citations=cits, grounded=True, mode="contacts")
                 return
-        if not hits or self.extractive.relevance(question, hits) < self.settings.min_relevance:
-            text = refusal_text(lang, self._refusal_contact(question, hits))
+        relevance = self.extractive.relevance(question, hits) if hits else 0.0
+        if relevance < self.settings.min_relevance:
+            near = hits[:1] if relevance >= self.settings.min_relevance / 2 else []
+            text = refusal_text(lang, self._refusal_contact(question, near))
             yield text
             yield replace(base, text=text)
             return
@@ -99,10 +101,10 @@ class Assistant:
                 and any(p in (r.province, r.city, r.district) for p in places)]
         return self.library.contacts(docs) if docs else []
 
-    def _refusal_contact(self, question: str, hits: list[Hit]) -> Contact | None:
-        """The bureau to ask instead: one in the question's region, else one from the nearest documents."""
-        pool = self._region_contacts(question) or self.library.contacts([h.chunk.doc.doc_id for h in hits])
-        pool = pool or self.library.contacts()
+    def _refusal_contact(self, question: str, near: list[Hit]) -> Contact | None:
+        """The bureau to ask instead: one in the question's region, else one from a nearly relevant document.
+        Never an unrelated one: a weather question must not be sent to some park's office."""
+        pool = self._region_contacts(question) or self.library.contacts([h.chunk.doc.doc_id for h in near])
         ranked = sorted(pool, key=lambda c: (not any(w in c.organisation for w in _BUREAU_WORDS), not c.phone))
         return ranked[0] if ranked else None
 

@@ -44,21 +44,25 @@ def _name(c: Citation, language: str) -> str:
 def _zh_warning(status: str, c: Citation, refs: str) -> str:
     name = _name(c, "zh")
     if status == "expired":
-        return f"注意：{refs}{name}已于{_zh_date(c.expires)}到期失效，请以现行政策为准。"
+        when = f"已于{_zh_date(c.expires)}到期失效" if c.expires else "已过有效期"
+        return f"注意：{refs}{name}{when}，请以现行政策为准。"
     if status == "repealed":
         when = f"已于{_zh_date(c.repealed)}废止" if c.repealed else "已废止"
         return f"注意：{refs}{name}{when}，请以现行政策为准。"
-    return f"注意：{refs}{name}自{_zh_date(c.effective)}起施行，目前尚未生效。"
+    when = f"自{_zh_date(c.effective)}起施行，" if c.effective else ""
+    return f"注意：{refs}{name}{when}目前尚未生效。"
 
 
 def _en_warning(status: str, c: Citation, refs: str) -> str:
     name = _name(c, "en")
     if status == "expired":
-        return f"Note: {refs} {name} expired on {c.expires}; check the current policy."
+        when = f"expired on {c.expires}" if c.expires else "has expired"
+        return f"Note: {refs} {name} {when}; check the current policy."
     if status == "repealed":
         when = f"was repealed on {c.repealed}" if c.repealed else "has been repealed"
         return f"Note: {refs} {name} {when}; check the current policy."
-    return f"Note: {refs} {name} takes effect on {c.effective} and is not yet in force."
+    when = f" takes effect on {c.effective} and" if c.effective else ""
+    return f"Note: {refs} {name}{when} is not yet in force."
 
 
 def _superseded(c: Citation, refs: str, language: str) -> str:

@@ -12,11 +12,16 @@ from ingest.regions import find_place_spans
 _ORG_SUFFIX = (
     r"(?:投资促进服务中心|投资促进中心|投资促进局|投资促进委员会|投促局|投促中心|管理委员会|管委会|招商局|招商服务中心"
     r"|招商中心|政务服务中心|企业服务中心|服务中心|办公室|办公厅|商务局|商务厅|发展和改革委员会|发展改革委|发改局"
-    r"|经济和信息化局|经信局|科技局|人民政府)"
+    r"|经济和信息化局|经信局|科技局|人民政府|委员会|有限公司|公司|(?<![布格大结当全开])局)"
 )
-_ORG = re.compile(rf"[\u4e00-\u9fff（）()]{{0,24}}?{_ORG_SUFFIX}")
-# Words that end the text before an organisation's name: "请与成都市投促局联系" → 成都市投促局.
-_ORG_STOP = re.compile(r".*(?:请与|请向|请到|联系|咨询|致电|负责|承担|由|向|与|和|及|或|的|在|是|为|经|到|至|称|等)")
+_ORG_END = re.compile(_ORG_SUFFIX)
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff（）()]+")  # a name never spans punctuation, digits or spaces
+# Phrases that end the words before a name: "请与成都市投促局联系" → 成都市投促局. Only phrases that no
+# organisation name contains (a single 经 or 和 would cut 锦川经济开发区 or 发展和改革委员会 mid-word; 由 only
+# outside 自由贸易区).
+_ORG_LEAD = re.compile(r".*(?:请与|请向|请到|联系|咨询|致电|详询|垂询|拨打|前往|负责|承担|的|是|向|在|至|(?<![自经])由)")
+_JOINS = "和与及或"  # 市商务局和市投促局 are two organisations
+_MAX_ORG = 32
 _UNIT_AFTER = re.compile(r"\s*(?:万|元|亿|%|％|年|月|日|号|平方|亩|人|个|家|次|千|百|kg|吨|台|套|米)")
 _PHONE = re.compile(
     r"(?<![\d.\-/A-Za-z])(?:"
@@ -34,6 +39,8 @@ _ADDRESS = re.compile(
     r"|位于(?P<b>[^\n，,。；;]{2,40}(?:路|街|大道|号|楼|层|室|大厦))",
     re.M,
 )
+_ADDRESSEE = re.compile(rf"[（(][^（）()]*{_ORG_SUFFIX}[^（）()]*[）)]$")
+_PRONOUN_ORG = re.compile(r"^(?:我|本|该|贵)")  # 我局 owns the phone after it, but names nobody to a reader
 _FAX_BEFORE = re.compile(r"传真\s*[:：]?\s*$")
 _PASSAGE_BREAK = re.compile(r"[。！？]|\n\s*\n")  # a route after a full stop belongs to the next topic
 _REACH = 120  # characters a phone/address may sit after the organisation it belongs to
@@ -48,18 +55,44 @@ class _Found:
 
 
 def find_organisations(text: str) -> list[tuple[int, int, str]]:
-    """Organisation names (…投资促进局, …管委会, …人民政府) with their offsets."""
+    """Whole organisation names (锦川经济开发区管理委员会投资促进局, …人民政府) with offsets; none inside an address."""
+    addresses = [(f.start, f.end) for f in _routes(text) if f.kind == "address"]
     out = []
-    for m in _ORG.finditer(text):
-        start, name = m.start(), m[0]
-        stop = _ORG_STOP.match(name[: -_suffix_len(name)] or "")
-        if stop:
-            start, name = start + stop.end(), name[stop.end() :]
-        places = find_place_spans(name)
-        if places and places[0][0] >= 2 and not name.startswith(("中共", "中国")):
-            start, name = start + places[0][0], name[places[0][0] :]  # 活动现场重庆市… → 重庆市…
-        out.append((start, m.end(), name))
+    for run in _NAME_RUN.finditer(text):
+        for start, end in _names_in_run(run[0]):
+            org = _trim_name(run[0][start:end])
+            if not org:
+                continue
+            s, e = run.start() + end - len(org), run.start() + end
+            if not any(a <= s < b or a < e <= b for a, b in addresses):  # 地址：…开发区政务服务中心3楼
+                out.append((s, e, org))
     return out
+
+
+def _names_in_run(run: str) -> list[tuple[int, int]]:
+    """A name runs from the run's start to its last suffix (管理委员会投资促进局), split at 和/与 between names."""
+    spans, start, end = [], 0, 0
+    for m in _ORG_END.finditer(run):
+        if end and run[end] in _JOINS:
+            spans.append((start, end))
+            start = end + 1
+        end = m.end()
+    return spans + [(start, end)] if end else spans
+
+
+def _trim_name(name: str) -> str:
+    """Drop lead-in words before a name; '' when what is left is no well-formed name."""
+    name = name.lstrip("（(")
+    if stop := _ORG_LEAD.match(name[: -_suffix_len(name)] or ""):
+        name = name[stop.end() :]
+    places = find_place_spans(name)
+    first = places[0][0] if places else 0
+    exempt = name.startswith(("中共", "中国", "国家"))
+    if first and not exempt:
+        name = name[first:]  # 本措施由成都市投资促进局 / 活动现场重庆市… / 12号深圳市税务局 → the name starts at its place
+    if len(name) > _MAX_ORG or len(name) <= _suffix_len(name) and _suffix_len(name) < 3:
+        return ""  # a sentence, not a name; or a bare 局/公司
+    return name
 
 
 def _suffix_len(name: str) -> int:
@@ -88,7 +121,10 @@ def _routes(text: str) -> list[_Found]:
         found.append(_Found("email", m.start(), m.end(), m[0]))
     for m in _ADDRESS.finditer(text):
         group = "a" if m["a"] else "b"
-        found.append(_Found("address", m.start(group), m.end(group), m[group].strip()))
+        value = m[group].rstrip()
+        if named := _ADDRESSEE.search(value):
+            value = value[: named.start()]  # …318室（北京市商务局对外经济合作处）: the office is not the address
+        found.append(_Found("address", m.start(group), m.start(group) + len(value), value.strip()))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -108,8 +144,9 @@ def find_contacts(text: str, doc_id: str = "", source: str = "", date: str = "")
         fields = {r.kind: r.value for r in reversed(routes)}
         start = min([r.start for r in routes] + ([org.start] if org else []))
         end = max([r.end for r in routes] + ([org.end] if org else []))
+        named = org.value if org and not _PRONOUN_ORG.match(org.value) else ""
         contacts.append(Contact(
-            organisation=org.value if org else "", phone=fields.get("phone", ""), address=fields.get("address", ""),
+            organisation=named, phone=fields.get("phone", ""), address=fields.get("address", ""),
             email=fields.get("email", ""), doc_id=doc_id, source=source, date=date, snippet=text[start:end],
         ))
     return tuple(dict.fromkeys(contacts))  # the same contact repeated verbatim counts once

@@ -20,6 +20,11 @@ _LABELLED = re.compile(r"(发布|印发|成文|公布|发文|更新|发表)(日�
 _SPAN_BEFORE = re.compile(r"(?:自|至|到|于|截至|截止|从)\s*$")
 _SPAN_AFTER = re.compile(r"\s*(?:起|至|前|后|止|到|—|-|～|~|施行|实施|生效)")
 _TIMESTAMP = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
+# A law's header records its history: "2020年7月5日 国务院令第728号公布 / 2025年3月17日 …修订".
+_BODY_START = re.compile(r"第[一1]\s*[章条节]|目\s*录")
+_HISTORY_EVENT = re.compile(r"通过|公布|发布|批准|修订|修正|修改")
+_HISTORY_LEAD = re.compile(r"(?:^|\n)[\s（(]*$|根据\s*$")
+_TAKES_EFFECT = re.compile(r"^\s*起?施行")
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ def parse_date(text: str) -> dt.date | None:
 
 def publication_date(text: str, date_hint: str = "", head_chars: int = 400, tail_chars: int = 300) -> str:
     """ISO publication date: the loader's hint, else a labelled/timestamp date, the header, the 落款; '' if none."""
+    if revised := history_date(text):
+        return revised.isoformat()  # the loader's hint is the header's first date: the original, not this version
     hinted = parse_date(date_hint)
     if hinted:
         return hinted.isoformat()
@@ -89,6 +96,20 @@ def publication_date(text: str, date_hint: str = "", head_chars: int = 400, tail
     head = [m for m in mentions if m.start < head_chars and not _is_deadline(text, m)]
     # A law's header lists 通过 then each 修正 date: the latest is the version we hold.
     return max(m.date for m in head).isoformat() if head else ""
+
+
+def history_date(text: str, head_chars: int = 1500) -> dt.date | None:
+    """Latest 通过/公布/批准/修订/修正 date of a header that records two or more such events, else None."""
+    body = _BODY_START.search(text, 0, head_chars)
+    head = text[: body.start() if body else min(len(text), head_chars)]
+    mentions = [m for m in find_dates(head) if _HISTORY_LEAD.search(head[max(0, m.start - 4) : m.start])]
+    events = []
+    for i, m in enumerate(mentions):
+        upto = mentions[i + 1].start if i + 1 < len(mentions) else len(head)
+        said = head[m.end : min(upto, m.end + 160)]
+        if not _TAKES_EFFECT.match(said) and _HISTORY_EVENT.search(said):
+            events.append(m.date)
+    return max(events) if len(events) >= 2 else None
 
 
 def _is_deadline(text: str, m: DateMention) -> bool:

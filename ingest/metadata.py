@@ -7,7 +7,7 @@ import re
 
 from assistant.types import DocMeta, LoadedFile
 from ingest.contacts import find_contacts
-from ingest.dates import find_dates, publication_date
+from ingest.dates import find_dates, parse_date, publication_date
 from ingest.doctype import classify
 from ingest.regions import main_region
 from ingest.validity import find_validity
@@ -24,6 +24,7 @@ _ISSUER_IN_TITLE = re.compile(rf"^(.{{2,60}}?{_ORG_TAIL})(?:关于|印发)")
 _INTERPRETS = re.compile(r"由([^，,。；\n]{2,60}?)负责解释")
 _LEGISLATURE = re.compile(r"([\u4e00-\u9fff]{0,12}?)第[一二三四五六七八九十百]+届(全国)?人民代表大会(常务委员会)?")
 _SIGNATURE = re.compile(rf"^[\u4e00-\u9fff（）()、\s]{{4,50}}{_ORG_TAIL}$")
+_NAME_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)")
 _VERSION_MARKS = re.compile(
     r"[（(【\[][^）)】\]]*(?:试行|暂行稿|修订|修正|草案|征求意见稿|年版|\d{4})[^）)】\]]*[）)】\]]"  # （2024年版）（试行）
     r"|(?:19|20)\d{2}\s*[-—–~至到]\s*(?:19|20)?\d{2}年?(?:度)?"  # 2024-2026年
@@ -36,12 +37,13 @@ def understand(loaded: LoadedFile, doc_id: str = "") -> DocMeta:
     """Everything we can read about a document from its own text; unknown fields stay empty."""
     text = loaded.text
     title = find_title(loaded)
-    published = publication_date(text, loaded.date_hint)
+    source = loaded.path.replace("\\", "/").rsplit("/", 1)[-1]
+    # Last resort: a date the file is named by ("…条例(2020-07-05).md"); the text always wins.
+    published = publication_date(text, loaded.date_hint) or _date_in_name(source)
     doc_type = classify(title, text)
     pub = dt.date.fromisoformat(published) if published else None
     # News and brochures quote other documents' dates; validity is something a normative text says of itself.
     validity = find_validity(text, pub) if doc_type in ("policy", "regulation", "other") else None
-    source = loaded.path.replace("\\", "/").rsplit("/", 1)[-1]
     return DocMeta(
         title=title,
         published=published,
@@ -52,6 +54,12 @@ def understand(loaded: LoadedFile, doc_id: str = "") -> DocMeta:
         contacts=find_contacts(text, doc_id=doc_id, source=source, date=published),
         version_key=version_key(title),
     )
+
+
+def _date_in_name(file_name: str) -> str:
+    m = _NAME_DATE.search(file_name)
+    named = parse_date(m[0]) if m else None
+    return named.isoformat() if named else ""
 
 
 def _clean_line(line: str) -> str:

@@ -75,9 +75,9 @@ def llama_server(ready_timeout: float = 60.0) -> Iterator[str]:
             _wait_ready(base_url, proc, log, ready_timeout)
             yield base_url
         finally:
-            proc.terminate()
+            proc.terminate()  # uvicorn lets an abandoned in-flight request finish first: don't wait long
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()

@@ -59,7 +59,7 @@ TEXTS = {
          "签约项目涵盖芯片设计、封装测试、设备材料等领域。"),
     ],
 }
-P, K, O, N = (
+P, K, OLD_CHUNKS, N = (
     [Chunk(f"{doc.doc_id}#{i}", doc, i, t, 1, 0, len(t), article=a) for i, (a, t) in enumerate(TEXTS[doc])]
     for doc in (POLICY, PARK, OLD, NEWS)
 )
@@ -96,7 +96,7 @@ QUESTIONS = [
     ("集成电路设计企业落户奖励有多少？", (N[0], P[0], P[1])),
     ("成都高新区对高层次人才有哪些支持？", (P[1], P[0], N[0])),
     ("四川通信产业园在哪?", (K[0], K[1], P[2])),
-    ("租用厂房有什么补贴", (P[0], P[2], O[0])),
+    ("租用厂房有什么补贴", (P[0], P[2], OLD_CHUNKS[0])),
     ("How much is the relocation reward for chip design companies in Chengdu?", (P[0], N[0], P[1])),
 ]
 
@@ -184,11 +184,12 @@ ON_TOPIC = [
     ("四川通信产业园在哪里？", (K[0], K[1])),
     ("四川通信产业园重点发展哪些产业？", (K[0], K[1])),
     ("成都高新区集成电路措施的有效期到什么时候？", (P[3], P[0])),
-    ("鹿城区楼宇租金补贴标准是什么？", (O[0], O[1])),
+    ("鹿城区楼宇租金补贴标准是什么？", (OLD_CHUNKS[0], OLD_CHUNKS[1])),
     ("租用标准厂房有什么租金补贴？", (P[2], P[0])),
     ("成都高新区签约了多少个集成电路项目？", (N[0], P[0])),
     ("How much is the relocation reward for chip design companies in Chengdu?", (P[0], N[0])),
     ("Where is the Sichuan communication industrial park located?", (K[0], K[1])),
+    ("What is the planned area of the park in Shuangliu?", (K[0],)),  # a district named in pinyin
 ]
 OFF_TOPIC = [
     ("今天天气怎么样", (P[0], N[0], P[1])),
@@ -196,13 +197,14 @@ OFF_TOPIC = [
     ("深圳前海对集成电路企业有什么补贴？", (P[0], N[0], P[1])),  # a place the passages never mention
     ("南京江北新区集成电路设计企业落户奖励有多少？", (P[0], N[0])),  # all but the place matches
     ("上海张江科学城在哪里？", (K[0], K[1])),
-    ("《三体》的作者是谁", (P[0], O[0])),
+    ("《三体》的作者是谁", (P[0], OLD_CHUNKS[0])),
     ("2022年世界杯冠军是哪个国家", (N[0], P[0])),
     ("红烧肉怎么做", (P[2], K[0])),
-    ("苏州工业园区的租金补贴是多少？", (P[2], O[0])),
+    ("苏州工业园区的租金补贴是多少？", (P[2], OLD_CHUNKS[0])),
     ("北京中关村人才公寓怎么申请", (P[1], P[0])),
     ("What is the capital of France?", (K[0], P[0])),
-    ("鹿城区对生物医药企业的研发补助是多少？", (O[0], O[1])),  # right place, wrong subject
+    ("What is the tax rate in France?", (P[2], P[0])),
+    ("鹿城区对生物医药企业的研发补助是多少？", (OLD_CHUNKS[0], OLD_CHUNKS[1])),  # right place, wrong subject
 ]
 
 
@@ -218,14 +220,14 @@ def test_relevance_is_low_when_they_do_not(gen, question, chunks):
 
 def test_relevance_counts_how_retrieval_found_the_passage(gen):
     question = "鹿城区楼宇租金补贴标准是什么？"
-    strong = [Hit(O[0], 0.03, dense_rank=1, bm25_rank=1, dense_score=0.93, bm25_score=12.0)]
-    weak = [Hit(O[0], 0.01, dense_rank=9, bm25_rank=None, dense_score=0.83)]
+    strong = [Hit(OLD_CHUNKS[0], 0.03, dense_rank=1, bm25_rank=1, dense_score=0.93, bm25_score=12.0)]
+    weak = [Hit(OLD_CHUNKS[0], 0.01, dense_rank=9, bm25_rank=None, dense_score=0.83)]
     assert gen.relevance(question, strong) > gen.relevance(question, weak)
     assert gen.relevance(question, []) == 0.0
 
 
 def test_citing_an_expired_superseded_policy_warns_with_its_dates(gen):
-    _, citations = gen.generate("鹿城区楼宇租金补贴标准是什么？", hits(O[0], O[1]), "zh")
+    _, citations = gen.generate("鹿城区楼宇租金补贴标准是什么？", hits(OLD_CHUNKS[0], OLD_CHUNKS[1]), "zh")
     assert citations[0].validity == "expired" and citations[0].expires == "2021-12-31"
     warnings = validity_warnings(citations, "zh", TODAY)
     assert any("《温州市鹿城区促进楼宇经济发展的若干政策》" in w and "2021年12月31日" in w for w in warnings)
@@ -248,3 +250,6 @@ def test_repealed_and_not_yet_effective_policies_are_named():
     warnings = validity_warnings([repealed, future], "zh", TODAY)
     assert warnings[0] == "注意：[1]《某区招商引资奖励办法》已废止，请以现行政策为准。"
     assert "2026年1月1日" in warnings[1] and "尚未生效" in warnings[1]
+    # A citation built without dates (e.g. by another generator) still warns from its status.
+    undated = replace(base, validity="expired")
+    assert validity_warnings([undated], "zh") == ("注意：[1]《某区招商引资奖励办法》已过有效期，请以现行政策为准。",)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from assistant.citation_check import check_answer
-from assistant.errors import GenerationError
+from assistant.errors import ConfigError, GenerationError
 from assistant.llm_answering import LLMAnswerer
 from assistant.settings import Settings
 from assistant.types import Answer, Chunk, DocInfo, Hit
@@ -83,7 +83,8 @@ def streaming(deltas: list[str], **kw) -> Wire:
 
 
 def llm_settings(**kw) -> Settings:
-    return Settings(openai_base_url="http://llm.test/v1", llm_model="gemma3-270m", **kw)
+    # The model goes in by its env name: Settings' aliases do not accept `llm_model=` (the field name).
+    return Settings(OPENAI_BASE_URL="http://llm.test/v1", ASSISTANT_LLM_MODEL="gemma3-270m", **kw)
 
 
 def run(answerer: LLMAnswerer, hits: list[Hit] = HITS, history=()) -> tuple[list[str], Answer]:
@@ -105,7 +106,7 @@ def test_valid_answer_is_streamed_and_cited_with_exact_quotes():
     assert (policy.source, policy.page, policy.article, policy.date) == ("doc1.pdf", 3, "第五条", "2024-02-20")
     assert check_answer(ans.text, {c.n: c.quote for c in ans.citations}).ok  # the quotes alone back the text
     body = wire.requests[0]
-    assert body["stream"] is True and body["max_tokens"] == 321  # M1: the field llama.cpp reads
+    assert body["model"] == "gemma3-270m" and body["stream"] is True and body["max_tokens"] == 321  # M1: the field llama.cpp reads
     assert [m["role"] for m in body["messages"]] == ["user"]  # M3: the rules ride in the user turn
     prompt = body["messages"][0]["content"]
     assert "[1] 《温州市促进外资高质量发展若干措施》" in prompt and "第五条" in prompt and "第3页" in prompt
@@ -197,7 +198,7 @@ def silent_server() -> Iterator[str]:
 
 
 def test_server_that_never_answers_hits_the_client_timeout(silent_server):
-    settings = Settings(openai_base_url=silent_server, llm_model="m", llm_timeout=0.5)
+    settings = Settings(OPENAI_BASE_URL=silent_server, ASSISTANT_LLM_MODEL="m", llm_timeout=0.5)
     t0 = time.perf_counter()
     _, ans = run(LLMAnswerer(settings, http_client=httpx.Client(trust_env=False)))
     assert time.perf_counter() - t0 < 3
@@ -257,6 +258,7 @@ def test_english_question_gets_the_english_rule_and_history_is_context_not_passa
         "What is the award?", HITS, history, "en", fallback=FALLBACK))
     prompt = wire.requests[0]["messages"][0]["content"]
     assert "answer in English" in prompt and "温州有哪些园区？" in prompt and "不是资料" in prompt
+    assert "温州经济技术开发区[1]" not in prompt  # old markers pointed at old passages
 
 
 HISTORY = [("温州经济技术开发区重点发展什么产业？", "数字经济和智能装备产业[1]。")]
@@ -284,3 +286,8 @@ def test_followup_without_history_is_not_sent():
     wire = Wire(lambda r: httpx.Response(500))
     assert LLMAnswerer(llm_settings(), http_client=wire.client).rewrite_followup("电话是多少？", []) == "电话是多少？"
     assert wire.requests == []
+
+
+def test_missing_model_name_is_a_config_error_naming_the_setting():
+    with pytest.raises(ConfigError, match="ASSISTANT_LLM_MODEL"):
+        LLMAnswerer(Settings(OPENAI_BASE_URL="http://llm.test/v1"))

@@ -56,7 +56,7 @@ def _importable(module: str) -> bool:
 
 def answerer(base_url: str, **kw) -> LLMAnswerer:
     # Generous timeout: on 2 busy cores a 700-token prefill took 13 s and decoding ran at ~3 tokens/s.
-    settings = Settings(openai_base_url=base_url, llm_model=MODEL_ALIAS,
+    settings = Settings(OPENAI_BASE_URL=base_url, ASSISTANT_LLM_MODEL=MODEL_ALIAS,
                         **{"llm_max_tokens": 24, "llm_timeout": 120.0, **kw})
     return LLMAnswerer(settings)  # the real client (httpx2 inside openai), real sockets
 

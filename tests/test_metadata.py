@@ -61,6 +61,38 @@ def test_law_header_takes_the_latest_amendment() -> None:
     assert publication_date(header) == "2024-09-27"
 
 
+REVISED_REGULATION = (
+    "某某企业扶持条例\n"
+    "2019年6月3日 某省人民政府令第12号公布\n"
+    "2023年4月18日 某省人民政府令第57号修订\n"
+    "第一章 总则\n第一条 为了扶持企业，制定本条例。\n"
+    "第二条 本条例自2023年7月1日起施行。2019年6月3日公布的原条例同时废止。\n"
+)
+
+
+def test_a_revised_regulation_is_dated_by_its_latest_revision_not_the_loader_hint() -> None:
+    # The loader hands over the header's first date (the original 公布); this version is the 2023 revision.
+    meta = understand(_loaded(REVISED_REGULATION, date_hint="2019-06-03"))
+    assert meta.published == "2023-04-18"
+    assert meta.validity.effective == dt.date(2023, 7, 1) and not meta.validity.repealed_flag
+
+
+def test_header_history_skips_the_effective_date_and_one_event_keeps_the_hint() -> None:
+    header = "某条例\n2018年12月5日 常务会议通过\n2019年4月14日 政府令第712号公布\n2019年7月1日 施行\n第一条 总则。"
+    assert publication_date(header, date_hint="2018-12-05") == "2019-04-14"
+    single = "某条例\n2022年5月30日 常务委员会第五次会议通过\n第一条 为了……"
+    assert publication_date(single, date_hint="2022-05-31") == "2022-05-31"
+    body_dates = "某条例\n第一条 2019年1月1日公布的办法与2020年2月2日修订的细则继续有效。"
+    assert publication_date(body_dates, date_hint="2021-03-03") == "2021-03-03"
+
+
+def test_a_file_named_by_its_date_gives_the_date_when_the_text_has_none() -> None:
+    loaded = LoadedFile(path="docs/某条例(2020-07-05).md", file_type="md", pages=(Page(1, "第一条 为了……"),))
+    assert understand(loaded).published == "2020-07-05"
+    dated_text = LoadedFile(path="docs/某条例(2020-07-05).md", file_type="md", pages=(Page(1, "2021年1月2日 通过"),))
+    assert understand(dated_text).published == "2021-01-02"
+
+
 # --- validity -------------------------------------------------------------------------------------
 
 
@@ -134,6 +166,51 @@ def test_every_phone_is_really_in_the_text_and_amounts_dates_are_not_phones() ->
 )
 def test_no_phone_without_a_phone_number(text: str) -> None:
     assert all(not c.phone for c in find_contacts(text))
+
+
+BROCHURE_CONTACTS = (
+    "## 联系方式\n"
+    "联系单位：青山经济技术开发区管理委员会招商服务局\n"
+    "地址：白水市青山大道18号青山经济技术开发区企业服务中心5楼\n"
+    "招商热线：0831-5550123\n"
+)
+
+
+def test_organisation_names_are_whole_and_never_taken_from_an_address() -> None:
+    (contact,) = find_contacts(BROCHURE_CONTACTS)
+    assert contact.organisation == "青山经济技术开发区管理委员会招商服务局"  # not 招商服务局, not 济技术开发区…
+    assert contact.phone == "0831-5550123" and contact.address.endswith("企业服务中心5楼")
+    orgs = [c.organisation for c in find_contacts(BROCHURE_CONTACTS.replace("联系单位：青山", "联系单位：\n青山"))]
+    assert all("企业服务中心" not in o for o in orgs)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本办法由白水市投资促进局负责解释，电话：0831-5550124。", "白水市投资促进局"),
+        ("请与青山经开区管委会联系，电话0831-5550125。", "青山经开区管委会"),
+        ("园区由青山经济开发区管委会统一运营，电话0831-5550126。", "青山经济开发区管委会"),
+        ("四川省发展和改革委员会，电话028-86705000。", "四川省发展和改革委员会"),
+        ("中国（四川）自由贸易试验区成都天府新区片区管委会，电话028-85000000。", "中国（四川）自由贸易试验区成都天府新区片区管委会"),
+    ],
+)
+def test_organisation_starts_at_a_word_boundary(text: str, expected: str) -> None:
+    (contact,) = find_contacts(text)
+    assert contact.organisation == expected
+
+
+def test_two_organisations_joined_by_he_stay_two() -> None:
+    contacts = find_contacts("请与白水市商务局和白水市投促局联系。\n白水市投促局电话：0831-5550127")
+    assert [c.organisation for c in contacts] == ["白水市投促局"]
+
+
+def test_every_phone_of_one_organisation_is_kept_with_its_name() -> None:
+    text = "联系单位：白水市投资促进局\n地址：白水市人民路1号\n电话：0831-5550128\n手机：13912345678\n"
+    contacts = find_contacts(text)
+    assert [(c.organisation, c.phone) for c in contacts] == [
+        ("白水市投资促进局", "0831-5550128"), ("白水市投资促进局", "13912345678")]
+    assert contacts[0].address == "白水市人民路1号"
+    assert all(c.snippet in text for c in contacts)
 
 
 def test_fax_is_not_taken_for_a_phone() -> None:

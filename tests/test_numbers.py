@@ -121,3 +121,10 @@ def test_unsupported_claims(claim):
 ])
 def test_contains_fact(answer, fact, expected):
     assert contains_fact(answer, fact) is expected
+
+
+def test_a_passages_chinese_one_backs_an_arabic_1_but_is_not_a_claim_itself():
+    assert extract_quantities("一家企业一次性获得") == []
+    (q,) = extract_quantities("1年内完成")
+    assert quantity_supported(q, "项目须在一年内竣工投产。")
+    assert not quantity_supported(q, "项目须在两年内竣工投产。")

@@ -17,11 +17,11 @@ def reciprocal_rank_fusion(
 ) -> list[Hit]:
     """score = Σ w/(c + rank); `boost` adds per-chunk_id bonuses (e.g. a place the question names)."""
     table: dict[str, dict] = {}
-    for rank, (chunk, score) in enumerate(dense, 1):
+    for rank, (chunk, score) in enumerate(dense if weights[0] else (), 1):
         e = table.setdefault(chunk.chunk_id, {"chunk": chunk, "s": 0.0})
         e["s"] += weights[0] / (c + rank)
         e["dr"], e["ds"] = rank, score
-    for rank, (chunk, score) in enumerate(lexical, 1):
+    for rank, (chunk, score) in enumerate(lexical if weights[1] else (), 1):
         e = table.setdefault(chunk.chunk_id, {"chunk": chunk, "s": 0.0})
         e["s"] += weights[1] / (c + rank)
         e["br"], e["bs"] = rank, score

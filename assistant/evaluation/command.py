@@ -44,14 +44,15 @@ def _settings(index: Path | None):
     from assistant.settings import Settings
 
     settings = Settings()
-    return settings.model_copy(update={"index_dir": index}) if index else settings
+    return settings.model_copy(update={"index_dir": Path(index)}) if index else settings
 
 
 def _print_summary(summary: dict, paths: dict[str, Path]) -> None:
     metrics = summary["overall"]["metrics"]
     shown = ["hit@1", f"hit@{summary['k']}", "mrr", "citation_precision", "citation_recall", "fact_recall",
              "answer_rate", "rejection_rate", "grounding", "latency_p95_ms"]
-    parts = [f"{n}={metrics[n]:.3g}" for n in shown if metrics.get(n) is not None]
+    parts = [f"{n}={metrics[n]:.0f}" if n.endswith("_ms") else f"{n}={metrics[n]:.3f}"
+             for n in shown if metrics.get(n) is not None]
     print(f"{summary['overall']['cases']} cases, {summary['passed']} passed every check: " + " ".join(parts))
     if summary["hits_max"] < summary["k"]:
         print(f"note: answers carry at most {summary['hits_max']} retrieved passages, so hit@{summary['k']}"

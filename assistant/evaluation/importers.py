@@ -47,7 +47,8 @@ def ncp_facts(answer: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     numbers = [n for n in dict.fromkeys(numbers) if len(n) > 1 or not n.isdigit()]
     if numbers:
         return tuple(numbers), ()
-    return ((answer.strip(),), ()) if len(answer.strip()) <= _SHORT_ANSWER else ((), ())
+    short = answer.strip().strip("“”\"'「」《》。，；;,. ")
+    return ((short,), ()) if short and len(short) <= _SHORT_ANSWER else ((), ())
 
 
 def _split_counts(limit: int | None, available: int, unanswerable: float) -> tuple[int, int]:

@@ -82,7 +82,7 @@ def score_retrieval(case: EvalCase, answer: Answer, k: int) -> tuple[dict[str, f
     metrics = {"hit@1": float(rank == 1), f"hit@{k}": float(rank is not None), "mrr": 1 / rank if rank else 0.0}
     if rank:
         return metrics, Check("retrieval", True, f"expected source at rank {rank}")
-    got = ", ".join(h.chunk.doc.doc_id for h in answer.hits[:k]) or "nothing"
+    got = ", ".join(dict.fromkeys(h.chunk.doc.doc_id for h in answer.hits[:k])) or "nothing"
     return metrics, Check("retrieval", False, f"no expected source in top {k} (retrieved: {got})")
 
 

@@ -90,9 +90,10 @@ def _eval_tab(actions: StaffActions, lang: str) -> None:
         suite = gr.File(label=t(lang, "suite_file"), file_types=[".jsonl"], elem_id="zs-suite", scale=3)
         run = gr.Button(t(lang, "run_eval"), variant="primary", elem_id="zs-run-eval", scale=1)
     summary = gr.Markdown(elem_id="zs-eval-summary")
-    plots = gr.Gallery(columns=2, height=320, show_label=False, elem_id="zs-eval-plots")
+    plots = gr.Gallery(columns=2, height=420, object_fit="contain", show_label=False, elem_id="zs-eval-plots")
     rows = gr.Dataframe(headers=EVAL_COLUMNS, interactive=False, wrap=True, max_height=420)
-    report = gr.File(label=t(lang, "eval_report"), file_count="multiple", interactive=False)
+    report = gr.File(label=t(lang, "eval_report"), file_count="multiple", interactive=False,
+                     elem_id="zs-eval-report")
     run.click(actions.evaluate, suite, [summary, plots, rows, report], **PRIVATE)
 
 

@@ -135,9 +135,10 @@ def last_answer(page):
 
 def staff_login(page, app: RunningApp, tab: str = "") -> None:
     page.goto(app.url + "staff/", wait_until="domcontentloaded")
-    page.get_by_label("username").fill(STAFF_USER)
-    page.get_by_label("password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Login").click()
+    # Gradio's login form follows the browser locale (用户名/username): select by field type instead.
+    page.locator("input[data-testid=textbox]").fill(STAFF_USER)
+    page.locator("input[type=password]").fill(STAFF_PASSWORD)
+    page.locator("button.primary").click()
     page.locator("#zs-inquiry").wait_for()
     if tab:
         page.get_by_role("tab", name=tab).click()

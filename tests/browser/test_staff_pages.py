@@ -99,6 +99,7 @@ def test_evaluation_runs_a_suite_and_offers_the_report(page, app, tmp_path):
     page.locator("#zs-suite input[type=file]").set_input_files(str(suite))
     page.locator("#zs-run-eval").click()
     page.locator("#zs-eval-summary").get_by_text("passed every check").wait_for(timeout=60_000)
-    assert "2" in page.locator("#zs-eval-summary").inner_text()
-    page.get_by_text("report.html").first.wait_for()
+    assert "2 / 2" in page.locator("#zs-eval-summary").inner_text()
+    page.locator("#zs-eval-report").get_by_text("report.html").wait_for()
+    assert page.locator("#zs-eval-plots img").count() >= 2
     save_screenshot(page, "evaluation")
