@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.citations import make_citation
-from assistant.extractive import Term, coverage, question_terms
+from assistant.query_terms import Term, coverage, question_terms
 from assistant.types import Citation, Contact, Hit
 from assistant.validity_notes import with_validity_dates
 

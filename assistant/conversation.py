@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import rjieba
 
-from assistant.extractive import EN_PLACES
+from assistant.query_terms import EN_PLACES
 from assistant.language import detect_language
 
 History = Sequence[tuple[str, str]]

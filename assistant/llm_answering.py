@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 # httpx.Client *or* an httpx2.Client, each with its own MockTransport; errors can come from either.
 _WIRE_ERRORS: tuple[type[Exception], ...] = (openai.OpenAIError, httpx.HTTPError, httpx2.HTTPError, ValueError)
 _REASONING = re.compile(r"<think>.*?(?:</think>|$)", re.S)  # reasoning models (Qwen3, R1) think out loud
+# Weak models copy the prompt's scaffolding ("[1] 《title》 | 发布日期… | 文件：…", the data fences): it cites
+# itself perfectly and says nothing, so it goes before the checks.
+_PROMPT_ECHO = re.compile(r"(?m)^[ \t]*\[\d+\][ \t]*《[^》\n]*》[ \t]*\|.*$|^.*<<<资料(?:开始|结束)>>>.*$")
 _HISTORY_TURNS = 3
 _HISTORY_CHARS = 300
 _REWRITE_TOKENS = 128
@@ -134,9 +137,9 @@ class LLMAnswerer:
         yield self._checked("".join(parts), hits, fallback, status.finish_reason)
 
     def _checked(self, raw: str, hits: Sequence[Hit], fallback: Answer, finish_reason: str) -> Answer:
-        text = _REASONING.sub("", raw).strip()
+        text = _PROMPT_ECHO.sub("", _REASONING.sub("", raw)).strip()
         if not text:
-            return with_notice(fallback, "empty answer")
+            return with_notice(fallback, "empty answer" if not raw.strip() else "the LLM only echoed the prompt")
         passages = {n: f"{passage_header(n, hit)}\n{hit.chunk.text}" for n, hit in enumerate(hits, 1)}
         report = check_answer(text, passages)
         kept, final = text, report

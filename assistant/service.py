@@ -84,8 +84,7 @@ class Assistant:
         extractive = replace(base, text=text, citations=cits, grounded=True, mode="extractive",
                              warnings=validity_warnings(cits, lang, self.today))
         if self.llm is None:
-            for sentence in _pieces(text):
-                yield sentence
+            yield from _pieces(text)
             yield extractive
             return
         for item in self.llm.answer(question, hits, history, lang, fallback=extractive):

@@ -159,6 +159,14 @@ def test_answer_without_any_valid_citation_falls_back(reply):
     assert ans.warnings[-1].endswith(", showing extractive answer")
 
 
+def test_echoed_passage_headers_are_not_an_answer():
+    echo = "[1] 《温州经济技术开发区投资指南》 | 发布日期：2024-02-20 | 第3页 | 第五条 | 文件：doc1.pdf\n"
+    _, ans = run(LLMAnswerer(llm_settings(), http_client=streaming([echo]).client))
+    assert ans.mode == "extractive" and "echoed the prompt" in ans.warnings[-1]
+    _, ans = run(LLMAnswerer(llm_settings(), http_client=streaming([echo, GOOD]).client))
+    assert ans.mode == "llm" and ans.text == GOOD
+
+
 def test_reasoning_block_is_not_shown():
     wire = streaming(["<think>用户问奖励，资料[1]有答案。</think>", GOOD])
     _, ans = run(LLMAnswerer(llm_settings(), http_client=wire.client))

@@ -1,0 +1,190 @@
+"""What a question asks about: content terms (Chinese and English, with a small glossary and pinyin place
+names), intents (amount, date, contact, list…) and how well a passage covers them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import rjieba
+
+from assistant.refusal import is_contact_question
+from assistant.types import Hit
+
+# Function words and question words carry no evidence about the topic.
+_STOP = frozenset(
+    "的 了 是 在 有 和 与 及 或 吗 呢 吧 啊 呀 么 嘛 啥 我 我们 你 您 你们 他 她 它 它们 他们 请问 请 想 想要 了解 一下 "
+    "知道 告诉 什么 怎么 怎么样 怎样 如何 哪 哪些 哪里 哪儿 哪个 哪家 多少 几 谁 为什么 是否 能否 可以 能 会 要 需要 "
+    "对 对于 关于 有关 给 这 那 这个 那个 这些 那些 这里 那里 其 该 些 个 一 上 中 下 等 都 也 还 就 又 具体 主要 "
+    "情况 问题 内容 方面 相关 现在 目前 可 一些 有没有 没有 是不是 能不能 多 如果 时候 的话 呢 吗 那么 以及 还有 "
+    "有何 何 年 月 日 号 人 当 来 次 种 时间 日期".split()
+)
+_EN_STOP = frozenset(
+    "a an the of in on at for to from by with and or is are was were be been do does did what which who whom whose "
+    "where when why how much many there here it its this that these those i me my we our you your they them their "
+    "can could will would should may might please tell about any some get give offer provide available kind type "
+    "like know want need more other all also if as than into out up s".split()
+)
+# Domain words any policy passage contains: weak evidence that a passage is on topic.
+_GENERIC = frozenset(
+    "企业 公司 政策 项目 发展 支持 规定 办法 措施 优惠 优惠政策 园区 工作 服务 提供 给予 单位 市场 "
+    "城市 地区 国家 全国 地方 区域 当地 中国 我国 全省 全市".split()
+)
+_SYNONYMS = (  # groups of words a passage may use for the question's word
+    "补贴 补助 奖励 资助 奖补 扶持 补贴资金|联系方式 电话 联系人 联系 咨询 热线|地址 位于 坐落 地点 在哪|"
+    "到期 有效期 有效 施行 废止 截止 期限|租金 房租 租赁|贷款 融资 贴息|落户 入驻 引进 新引进 新落户"
+).split("|")
+_SYNONYM_OF = {w: tuple(group.split()) for group in _SYNONYMS for w in group.split()}
+# English question words mapped to the Chinese words a passage would use (matching only, never shown).
+_GLOSSARY = dict(  # "english=中文/中文": what an English question word looks like in a Chinese passage
+    pair.split("=")
+    for pair in """subsidy=补贴/补助/资助/奖补 grant=补贴/补助/资助 reward=奖励 award=奖励 bonus=奖励 prize=奖励
+    incentive=奖励/补贴/扶持/优惠 support=支持/扶持 tax=税 rent=租金/房租/租赁 office=办公 land=土地/用地 loan=贷款
+    financing=融资 finance=融资/金融 fund=基金/资金 interest=贴息/利息 talent=人才 housing=住房/公寓 apartment=公寓
+    park=园区/产业园/开发区 zone=开发区/园区/新区 district=区 city=市 province=省 county=县 contact=联系 phone=电话
+    telephone=电话 address=地址/位于 located=位于/地址 expire=有效期/到期/截止 expiry=有效期/到期 valid=有效期/施行
+    effective=施行/生效 deadline=截止/期限 chip=集成电路/芯片/半导体 semiconductor=半导体/集成电路/芯片
+    integrated=集成 circuit=电路 software=软件 manufacturing=制造 factory=厂房/工厂 plant=厂房/工厂 workshop=厂房
+    building=楼宇/厂房 headquarter=总部 research=研发 startup=创业/初创 export=出口 trade=贸易/外贸
+    foreign=外资/外商 apply=申报/申请 application=申报/申请 equipment=设备 investment=投资 invest=投资 investor=投资
+    relocation=落户/迁入/入驻 relocate=落户/迁入 settle=落户/入驻 new=新 optical=光 communication=通信 telecom=通信
+    project=项目 area=面积 size=面积 planned=规划 industry=产业 industrial=产业/工业 registered=注册 design=设计
+    maximum=最高 max=最高 annual=年 first=首次 talent=人才 biomedicine=生物医药 pharmaceutical=医药
+    artificial=人工智能 intelligence=智能 data=数据 digital=数字 energy=能源 vehicle=汽车 automotive=汽车
+    battery=电池 logistics=物流 patent=专利 listing=上市 ipo=上市 policy=政策/措施/办法 measure=措施
+    regulation=条例/规定 company=企业/公司 enterprise=企业 firm=企业/公司 business=企业""".split()
+)
+_EN_GENERIC = frozenset("policy company enterprise business new first annual district city province".split())
+EN_PLACES = dict(
+    pair.split(":")
+    for pair in "beijing:北京 shanghai:上海 shenzhen:深圳 guangzhou:广州 guangdong:广东 chengdu:成都 sichuan:四川 "
+    "chongqing:重庆 hangzhou:杭州 zhejiang:浙江 wenzhou:温州 lucheng:鹿城 suzhou:苏州 nanjing:南京 jiangsu:江苏 "
+    "wuhan:武汉 tianjin:天津 xian:西安 hefei:合肥 qianhai:前海 pudong:浦东 tianfu:天府 hainan:海南".split()
+)
+_PLACE_SUFFIX = re.compile(r"[省市县区镇乡园港]$|新区$|开发区$|自贸区$")
+_INTENTS = {
+    "amount": re.compile(r"多少|金额|补贴|补助|奖励|资助|奖补|how much|amount|subsid|grant|reward", re.I),
+    "list": re.compile(r"哪些|哪几|有什么|\bwhich\b|\bwhat are\b|\blist\b", re.I),
+    "date": re.compile(r"什么时候|何时|哪天|哪年|到期|期限|有效期|截止|施行|\bwhen\b|deadline|expir|\buntil\b", re.I),
+    "where": re.compile(r"在哪|哪里|位于|地址|\bwhere\b|\blocated\b|\blocation\b", re.I),
+}
+# What a sentence that satisfies each intent looks like, with how much it is preferred.
+EVIDENCE = {
+    "amount": (re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万|%|％)|百分之|[一二三四五六七八九十百千]+万元"), 0.5),
+    "list": (re.compile(r"[\u4e00-\u9fff]、[\u4e00-\u9fff].*、|；|一是|二是|（一）|（二）|(?:^|[\s：:])[1-9][\.、]"), 0.35),
+    "contact": (re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|电话|联系人|邮箱|@"), 0.5),
+    "date": (re.compile(r"\d{4}年\d{1,2}月|\d{4}-\d{1,2}-\d{1,2}|起施行|有效期"), 0.5),
+    "where": (re.compile(r"位于|地址|坐落|路\d*号|大道|街道"), 0.4),
+}
+DATUM = frozenset({"amount", "date", "contact", "where"})
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_TITLE = re.compile(r"(?<=《)[^》]{1,60}(?=》)")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One content word of a question: what counts as finding it in a passage, and how much it weighs."""
+
+    text: str
+    weight: float
+    alts: tuple[str, ...]
+    place: bool = False
+
+
+def _chinese_term(word: str, tag: str) -> Term:
+    place = word not in _GENERIC and len(word) >= 2 and (tag == "ns" or bool(_PLACE_SUFFIX.search(word)))
+    alts = _SYNONYM_OF.get(word, (word,))
+    if place and len(word) >= 3 and (word[-1] in "省市县" or (word[-1] == "区" and len(word) == 3 and word[1] != "新")):
+        alts = (word, word[:-1])  # 成都市 is often written 成都, 鹿城区 鹿城
+    if place:
+        weight = 1.5  # and a place no passage mentions halves relevance (see relevance())
+    elif word.isdigit():
+        # Years and single digits are everywhere in policy text; other numbers (500强, 1000万) are specific.
+        weight = 0.3 if len(word) == 1 else (1.0 if re.fullmatch(r"(19|20)\d\d", word) else 2.0)
+    elif any(c.isdigit() for c in word):
+        weight = 2.0
+    else:
+        weight = 0.5 if word in _GENERIC else (0.3 if len(word) == 1 else 1.0)
+    return Term(word, weight, alts, place)
+
+
+def _english_term(word: str) -> Term | None:
+    w = word.lower()
+    if w in _EN_STOP:
+        return None
+    w = w[:-3] + "y" if w.endswith("ies") else (w[:-1] if w.endswith("s") and not w.endswith("ss") else w)
+    if w in _EN_STOP or len(w) < 2:
+        return None
+    if w in EN_PLACES:
+        return Term(w, 1.5, (EN_PLACES[w], w), place=True)
+    if w in _GLOSSARY:
+        return Term(w, 0.5 if w in _EN_GENERIC else 1.0, (*_GLOSSARY[w].split("/"), w))
+    return Term(w, 1.0, (w,))  # not in the glossary: off the domain (France, cup) unless it spells a place
+
+
+@lru_cache(maxsize=4096)
+def _pinyin(name: str) -> str:
+    from pypinyin import lazy_pinyin  # imported on the first English question only (~0.3 s)
+
+    return "".join(lazy_pinyin(name)).lower()
+
+
+def with_pinyin_places(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:
+    """Unknown English words that spell a retrieved document's place in pinyin ("Wenjiang") become that place."""
+    unknown = {t.text for t in terms if t.alts == (t.text,) and t.text.isascii() and t.text.isalpha()}
+    if not unknown:
+        return list(terms)
+    names = {}
+    for hit in hits:
+        for name in hit.chunk.doc.region.names():
+            short = re.sub(r"(省|市|区|县)$", "", name) if len(name) > 2 else name
+            names.setdefault(_pinyin(short), short)
+    return [Term(t.text, 1.5, (names[t.text], t.text), True) if t.text in unknown & names.keys() else t for t in terms]
+
+
+def question_terms(question: str) -> tuple[Term, ...]:
+    """The question's content terms (rjieba tokens minus stopwords and question words), weighted."""
+    terms: dict[str, Term] = {}
+    for title in _TITLE.findall(question):  # a named work or policy is one specific term, not its pieces
+        terms[title] = Term(title, 2.5, (title,))
+    for word, tag in rjieba.tag(_TITLE.sub(" ", question)):
+        word = word.strip()
+        if not word or not any(c.isalnum() for c in word):
+            continue
+        if word.isascii() and word.isalpha():
+            term = _english_term(word)
+        else:
+            term = None if word in _STOP else _chinese_term(word, tag)
+        if term and term.text not in terms:
+            terms[term.text] = term
+    return tuple(terms.values())
+
+
+def question_intents(question: str) -> frozenset[str]:
+    """Which kind of answer the question wants: amount, list, contact, date, where."""
+    found = {name for name, pattern in _INTENTS.items() if pattern.search(question)}
+    if is_contact_question(question):
+        found.add("contact")
+    return frozenset(found)
+
+
+def match_strength(term: Term, hay: str) -> float:
+    if term.text.isdigit():  # "4" must not match inside "2024"
+        return 1.0 if re.search(rf"(?<!\d){term.text}(?!\d)", hay) else 0.0
+    if any(a in hay for a in term.alts):
+        return 1.0
+    if len(term.text) >= 3 and _CJK.search(term.text) and not term.place:  # 苏州工业园区 is not half of 园区
+        # Partial credit for long words the passage splits differently (信息产业 vs 信息技术产业).
+        grams = [term.text[i : i + 2] for i in range(len(term.text) - 1)]
+        return 0.8 * sum(g in hay for g in grams) / len(grams)
+    return 0.0
+
+
+def coverage(terms: Sequence[Term], hay: str) -> float:
+    """Weighted share of the terms found in a text (0..1)."""
+    total = sum(t.weight for t in terms)
+    hay = hay.lower()
+    return sum(t.weight * match_strength(t, hay) for t in terms) / total if total else 0.0
