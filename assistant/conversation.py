@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import rjieba
 
-from assistant.query_terms import EN_PLACES
 from assistant.language import detect_language
+from assistant.query_terms import EN_PLACES
 
 History = Sequence[tuple[str, str]]
 
