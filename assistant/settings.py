@@ -18,7 +18,9 @@ def _default_cache() -> Path:
 class Settings(BaseSettings):
     """Every setting is documented in the README (a test checks that)."""
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     # --- index -------------------------------------------------------------------------------
     index_dir: Path = Field(Path("index"), description="Folder holding the Chroma index, BM25 and catalog.")

@@ -100,6 +100,10 @@ def test_evaluation_runs_a_suite_and_offers_the_report(page, app, tmp_path):
     page.locator("#zs-run-eval").click()
     page.locator("#zs-eval-summary").get_by_text("passed every check").wait_for(timeout=60_000)
     assert "2 / 2" in page.locator("#zs-eval-summary").inner_text()
-    page.locator("#zs-eval-report").get_by_text("report.html").wait_for()
+    with page.expect_download() as download:
+        page.locator("#zs-eval-report a[download='report.html']").click()
+    report = tmp_path / "report.html"
+    download.value.save_as(report)
+    assert "Evaluation report" in report.read_text(encoding="utf-8") and "incentives" in report.read_text(encoding="utf-8")
     assert page.locator("#zs-eval-plots img").count() >= 2
     save_screenshot(page, "evaluation")

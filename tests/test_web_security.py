@@ -1,0 +1,165 @@
+"""Web security: staff routes need a login (over real HTTP), public API has no staff handlers, document text
+is inert when rendered, uploads are limited and their names sanitised."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from markdown_it import MarkdownIt
+from pydantic import SecretStr
+
+from assistant.errors import ConfigError
+from assistant.types import Answer, Citation
+from assistant.web.render import answer_html, library_rows
+from assistant.web.server import build_server, staff_login
+from assistant.web.uploads import UploadRejected, check_upload, safe_file_name, store_upload
+
+HOSTILE = ('<script>window.x=1</script><img src=x onerror="alert(1)"> ![x](http://evil.example/x.png) '
+           '[点我](javascript:alert(2)) $$\\int$$ **粗体**\n\n<b>第二段</b>')
+
+
+@contextlib.contextmanager
+def serve(app) -> Iterator[str]:
+    """The FastAPI app on a real socket (uvicorn in a thread); yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(fixture_assistant, tmp_path_factory) -> Iterator[str]:
+    settings = fixture_assistant.settings.model_copy(update={
+        "staff_password": SecretStr("s3cret-for-tests"), "feedback_db": tmp_path_factory.mktemp("fb") / "fb.sqlite"})
+    with serve(build_server(fixture_assistant, settings)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/staff/config"), ("GET", "/staff/gradio_api/info"), ("POST", "/staff/gradio_api/call/draft_reply"),
+    ("POST", "/staff/gradio_api/queue/join"), ("POST", "/staff/gradio_api/upload"),
+])
+def test_staff_routes_refuse_without_a_session(base_url, method, path):
+    r = httpx.request(method, base_url + path, json={"data": ["租金补贴？", ""]}, timeout=10)
+    assert r.status_code == 401
+
+
+def test_staff_page_without_session_shows_the_login(base_url):
+    r = httpx.get(base_url + "/staff/", timeout=10)
+    assert r.status_code == 200 and "s3cret" not in r.text
+    assert httpx.get(base_url + "/staff/config", timeout=10).json()["detail"]["auth_required"]
+
+
+def test_public_api_knows_no_staff_handler(base_url):
+    info = httpx.get(base_url + "/gradio_api/info", timeout=10)
+    assert info.status_code == 200
+    assert "draft_reply" not in info.text and "upload" not in info.text.lower()
+    r = httpx.post(base_url + "/gradio_api/call/draft_reply", json={"data": ["租金补贴？", ""]}, timeout=10)
+    assert r.status_code == 404
+
+
+def test_wrong_password_is_rejected(base_url):
+    r = httpx.post(base_url + "/staff/login", data={"username": "staff", "password": "demo"}, timeout=10)
+    assert r.status_code == 400
+
+
+def test_staff_api_works_after_login(base_url):
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        assert client.post("/staff/login", data={"username": "staff", "password": "s3cret-for-tests"}).status_code == 200
+        info = client.get("/staff/gradio_api/info")
+        assert info.status_code == 200 and "draft_reply" in info.text
+        job = client.post("/staff/gradio_api/call/draft_reply",
+                          json={"data": ["请问入驻四川通信产业园标准厂房有什么租金补贴？", "尊敬的李总"]})
+        assert job.status_code == 200
+        stream = client.get(f"/staff/gradio_api/call/draft_reply/{job.json()['event_id']}").text
+    assert "event: complete" in stream and "尊敬的李总" in stream and "50%" in stream
+
+
+def test_production_without_password_refuses_staff_pages(fixture_assistant, tmp_path):
+    settings = fixture_assistant.settings.model_copy(update={"production": True, "feedback_db": tmp_path / "f.db"})
+    with pytest.raises(ConfigError, match="ASSISTANT_STAFF_PASSWORD"):
+        staff_login(settings)
+    with serve(build_server(fixture_assistant, settings)) as url:
+        r = httpx.get(url + "/staff/", timeout=10)
+        assert r.status_code == 503 and "ASSISTANT_STAFF_PASSWORD" in r.text
+        assert httpx.get(url + "/staff/gradio_api/info", timeout=10).status_code == 503
+        assert httpx.get(url + "/", timeout=10).status_code == 200  # the public chat still runs
+
+
+def test_demo_mode_uses_password_demo(fixture_assistant):
+    login = staff_login(fixture_assistant.settings.model_copy(update={"staff_password": SecretStr("")}))
+    assert login.demo and login.check("staff", "demo")
+    assert not login.check("staff", "") and not login.check("admin", "demo")
+
+
+def _hostile_answer() -> Answer:
+    cite = Citation(n=1, doc_id="d", chunk_id="d#0", source="<b>evil</b>.txt", title=HOSTILE, page=1,
+                    article="第一条", date="2025-01-01", quote="![x](http://evil.example/x.png)",
+                    chunk_text="前文" + HOSTILE + "后文", validity="expired", superseded_by="d2")
+    return Answer("q", HOSTILE + "[1][7]", (cite,), True, "extractive", warnings=(HOSTILE,))
+
+
+def test_document_text_stays_inert_through_markdown_rendering():
+    html = answer_html(_hostile_answer(), "a1", "zh")
+    assert "\n" not in html  # one raw-HTML block: Markdown never parses inside it
+    rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(html)
+    assert not re.search(r"<(script|img|a|b|strong)\b", rendered)
+    assert "javascript:" not in rendered and "http://evil" not in rendered and "$$" not in rendered
+    assert "&lt;script&gt;" in rendered  # the text is still there, visibly, as text
+
+
+def test_markers_link_only_to_existing_cards():
+    html = answer_html(_hostile_answer(), "a1", "zh")
+    assert html.count('class="zs-cite') == 1 and "zs-card-a1-1" in html and "&#91;7&#93;" in html
+    assert "已过期" in html and "有新版本" in html
+
+
+def test_library_rows_are_plain_strings():
+    from assistant.types import DocRecord
+
+    rows = library_rows([DocRecord(doc_id="x", source="x.txt", title=HOSTILE)], "zh")
+    assert rows[0][1] == HOSTILE  # the Dataframe shows cells as text; nothing is pre-rendered as HTML
+
+
+@pytest.mark.parametrize("given,expected", [
+    ("../../etc/passwd.txt", "passwd.txt"), ("..\\..\\windows\\win.ini.md", "win.ini.md"),
+    (".bashrc.txt", "bashrc.txt"), ("...", "upload"), ("a\x00b\u202e.pdf", "ab.pdf"),
+    ("<script>.html", "script.html"), ("苏州 政策（2024）.PDF", "苏州_政策（2024）.pdf"),
+])
+def test_file_names_are_sanitised(given, expected):
+    assert safe_file_name(given) == expected
+
+
+def test_upload_type_and_size_limits(tmp_path):
+    with pytest.raises(UploadRejected, match="not accepted"):
+        check_upload("run.sh", 10, 25)
+    with pytest.raises(UploadRejected, match="exceeds the 1 MB"):
+        check_upload("big.pdf", 2 * 1024 * 1024, 1)
+    temp = tmp_path / "in" / "x.txt"
+    temp.parent.mkdir()
+    temp.write_text("政策", encoding="utf-8")
+    uploads = tmp_path / "uploads"
+    first = store_upload(temp, "../../政策.txt", uploads, 1)
+    assert first.path == uploads / "政策.txt" and first.path.read_text(encoding="utf-8") == "政策"
+    temp.write_text("另一份政策", encoding="utf-8")
+    second = store_upload(temp, "政策.txt", uploads, 1)
+    assert second.path != first.path and first.path.read_text(encoding="utf-8") == "政策"  # never overwritten
