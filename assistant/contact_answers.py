@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.citations import make_citation
+from assistant.numbers import extract_quantities, quantity_supported
 from assistant.query_terms import Term, coverage, question_terms
 from assistant.types import Citation, Contact, Hit
 from assistant.validity_notes import with_validity_dates
@@ -61,11 +62,29 @@ def _fitting(question: str, contacts: Sequence[Contact], hits: Sequence[Hit]) ->
     return list(unique.values())[:MAX_CONTACTS]
 
 
+def _covering_span(text: str, contact: Contact) -> str:
+    """The exact span of a passage that holds the contact's organisation, phone, address and e-mail, so every
+    number the answer line shows (phone, 88号, 3楼) can be checked in the quote; "" when one is missing."""
+    fields = [f for f in (contact.organisation, contact.phone, contact.address, contact.email) if f]
+    anchor = max(text.find(contact.snippet), 0) if contact.snippet else 0
+    spans = []
+    for f in fields:
+        starts = [i for i in range(len(text)) if text.startswith(f, i)]
+        if not starts:
+            return ""
+        start = min(starts, key=lambda i: abs(i - anchor))  # the occurrence next to the snippet
+        spans.append((start, start + len(f)))
+    return text[min(s for s, _ in spans) : max(e for _, e in spans)]
+
+
 def _citation(n: int, contact: Contact, hits: Sequence[Hit]) -> Citation:
     """Cite the passage the contact was read from; without one, cite the document by its snippet."""
     for hit in hits:
-        if contact.snippet and contact.snippet in hit.chunk.text:
-            return with_validity_dates(make_citation(n, hit, contact.snippet), hit.chunk.doc)
+        if contact.snippet and contact.snippet in hit.chunk.text or (
+            not contact.snippet and contact.phone and contact.phone in hit.chunk.text
+        ):
+            quote = _covering_span(hit.chunk.text, contact) or contact.snippet
+            return with_validity_dates(make_citation(n, hit, quote), hit.chunk.doc)
     title = next((h.chunk.doc.title for h in hits if h.chunk.doc.doc_id == contact.doc_id), "")
     quote = contact.snippet or contact.organisation
     return Citation(
@@ -74,16 +93,30 @@ def _citation(n: int, contact: Contact, hits: Sequence[Hit]) -> Citation:
     )
 
 
-def _line(contact: Contact, n: int, language: str) -> str:
+def _source_label(contact: Contact, citation: Citation, language: str) -> str:
+    """Where the contact comes from, as far as the grounding check accepts it: a number in the line (a date,
+    "2025" in a file name) must be in the quoted passage, else it is left to the citation, which carries the
+    source file and date anyway."""
+    def checkable(label: str) -> bool:
+        return all(quantity_supported(q, citation.quote) for q in extract_quantities(label))
+
+    title = f"《{citation.title.strip('《》')}》" if citation.title else ""
+    name = next((x for x in (contact.source, title) if x and checkable(x)), "")
+    parts = [name, contact.date if contact.date and checkable(contact.date) else ""]
+    return (", " if language == "en" else "，").join(p for p in parts if p)
+
+
+def _line(contact: Contact, citation: Citation, language: str) -> str:
+    n, source = citation.n, _source_label(contact, citation, language)
     if language == "en":
         parts = [f"phone {contact.phone}" if contact.phone else "", f"address {contact.address}" if contact.address else ""]
         parts.append(f"email {contact.email}" if contact.email else "")
-        source = ", ".join(x for x in (contact.source, contact.date) if x)
-        return f"- {contact.organisation}: {'; '.join(p for p in parts if p)} (source: {source}) [{n}]"
+        tail = f" (source: {source})" if source else ""
+        return f"- {contact.organisation}: {'; '.join(p for p in parts if p)}{tail} [{n}]"
     parts = [f"电话 {contact.phone}" if contact.phone else "", f"地址 {contact.address}" if contact.address else ""]
     parts.append(f"邮箱 {contact.email}" if contact.email else "")
-    source = "，".join(x for x in (contact.source, contact.date) if x)
-    return f"- {contact.organisation}：{'；'.join(p for p in parts if p)}（来源：{source}）[{n}]"
+    tail = f"（来源：{source}）" if source else ""
+    return f"- {contact.organisation}：{'；'.join(p for p in parts if p)}{tail}[{n}]"
 
 
 def answer_contacts(
@@ -99,6 +132,8 @@ def answer_contacts(
         key = contact.snippet or f"{contact.doc_id}/{contact.organisation}"
         if key not in citations:
             citations[key] = _citation(len(citations) + 1, contact, hits)
-        lines.append(_line(contact, citations[key].n, language))
+        lines.append(_line(contact, citations[key], language))
+    # The lead-in carries the markers too: every line of an answer points at its passages.
+    markers = "".join(f"[{c.n}]" for c in citations.values())
     lead = "According to the documents, you can contact:" if language == "en" else "根据资料，可以通过以下方式联系："
-    return lead + "\n" + "\n".join(lines), tuple(citations.values())
+    return f"{lead}{markers}\n" + "\n".join(lines), tuple(citations.values())

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.citations import make_citation
 from assistant.query_terms import (
     DATUM,
     EVIDENCE,
+    SELF_REFERENCE,
     SENTENCE,
     Term,
+    TermStats,
     coverage,
     match_strength,
     question_intents,
     question_terms,
     with_pinyin_places,
 )
-from assistant.types import Citation, Hit
+from assistant.types import Chunk, Citation, Hit
 from assistant.validity_notes import with_validity_dates
 
 EN_LEAD_IN = "According to the documents:"
@@ -60,9 +62,23 @@ def _near_duplicate(a: str, b: str) -> bool:
 class ExtractiveGenerator:
     """Answers with the best sentences of the retrieved passages, each followed by its [n]."""
 
-    def __init__(self, max_sentences: int = 4, today: dt.date | None = None):
+    def __init__(self, max_sentences: int = 4, today: dt.date | None = None,
+                 library_chunks: Callable[[], Sequence[Chunk]] | None = None):
+        """library_chunks: all indexed chunks (e.g. lambda: library.bm25().chunks), to weigh question words
+        by how rare they are in the library; without it every word weighs by its kind only."""
         self.max_sentences = max_sentences
         self.today = today
+        self.library_chunks = library_chunks
+        self._stats: tuple[int, int, TermStats] | None = None
+
+    def _term_stats(self) -> TermStats | None:
+        if self.library_chunks is None:
+            return None
+        chunks = self.library_chunks()
+        key = (id(chunks), len(chunks))
+        if self._stats is None or self._stats[:2] != key:  # the library changed: recount
+            self._stats = (*key, TermStats([f"{c.doc.title} {c.text}" for c in chunks]))
+        return self._stats[2]
 
     def generate(self, question: str, hits: Sequence[Hit], language: str) -> tuple[str, tuple[Citation, ...]]:
         """Deterministic answer text with [n] markers and the citations they point to."""
@@ -77,6 +93,10 @@ class ExtractiveGenerator:
         terms = with_pinyin_places(question_terms(question), hits)
         if not hits or not terms:
             return 0.0
+        if all(t.text.isascii() for t in terms):
+            return _english_relevance(terms, hits[:5])
+        stats = self._term_stats()
+        terms = stats.informative(terms) if stats else terms
         top = list(hits[:3])
         texts = [passage_text(h) for h in top]
         covs = [coverage(terms, t) for t in texts]
@@ -87,8 +107,7 @@ class ExtractiveGenerator:
             cov *= 0.5  # the question is about a place the passages never mention
         # Superlinear: with two or three content words, one missing is already a different question.
         cov = cov**1.5
-        # English: cross-lingual cosines are lower (~0.75-0.78) and BM25 cannot match, so only terms count.
-        signal = None if all(t.text.isascii() for t in terms) else _retrieval_signal(top[best])
+        signal = _retrieval_signal(top[best])
         return round(cov if signal is None else cov * (0.7 + 0.3 * signal), 3)
 
     def _pick(self, terms: Sequence[Term], intents: frozenset[str], hits: Sequence[Hit]) -> list[_Candidate]:
@@ -143,10 +162,14 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     frame = f"{doc.title} {doc.region.label()} {hit.chunk.heading}"
     # The place named in the title holds for every sentence of the passage.
     given = [t.weight if t.place and match_strength(t, frame) else 0.0 for t in terms]
+    # And "本条例…" names the whole title: its words count as found in such a sentence.
+    titled = [t.weight * match_strength(t, doc.title.lower()) for t in terms]
     out = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
         found = [t.weight * match_strength(t, sentence.lower()) for t in terms]
+        if SELF_REFERENCE.search(sentence):
+            found = list(map(max, found, titled))
         own = sum(found) / total
         shape = max((EVIDENCE[i][1] for i in intents if EVIDENCE[i][0].search(sentence)), default=0.0)
         # "有多少" / "什么时候" / "电话" want a datum: a sentence without one cannot answer, however on topic.
@@ -155,6 +178,24 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short
         out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0))
     return out
+
+
+def _english_relevance(terms: Sequence[Term], top: Sequence[Hit]) -> float:
+    """English question, Chinese passages: no cosine threshold separates on- from off-topic questions here
+    (cross-lingual cosines sit at 0.72-0.82 for both), so the evidence is the words that can be checked
+    across languages — glossary words, places, pinyin names, numbers. An English word outside the glossary
+    cannot be looked for in Chinese text, so it weighs little; a proper noun no passage spells is another
+    subject (France, Tesla) and weighs a lot."""
+    texts = [passage_text(h).lower() for h in top]
+    union = "\n".join(texts)
+    checkable = [t if (t.alts != (t.text,) or t.text.isdigit()) else replace(t, weight=0.25) for t in terms]
+    named = [replace(t, weight=1.5) if t.name and t.alts == (t.text,) else t for t in checkable]
+    cov = max(0.75 * coverage(named, x) + 0.25 * coverage(named, union) for x in texts)
+    # How much specific evidence was found: two specific words (or a name and a word) are needed to be sure.
+    found = sum(t.weight * match_strength(t, union) for t in named if t.alts != (t.text,) and t.weight >= 1.0)
+    cov *= min(1.0, found / 2.5)
+    missing = sum(1 for t in named if (t.place or t.name) and match_strength(t, union) == 0)
+    return round(cov * 0.5**missing, 3)
 
 
 def _retrieval_signal(hit: Hit) -> float | None:

@@ -45,4 +45,6 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
         from assistant.llm_answering import LLMAnswerer
 
         llm = LLMAnswerer(settings)
-    return Assistant(settings, library, retriever, ExtractiveGenerator(), llm)
+    # Word weights (how many library chunks contain a word) come from the same chunks BM25 indexes.
+    extractive = ExtractiveGenerator(library_chunks=lambda: library.bm25().chunks)
+    return Assistant(settings, library, retriever, extractive, llm)

@@ -3,9 +3,10 @@ names), intents (amount, date, contact, list…) and how well a passage covers t
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import rjieba
@@ -19,13 +20,14 @@ _STOP = frozenset(
     "知道 告诉 什么 怎么 怎么样 怎样 如何 哪 哪些 哪里 哪儿 哪个 哪家 多少 几 谁 为什么 是否 能否 可以 能 会 要 需要 "
     "对 对于 关于 有关 给 这 那 这个 那个 这些 那些 这里 那里 其 该 些 个 一 上 中 下 等 都 也 还 就 又 具体 主要 "
     "情况 问题 内容 方面 相关 现在 目前 可 一些 有没有 没有 是不是 能不能 多 如果 时候 的话 呢 吗 那么 以及 还有 "
-    "有何 何 年 月 日 号 人 当 来 次 种 时间 日期".split()
+    "有何 何 年 月 日 号 人 当 来 次 种 时间 日期 哪天 哪年 何时 能拿 拿 从 起 开始 一共 总共 共 到底 究竟".split()
 )
 _EN_STOP = frozenset(
     "a an the of in on at for to from by with and or is are was were be been do does did what which who whom whose "
     "where when why how much many there here it its this that these those i me my we our you your they them their "
     "can could will would should may might please tell about any some get give offer provide available kind type "
-    "like know want need more other all also if as than into out up s".split()
+    "like know want need more other all also if as than into out up s get got must still now currently does let "
+    "whether within take taken".split()
 )
 # Domain words any policy passage contains: weak evidence that a passage is on topic.
 _GENERIC = frozenset(
@@ -42,10 +44,10 @@ _GLOSSARY = dict(  # "english=中文/中文": what an English question word look
     pair.split("=")
     for pair in """subsidy=补贴/补助/资助/奖补 grant=补贴/补助/资助 reward=奖励 award=奖励 bonus=奖励 prize=奖励
     incentive=奖励/补贴/扶持/优惠 support=支持/扶持 tax=税 rent=租金/房租/租赁 office=办公 land=土地/用地 loan=贷款
-    financing=融资 finance=融资/金融 fund=基金/资金 interest=贴息/利息 talent=人才 housing=住房/公寓 apartment=公寓
+    financing=融资 finance=融资/金融 fund=基金/资金 interest=贴息/利息 talent=人才 housing=住房/公寓/安家 apartment=公寓
     park=园区/产业园/开发区 zone=开发区/园区/新区 district=区 city=市 province=省 county=县 contact=联系 phone=电话
     telephone=电话 address=地址/位于 located=位于/地址 expire=有效期/到期/截止 expiry=有效期/到期 valid=有效期/施行
-    effective=施行/生效 deadline=截止/期限 chip=集成电路/芯片/半导体 semiconductor=半导体/集成电路/芯片
+    effective=施行/生效 effect=施行/生效 deadline=截止/期限 chip=集成电路/芯片/半导体 semiconductor=半导体/集成电路/芯片
     integrated=集成 circuit=电路 software=软件 manufacturing=制造 factory=厂房/工厂 plant=厂房/工厂 workshop=厂房
     building=楼宇/厂房 headquarter=总部 research=研发 startup=创业/初创 export=出口 trade=贸易/外贸
     foreign=外资/外商 apply=申报/申请 application=申报/申请 equipment=设备 investment=投资 invest=投资 investor=投资
@@ -54,7 +56,25 @@ _GLOSSARY = dict(  # "english=中文/中文": what an English question word look
     maximum=最高 max=最高 annual=年 first=首次 talent=人才 biomedicine=生物医药 pharmaceutical=医药
     artificial=人工智能 intelligence=智能 data=数据 digital=数字 energy=能源 vehicle=汽车 automotive=汽车
     battery=电池 logistics=物流 patent=专利 listing=上市 ipo=上市 policy=政策/措施/办法 measure=措施
-    regulation=条例/规定 company=企业/公司 enterprise=企业 firm=企业/公司 business=企业""".split()
+    regulation=条例/规定 company=企业/公司 enterprise=企业 firm=企业/公司 business=企业 large=大型 small=中小/小
+    medium=中小 sme=中小企业 pay=支付/付款 payment=支付/款项/付款 goods=货物 service=服务 day=日/天 month=月 year=年
+    negative=负面 list=清单/目录 system=制度/体系 management=管理 foreign=外资/外商/外国 investor=投资者/投资
+    prohibited=禁止 prohibit=禁止 restricted=限制 restrict=限制 field=领域 sector=领域/行业 law=法 rule=规定/规则
+    signed=签约/签署 sign=签约/签署 signing=签约 contract=合同/签约 total=总/共 value=额/值 amount=金额/额
+    matching=对接 docking=对接 event=活动 conference=大会/会议 forum=论坛 expo=博览会/博会 exhibition=展览/博览
+    smart=智能/智慧 intelligent=智能 connected=网联/互联 innovation=创新 center=中心 centre=中心 key=重点/关键
+    electronic=电子 information=信息 additional=追加/新增 capital=资本/资金 registered=注册 approval=审批
+    approve=审批 working=工作 complete=办结/完成 procedure=流程/程序 process=流程 agreement=协议 scale=规模
+    matrix=矩阵 optoelectronic=光电 photoelectric=光电 optoelectronics=光电 photonics=光电/光子 aerospace=航空航天
+    satellite=卫星 material=材料 equipment=装备/设备 high=高 tech=技术/科技 technology=技术/科技 national=国家
+    recognized=认定 certified=认定 phd=博士 doctoral=博士 master=硕士 graduate=研究生/毕业生 settlement=安家/落户
+    household=户 accounts=账款 receivable=应收 debt=债权/债务 confirm=确认 complaint=投诉 dispute=争议/纠纷
+    government=政府 agency=机关/部门 department=部门 commission=委员会 committee=委员会
+    bureau=局 procurement=采购 purchase=采购 treatment=待遇 entry=准入 access=准入 establish=设立
+    established=设立 development=开发/发展 economic=经济 economy=经济 promotion=促进 protection=保护 protect=保护
+    property=产权/财产 intellectual=知识 operating=营业/经营 revenue=收入/营收 income=收入/所得 profit=利润
+    growth=增长 output=产值 employee=员工/职工 worker=职工/工人 job=就业/岗位 employment=就业 training=培训
+    china=中国 chinese=中国 national=国家/全国 state=国家/国务院 council=国务院 municipal=市 provincial=省""".split()
 )
 _EN_GENERIC = frozenset("policy company enterprise business new first annual district city province".split())
 EN_PLACES = dict(
@@ -69,6 +89,8 @@ _INTENTS = {
     "list": re.compile(r"哪些|哪几|有什么|\bwhich\b|\bwhat are\b|\blist\b", re.I),
     "date": re.compile(r"什么时候|何时|哪天|哪年|到期|期限|有效期|截止|施行|\bwhen\b|deadline|expir|\buntil\b", re.I),
     "where": re.compile(r"在哪|哪里|位于|地址|\bwhere\b|\blocated\b|\blocation\b", re.I),
+    "effective": re.compile(r"施行|生效|实施|effective|take effect|in force", re.I),
+    "validity": re.compile(r"还有效|有效吗|有效期|过期|到期|失效|still valid|\bvalid\b|expir", re.I),
 }
 # What a sentence that satisfies each intent looks like, with how much it is preferred.
 EVIDENCE = {
@@ -77,10 +99,16 @@ EVIDENCE = {
     "contact": (re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|电话|联系人|邮箱|@"), 0.5),
     "date": (re.compile(r"\d{4}年\d{1,2}月|\d{4}-\d{1,2}-\d{1,2}|起施行|有效期"), 0.5),
     "where": (re.compile(r"位于|地址|坐落|路\d*号|大道|街道"), 0.4),
+    # "本条例自2025年6月1日起施行" answers "when does it take effect", not the header's adoption date.
+    "effective": (re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?起?(?:施行|生效|实施)|(?:施行|生效|实施)[^。；]{0,8}\d{4}年"), 1.0),
+    "validity": (re.compile(r"有效期(?:至|到|为|截至)[^。；]{0,8}\d{4}年|\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:止|起)?(?:废止|失效|到期)"), 1.0),
 }
-DATUM = frozenset({"amount", "date", "contact", "where"})
+DATUM = frozenset({"amount", "date", "contact", "where", "effective", "validity"})
+# "本条例" / "本办法" in a sentence stands for the document's title.
+SELF_REFERENCE = re.compile(r"本(?:法|条例|办法|措施|规定|政策|细则|决定|意见|通知|方案)")
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _TITLE = re.compile(r"(?<=《)[^》]{1,60}(?=》)")
 
 
@@ -92,6 +120,8 @@ class Term:
     weight: float
     alts: tuple[str, ...]
     place: bool = False
+    name: bool = False  # an English proper noun outside the glossary (Jinchuan, Tesla): a place or a body
+    noun: bool = True  # a missing noun is a missing topic; a missing verb (出台, 能拿) is often just phrasing
 
 
 def _chinese_term(word: str, tag: str) -> Term:
@@ -108,10 +138,10 @@ def _chinese_term(word: str, tag: str) -> Term:
         weight = 2.0
     else:
         weight = 0.5 if word in _GENERIC else (0.3 if len(word) == 1 else 1.0)
-    return Term(word, weight, alts, place)
+    return Term(word, weight, alts, place, noun=tag[:1] in "njl" or tag in ("vn", "eng") or place)
 
 
-def _english_term(word: str) -> Term | None:
+def _english_term(word: str, capitalised: bool = False) -> Term | None:
     w = word.lower()
     if w in _EN_STOP:
         return None
@@ -122,7 +152,8 @@ def _english_term(word: str) -> Term | None:
         return Term(w, 1.5, (EN_PLACES[w], w), place=True)
     if w in _GLOSSARY:
         return Term(w, 0.5 if w in _EN_GENERIC else 1.0, (*_GLOSSARY[w].split("/"), w))
-    return Term(w, 1.0, (w,))  # not in the glossary: off the domain (France, cup) unless it spells a place
+    # Not in the glossary: off the domain (France, cup) unless it spells a name the passages hold in pinyin.
+    return Term(w, 1.0, (w,), name=capitalised)
 
 
 @lru_cache(maxsize=4096)
@@ -132,17 +163,49 @@ def _pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name)).lower()
 
 
+@lru_cache(maxsize=512)
+def _pinyin_words(text: str) -> dict[str, str]:
+    """pinyin → the 2-4 character Chinese word it spells, for every such run in a passage (names are short)."""
+    from pypinyin import lazy_pinyin
+
+    out: dict[str, str] = {}
+    for run in _CJK_RUN.findall(text):
+        syllables = lazy_pinyin(run)
+        if len(syllables) != len(run):
+            continue
+        for n in (2, 3, 4):
+            for i in range(len(run) - n + 1):
+                out.setdefault("".join(syllables[i : i + n]), run[i : i + n])
+    return out
+
+
 def with_pinyin_places(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:
-    """Unknown English words that spell a retrieved document's place in pinyin ("Wenjiang") become that place."""
+    """Unknown English words that spell a retrieved document's place in pinyin ("Wenjiang") become that place;
+    proper nouns that spell a word of the passages ("Jinchuan" → 锦川, "Meiyadi" → 美亚迪) become that word."""
     unknown = {t.text for t in terms if t.alts == (t.text,) and t.text.isascii() and t.text.isalpha()}
     if not unknown:
         return list(terms)
-    names = {}
+    places = {}
     for hit in hits:
         for name in hit.chunk.doc.region.names():
             short = re.sub(r"(省|市|区|县)$", "", name) if len(name) > 2 else name
-            names.setdefault(_pinyin(short), short)
-    return [Term(t.text, 1.5, (names[t.text], t.text), True) if t.text in unknown & names.keys() else t for t in terms]
+            places.setdefault(_pinyin(short), short)
+    names: dict[str, str] = {}
+    for t in terms:
+        if t.name and t.text in unknown and t.text not in places and len(t.text) >= 4:
+            names.update((t.text, w) for h in hits[:5] if (w := _pinyin_words(_frame(h)).get(t.text)))
+    out = []
+    for t in terms:
+        if t.text in places and t.text in unknown:
+            t = Term(t.text, 1.5, (places[t.text], t.text), True)
+        elif t.text in names:
+            t = replace(t, alts=(names[t.text], t.text))
+        out.append(t)
+    return out
+
+
+def _frame(hit: Hit) -> str:
+    return f"{hit.chunk.doc.title}\n{hit.chunk.text}"
 
 
 def question_terms(question: str) -> tuple[Term, ...]:
@@ -150,14 +213,16 @@ def question_terms(question: str) -> tuple[Term, ...]:
     terms: dict[str, Term] = {}
     for title in _TITLE.findall(question):  # a named work or policy is one specific term, not its pieces
         terms[title] = Term(title, 2.5, (title,))
+    first = True
     for word, tag in rjieba.tag(_TITLE.sub(" ", question)):
         word = word.strip()
         if not word or not any(c.isalnum() for c in word):
             continue
         if word.isascii() and word.isalpha():
-            term = _english_term(word)
+            term = _english_term(word, capitalised=word[0].isupper() and not first)
         else:
             term = None if word in _STOP else _chinese_term(word, tag)
+        first = False
         if term and term.text not in terms:
             terms[term.text] = term
     return tuple(terms.values())
@@ -188,3 +253,35 @@ def coverage(terms: Sequence[Term], hay: str) -> float:
     total = sum(t.weight for t in terms)
     hay = hay.lower()
     return sum(t.weight * match_strength(t, hay) for t in terms) / total if total else 0.0
+
+
+class TermStats:
+    """How many of the library's chunks contain a word: rare words are evidence, words in every chunk are not."""
+
+    def __init__(self, texts: Sequence[str]):
+        self.texts = [t.lower() for t in texts]
+        self._df: dict[str, int] = {}
+
+    def share(self, term: Term) -> float | None:
+        """Share of chunks containing the term (0..1), None for an empty library."""
+        if not self.texts:
+            return None
+        if term.text not in self._df:
+            self._df[term.text] = sum(match_strength(term, t) >= 1.0 for t in self.texts)
+        return self._df[term.text] / len(self.texts)
+
+    def informative(self, terms: Sequence[Term]) -> list[Term]:
+        """Terms weighted by how informative they are in this library. A word no chunk contains is, for a
+        noun or a place, a topic the library lacks (kept); for a verb (出台, 能拿) mere phrasing (nearly dropped)."""
+        out = []
+        for t in terms:
+            share = self.share(t)
+            if share is None or t.place or t.name:
+                out.append(t)
+            elif share == 0:
+                out.append(t if t.noun else replace(t, weight=t.weight * 0.2))
+            else:
+                # 1.0 for words in ≤5% of chunks, down to 0.4 for words in half of them or more.
+                factor = 1.0 - 0.6 * min(1.0, max(0.0, math.log(share / 0.05) / math.log(10)))
+                out.append(replace(t, weight=t.weight * factor))
+        return out

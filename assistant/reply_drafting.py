@@ -13,14 +13,17 @@ from assistant.types import Answer, Citation, Contact
 NEEDS_INPUT = "【待人工补充】"
 AskFn = Callable[[str], Answer]
 WriteFn = Callable[[str], str]  # prompt -> LLM text (optional)
+ContactsFn = Callable[[Sequence[str] | None], Sequence[Contact]]  # doc_ids (None = whole library) -> contacts
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 _NUMERALS = "一二三四五六七八九十"
-_SENTENCE = re.compile(r"[^。？！?!\n；;]+[。？！?!；;]?")
+_SENTENCE = re.compile(r"[^。？！?!\n；;：:]+[。？！?!；;：:]?")
 _LIST_MARK = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）.、．]|[-*•·])\s*")
 _ASKING = re.compile(r"[？?]|是否|能否|可否|如何|怎样|怎么|哪些|哪里|多少|什么|有无|请问|咨询|了解一下|想了解|希望了解")
+_CONNECTIVE = re.compile(r"^(?:另外|此外|同时|还有|以及|还想问|请问)[，,、：:]?")
 _POLITE = re.compile(r"^(尊敬的|您好|你好|此致|敬礼|谢谢|感谢|盼复|期待|顺颂)")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_BUREAU = ("投资促进", "投促", "招商", "管委会", "商务")
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,9 @@ def split_questions(inquiry: str) -> list[str]:
     for line in inquiry.splitlines():
         line = _LIST_MARK.sub("", line.strip())
         for sentence in _SENTENCE.findall(line):
-            s = sentence.strip(" ，,")
-            if len(s) >= 4 and _ASKING.search(s) and not _POLITE.match(s):
+            s = _CONNECTIVE.sub("", sentence.strip(" ，,")).strip(" ，,")
+            lead_in = s.endswith(("：", ":"))  # "特来函咨询以下事项：" introduces questions, it is not one
+            if len(s) >= 4 and _ASKING.search(s) and not _POLITE.match(s) and not lead_in:
                 found.append(s)
     return list(dict.fromkeys(found)) or ([inquiry.strip()] if inquiry.strip() else [])
 
@@ -78,7 +82,7 @@ def _renumber(answer: Answer, sources: list[Citation]) -> tuple[str, tuple[int, 
 
 
 def draft_reply(inquiry: str, ask: AskFn, bureau_name: str, salutation: str = "",
-                contacts_for: Callable[[Sequence[str]], Sequence[Contact]] | None = None,
+                contacts_for: ContactsFn | None = None,
                 write: WriteFn | None = None, today: dt.date | None = None) -> ReplyDraft:
     """Ask the library each question; answered points carry their citations, the rest need staff input."""
     sources: list[Citation] = []
@@ -90,12 +94,22 @@ def draft_reply(inquiry: str, ask: AskFn, bureau_name: str, salutation: str = ""
             continue
         text, numbers = _renumber(answer, sources)
         points.append(ReplyPoint(question, text, numbers))
-    contacts = tuple(contacts_for([s.doc_id for s in sources]) if contacts_for else ())
-    draft = ReplyDraft(salutation.strip() or "尊敬的投资方", tuple(points), tuple(sources), contacts[:2],
+    contacts = _pick_contacts(contacts_for, [s.doc_id for s in sources])
+    draft = ReplyDraft(salutation.strip() or "尊敬的投资方", tuple(points), tuple(sources), contacts,
                        bureau_name, today or dt.date.today())
     if write is not None and any(p.answered for p in points):
         draft = _with_llm_body(draft, write)
     return draft
+
+
+def _pick_contacts(contacts_for: ContactsFn | None, cited: Sequence[str]) -> tuple[Contact, ...]:
+    """Contacts stated in the cited documents, else anywhere in the library; investment offices first."""
+    if contacts_for is None:
+        return ()
+    found = list(contacts_for(cited) if cited else ()) or list(contacts_for(None))
+    found.sort(key=lambda c: (not any(w in c.organisation for w in _BUREAU), not c.phone))
+    unique = {c.organisation: c for c in reversed(found)}  # first of each organisation wins
+    return tuple(c for c in found if unique.get(c.organisation) is c)[:2]
 
 
 def _with_llm_body(draft: ReplyDraft, write: WriteFn) -> ReplyDraft:

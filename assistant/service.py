@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -12,6 +13,7 @@ from assistant.conversation import is_followup, rewrite_followup
 from assistant.extractive import ExtractiveGenerator
 from assistant.language import detect_language
 from assistant.library import Library
+from assistant.query_terms import question_intents
 from assistant.refusal import is_contact_question, refusal_text
 from assistant.retrieval import HybridRetriever, place_names
 from assistant.settings import Settings
@@ -19,6 +21,7 @@ from assistant.types import Answer, Contact, Filters, Hit
 from assistant.validity_notes import validity_warnings
 
 History = Sequence[tuple[str, str]]
+_DATE_CLAUSE = re.compile(r"(自|于)?\d{4}年\d{1,2}月\d{1,2}日起?(施行|生效|实施)|有效期(至|到|为)")
 _BUREAU_WORDS = ("投资促进", "投促", "招商", "管委会", "商务")
 
 
@@ -47,7 +50,7 @@ class Assistant:
         question = question.strip()
         lang = detect_language(question)
         standalone = self._standalone(question, history)
-        hits = self.retrieve(standalone, filters, k)
+        hits = self._with_date_clauses(standalone, self.retrieve(standalone, filters, k))
         base = Answer(question=question, text="", citations=(), grounded=False, mode="refusal",
                       rewritten_question=standalone if standalone != question else "", hits=tuple(hits),
                       language=lang)
@@ -55,6 +58,21 @@ class Assistant:
             if isinstance(item, Answer):
                 item = replace(item, latency_ms=(time.perf_counter() - t0) * 1000)
             yield item
+
+    def _with_date_clauses(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """A "when does it take effect / is it still valid" question needs the clause stating the dates
+        (第X条 本条例自…起施行 / 有效期至…), which sits at the end of a document and rarely ranks in the top k:
+        add it from the two best documents."""
+        if not hits or not question_intents(question) & {"effective", "validity"}:
+            return hits
+        have = {h.chunk.chunk_id for h in hits}
+        extra: list[Hit] = []
+        for doc_id in list(dict.fromkeys(h.chunk.doc.doc_id for h in hits))[:2]:
+            for chunk in self.library.catalog.chunks([doc_id]):
+                if chunk.chunk_id not in have and _DATE_CLAUSE.search(chunk.text):
+                    extra.append(Hit(chunk, score=hits[-1].score * 0.99))
+                    break
+        return hits + extra
 
     def _standalone(self, question: str, history: History) -> str:
         if not history or not is_followup(question, history):

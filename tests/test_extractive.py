@@ -253,3 +253,52 @@ def test_repealed_and_not_yet_effective_policies_are_named():
     # A citation built without dates (e.g. by another generator) still warns from its status.
     undated = replace(base, validity="expired")
     assert validity_warnings([undated], "zh") == ("注意：[1]《某区招商引资奖励办法》已过有效期，请以现行政策为准。",)
+
+
+LAW = DocInfo("laws/payment.md", "laws/payment.md", "e5", "保障中小企业款项支付条例", "regulation",
+              published="2025-03-17", effective="2025-06-01")
+LAW_CHUNKS = [
+    Chunk("laws/payment.md#0", LAW, 0, "保障中小企业款项支付条例\n2020年7月5日 中华人民共和国国务院令第728号公布\n"
+          "2025年3月17日 中华人民共和国国务院令第802号修订", 1, 0, 60),
+    Chunk("laws/payment.md#9", LAW, 9, "第三十七条 本条例自2025年6月1日起施行。", 1, 0, 22, article="第三十七条"),
+]
+
+
+@pytest.mark.parametrize("question", ["保障中小企业款项支付条例从哪天开始施行？", "这个条例从什么时候开始施行",
+                                      "When does the payment regulation take effect?"])
+def test_effective_date_questions_quote_the_article_not_the_header(gen, question):
+    text, citations = gen.generate(question, hits(*LAW_CHUNKS), "en" if question.isascii() else "zh")
+    assert "本条例自2025年6月1日起施行" in text and "728号" not in text
+    assert citations[0].chunk_id == "laws/payment.md#9"
+    assert gen.relevance("保障中小企业款项支付条例从哪天开始施行？", hits(*LAW_CHUNKS)) >= MIN_RELEVANCE
+
+
+@pytest.mark.parametrize("question", ["成都高新区集成电路措施现在还有效吗？", "Is the Chengdu chip policy still valid?"])
+def test_validity_questions_quote_the_expiry_sentence(gen, question):
+    text, _ = gen.generate(question, hits(P[0], P[1], P[3]), "en" if question.isascii() else "zh")
+    assert "有效期至2026年2月28日" in text
+
+
+def test_question_words_absent_from_the_library_do_not_count_against_it():
+    library = [*P, *K, *OLD_CHUNKS, *N]
+    plain = ExtractiveGenerator(today=TODAY)
+    weighted = ExtractiveGenerator(today=TODAY, library_chunks=lambda: library)
+    question = "成都高新区可以给集成电路设计企业出台哪些落户奖励措施？"  # 出台 is in no passage: phrasing, not topic
+    assert weighted.relevance(question, hits(P[0], N[0])) > plain.relevance(question, hits(P[0], N[0]))
+    assert weighted.relevance(question, hits(P[0], N[0])) >= MIN_RELEVANCE + 0.1
+    for off_topic in ("上海自贸区对芯片企业的所得税优惠是多少？", "锂电池企业可以享受哪些税收减免？",
+                      "深圳前海对集成电路企业有什么补贴？"):  # a missing noun or place still refuses
+        assert weighted.relevance(off_topic, hits(P[0], N[0], P[1])) < MIN_RELEVANCE, off_topic
+
+
+@pytest.mark.parametrize("question,chunks,relevant", [
+    ("How many chip projects were signed in Chengdu Gaoxin?", (N[0], P[0]), True),
+    ("How much is the rent subsidy for standard factory buildings?", (P[2], P[0]), True),
+    ("What does the Sichuan Communication Industrial Park focus on?", (K[0], K[1]), True),
+    ("How many employees work at the Tesla Gigafactory in Shanghai?", (N[0], P[0]), False),
+    ("Which football club does Messi play for?", (N[0], K[0]), False),
+    ("How much is the housing subsidy for PhD graduates in Shenzhen?", (P[1], P[0]), False),
+    ("How do I apply for a US green card?", (P[0], K[0]), False),
+])
+def test_english_relevance_from_words_checkable_across_languages(gen, question, chunks, relevant):
+    assert (gen.relevance(question, hits(*chunks)) >= MIN_RELEVANCE) is relevant

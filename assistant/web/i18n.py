@@ -20,9 +20,10 @@ _ZH: dict[str, str] = {
     "doc_type_all": "全部类型",
     "valid_only": "仅现行有效政策",
     "examples": "示例问题",
-    "example_1": "新引进的高端制造业项目有什么奖励？",
-    "example_2": "园区招商部门的联系电话是多少？",
-    "example_3": "人才安居有哪些补贴？",
+    # The examples are answered by the demo corpus (data/sample); change them with the corpus.
+    "example_1": "在锦川经济开发区新建制造业项目，固定资产投资奖励最高能拿多少？",
+    "example_2": "锦川经济开发区招商咨询电话是多少？",
+    "example_3": "机关、事业单位从中小企业采购，付款期限是多久？",
     "type_policy": "政策文件",
     "type_regulation": "法规条例",
     "type_park": "园区介绍",
@@ -85,6 +86,9 @@ _ZH: dict[str, str] = {
     "export_jsonl": "导出 JSONL",
     "done": "完成：{summary}",
     "rejected": "已拒收：{reason}",
+    "col_doc_id": "文件编号", "col_title": "标题", "col_type": "类型", "col_region": "地区",
+    "col_published": "发布日期", "col_effective": "施行日期", "col_expires": "有效期至", "col_validity": "效力",
+    "col_chunks": "片段数", "col_status": "状态", "col_error": "错误/提示",
 }
 
 _EN: dict[str, str] = {
@@ -103,9 +107,11 @@ _EN: dict[str, str] = {
     "doc_type_all": "All types",
     "valid_only": "Policies in force only",
     "examples": "Example questions",
-    "example_1": "What incentives are there for new high-end manufacturing projects?",
-    "example_2": "What is the phone number of the investment promotion office?",
-    "example_3": "What housing subsidies are there for talent?",
+    "example_1": "What is the maximum fixed-asset investment reward for a new manufacturing project in "
+    "Jinchuan Economic Development Zone?",
+    "example_2": "What phone number should I call for investment inquiries at Jinchuan Economic Development Zone?",
+    "example_3": "Within how many days must government agencies pay small and medium-sized enterprises "
+    "after delivery?",
     "type_policy": "Policy",
     "type_regulation": "Regulation",
     "type_park": "Park brochure",
@@ -169,6 +175,9 @@ _EN: dict[str, str] = {
     "export_jsonl": "Export JSONL",
     "done": "Done: {summary}",
     "rejected": "Rejected: {reason}",
+    "col_doc_id": "Document", "col_title": "Title", "col_type": "Type", "col_region": "Region",
+    "col_published": "Published", "col_effective": "Effective", "col_expires": "Expires", "col_validity": "Validity",
+    "col_chunks": "Chunks", "col_status": "Status", "col_error": "Errors / notes",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 
@@ -10,16 +9,16 @@ from assistant.types import Answer, Citation, DocRecord
 from assistant.web.i18n import doc_type_label, t
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
-# Characters Markdown (and KaTeX) would treat as structure. The chatbot renders Markdown, so a document
-# saying ![x](http://…) or [a](javascript:…) must arrive as entities, which Markdown never parses as syntax.
-_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "[]()!*_`#|~$\\{}+-=:"}
-_MD_TABLE = str.maketrans(_MD_SPECIAL)
+# One pass, one table: HTML's special characters plus those Markdown (and KaTeX) treat as structure. The chatbot
+# renders Markdown, so a document saying ![x](http://…) or [a](javascript:…) must arrive as numeric entities,
+# which Markdown never parses as syntax. (Two passes would re-escape the first pass's "&#…;".)
+_INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!*_`#|~$\\{}+-=:"})
 _BADGES = ("expired", "repealed", "not_yet_effective")
 
 
 def escape(text: str) -> str:
     """Inert text: HTML-escaped, Markdown syntax neutralised, newlines as <br> (no blank lines)."""
-    escaped = html.escape(text or "", quote=True).translate(_MD_TABLE)
+    escaped = (text or "").translate(_INERT)
     # A blank line would end the raw-HTML block and let Markdown parse what follows: keep one line.
     return escaped.replace("\r", "").replace("\n", "<br>")
 

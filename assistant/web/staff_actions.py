@@ -14,7 +14,7 @@ from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore
 from assistant.reply_drafting import draft_reply, markdown_to_docx, to_markdown
 from assistant.web.i18n import t
-from assistant.web.render import library_rows
+from assistant.web.render import escape, library_rows
 from assistant.web.uploads import UploadRejected, store_upload
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class StaffActions:
             return ""
         lib = self.assistant.library
         reply = draft_reply(inquiry, lambda q: self.assistant.ask(q), self.settings.bureau_name, salutation,
-                            contacts_for=lambda ids: lib.contacts(list(ids)))
+                            contacts_for=lambda ids: lib.contacts(None if ids is None else list(ids)))
         return to_markdown(reply)
 
     def export_docx(self, text: str) -> str | None:
@@ -80,12 +80,13 @@ class StaffActions:
             report = self.assistant.library.ingest(accepted, progress=tick)
             messages.append(t(self.lang, "done", summary=report.summary_line()))
             messages += [f"✗ {Path(p).name}: {reason}" for p, reason in report.failed]
-        return "\n\n".join(messages), self.table(), self.doc_choices()
+        return _status(messages), self.table(), self.doc_choices()
 
     def reindex(self, progress: gr.Progress = TRACKED) -> tuple[str, Any]:
         report = self.assistant.library.reindex(
             progress=lambda done, total, name: progress((done, max(total, 1)), desc=Path(name).name))
-        return t(self.lang, "done", summary=report.summary_line()), self.table()
+        return _status([t(self.lang, "done", summary=report.summary_line()),
+                        *(f"✗ {Path(p).name}: {reason}" for p, reason in report.failed)]), self.table()
 
     def load_meta(self, doc_id: str) -> list[Any]:
         rec = next((d for d in self.assistant.library.docs() if d.doc_id == doc_id), None)
@@ -97,8 +98,8 @@ class StaffActions:
         try:
             rec = self.assistant.library.update_meta(doc_id, **dict(zip(META_FIELDS, values, strict=True)))
         except AssistantError as exc:
-            return f"✗ {exc}", self.table()
-        return f"✓ {rec.doc_id}", self.table()
+            return _status([f"✗ {exc}"]), self.table()
+        return _status([f"✓ {rec.doc_id}"]), self.table()
 
     def delete(self, doc_id: str) -> tuple[str, Any, Any]:
         if not doc_id:
@@ -106,8 +107,8 @@ class StaffActions:
         try:
             rec = self.assistant.library.delete(doc_id)
         except AssistantError as exc:
-            return f"✗ {exc}", self.table(), self.doc_choices()
-        return f"✓ {rec.doc_id}", self.table(), self.doc_choices()
+            return _status([f"✗ {exc}"]), self.table(), self.doc_choices()
+        return _status([f"✓ {rec.doc_id}"]), self.table(), self.doc_choices()
 
     # --- evaluation and feedback -----------------------------------------------------------------
     def evaluate(self, suite_file: str | None, progress: gr.Progress = TRACKED) -> tuple[str, list, Any, list]:
@@ -120,7 +121,7 @@ class StaffActions:
         try:
             cases = load_suite(suite_file)
         except AssistantError as exc:
-            return f"✗ {exc}", [], gr.update(value=[]), []
+            return _status([f"✗ {exc}"]), [], gr.update(value=[]), []
         run = run_suite(cases, lambda q, h: self.assistant.ask(q, h), k=self.settings.top_k,
                         progress=lambda done, total: progress((done, total)), suite=Path(suite_file).name)
         paths = write_reports(run, self._out("report").with_suffix(""))
@@ -138,6 +139,11 @@ class StaffActions:
     def export_feedback(self, kind: str) -> str:
         out = self._out(f"feedback.{kind}")
         return str(self.feedback.export_csv(out) if kind == "csv" else self.feedback.export_jsonl(out))
+
+
+def _status(lines: list[str]) -> str:
+    """Status lines for a Markdown component: file names and ingest errors escaped, so they stay text."""
+    return "<br>".join(escape(line) for line in lines)
 
 
 def _summary_markdown(summary: dict) -> str:

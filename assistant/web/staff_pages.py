@@ -8,7 +8,7 @@ import gradio as gr
 
 from assistant.types import DOC_TYPES
 from assistant.web.i18n import doc_type_label, t
-from assistant.web.render import LIBRARY_COLUMNS, banner
+from assistant.web.render import LIBRARY_COLUMNS, banner, escape
 from assistant.web.staff_actions import EVAL_COLUMNS, FEEDBACK_COLUMNS, META_FIELDS, StaffActions
 from assistant.web.uploads import ALLOWED_SUFFIXES
 
@@ -18,8 +18,8 @@ PRIVATE = {"api_visibility": "undocumented"}  # callable by the staff page itsel
 def build_staff_pages(actions: StaffActions) -> gr.Blocks:
     lang = actions.lang
     with gr.Blocks(title=t(lang, "staff_title"), analytics_enabled=False) as page:
-        gr.HTML(f'<div class="zs-header zs-staff"><div class="zs-logo">招</div><div><h1>{t(lang, "staff_title")}'
-                f'</h1><p>{actions.settings.bureau_name}</p></div></div>')
+        gr.HTML(f'<div class="zs-header zs-staff"><div class="zs-logo">招</div><div><h1>{escape(t(lang, "staff_title"))}'
+                f'</h1><p>{escape(actions.settings.bureau_name)}</p></div></div>')
         if actions.demo_password:
             gr.HTML(banner(t(lang, "demo_banner")), elem_id="zs-demo-banner")
         with gr.Tabs():
@@ -47,7 +47,7 @@ def _reply_tab(actions: StaffActions, lang: str) -> None:
             with gr.Row():
                 docx = gr.Button(t(lang, "export_docx"), elem_id="zs-export-docx")
                 md = gr.Button(t(lang, "export_md"), elem_id="zs-export-md")
-            out = gr.File(label=t(lang, "export_docx"), interactive=False, elem_id="zs-draft-file")
+            out = gr.File(label=t(lang, "export_docx"), interactive=False, elem_id="zs-draft-file", height=90)
     go.click(actions.draft, [inquiry, salutation], text, api_name="draft_reply")
     docx.click(actions.export_docx, text, out, **PRIVATE)
     md.click(actions.export_md, text, out, **PRIVATE)
@@ -62,7 +62,7 @@ def _library_tab(actions: StaffActions, lang: str, page: gr.Blocks) -> None:
             reindex = gr.Button(t(lang, "reindex"), elem_id="zs-reindex")
             refresh = gr.Button(t(lang, "refresh"))
     status = gr.Markdown(elem_id="zs-library-status")
-    table = gr.Dataframe(headers=list(LIBRARY_COLUMNS), interactive=False, wrap=True, elem_id="zs-library",
+    table = gr.Dataframe(headers=[t(lang, "col_" + c) for c in LIBRARY_COLUMNS], interactive=False, wrap=True, elem_id="zs-library",
                          max_height=420)
     with gr.Accordion(t(lang, "save_meta"), open=False):
         doc = gr.Dropdown([], label=t(lang, "doc_select"), elem_id="zs-doc-select")

@@ -19,15 +19,23 @@ UPLOAD_TEXT = """青羊区数字文创产业园入驻扶持办法
 第二条　风险提示 <img src=x onerror="window.__pwned=1"> ![x](http://evil.example/x.png) [点我](javascript:window.__pwned=2)
 """
 
+HOSTILE_TITLE = ('# <img src=x onerror="window.__pwned=3">![t](http://evil.example/t.png)\n\n'
+                 "本通知用于测试文件库表格不会执行文档中的标记。\n")
+
 
 def test_uploaded_document_becomes_answerable_and_stays_inert(page, app, tmp_path):
     upload = tmp_path / "青羊文创扶持办法.txt"
     upload.write_text(UPLOAD_TEXT, encoding="utf-8")
+    hostile = tmp_path / "..hidden notice.md"  # a hidden name, and a title made of markup
+    hostile.write_text(HOSTILE_TITLE, encoding="utf-8")
     staff_login(page, app, "文件库")
-    page.locator("#zs-upload input[type=file]").set_input_files(str(upload))
+    page.locator("#zs-upload input[type=file]").set_input_files([str(upload), str(hostile)])
     page.locator("#zs-ingest").click()
-    page.locator("#zs-library-status").get_by_text("added 1").wait_for(timeout=60_000)
-    assert "青羊文创扶持办法.txt" in page.locator("#zs-library").inner_text()
+    page.locator("#zs-library-status").get_by_text("added 2").wait_for(timeout=60_000)
+    library = page.locator("#zs-library")
+    assert "青羊文创扶持办法.txt" in library.inner_text() and "uploads/hidden_notice.md" in library.inner_text()
+    assert library.locator("img, a[href^='javascript']").count() == 0
+    page.wait_for_function("!document.querySelector('#zs-upload').innerText.includes('queue')")
     save_screenshot(page, "library")
 
     open_chat(page, app)
