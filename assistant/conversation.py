@@ -39,7 +39,9 @@ _ORG = re.compile(
     r"园区|基地|孵化器|管委会|投资促进局|投促局|商务局|服务中心|委员会|办公室)"
 )
 _TITLE = re.compile(
-    r"《[^》]{2,60}》|[\u4e00-\u9fff]{2,40}?(?:若干措施|若干政策|若干规定|实施办法|管理办法|实施细则|实施意见|条例|细则)"
+    r"《[^》]{2,60}》|[\u4e00-\u9fff]{2,40}?(?:若干措施|若干政策|若干规定|实施办法|管理办法|实施细则|实施意见|条例|细则|"
+    # laws named without 《》 ("外商投资法"): the investment-related families, so 方法/办法 never count
+    r"投资法|促进法|保护法|企业法|公司法|合同法)"
 )
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|区|县)")
 _EN_ORG = re.compile(r"(?:[A-Z][\w&'-]*\s+){1,6}(?:Park|Zone|District|Area|Bureau|Committee|Center|Centre)\b")
