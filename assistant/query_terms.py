@@ -13,6 +13,7 @@ import rjieba
 
 from assistant.refusal import is_contact_question
 from assistant.types import Hit
+from ingest.regions import short_forms
 
 # Function words and question words carry no evidence about the topic.
 _STOP = frozenset(
@@ -124,8 +125,10 @@ class Term:
     noun: bool = True  # a missing noun is a missing topic; a missing verb (出台, 能拿) is often just phrasing
 
 
-def _chinese_term(word: str, tag: str) -> Term:
+def _chinese_term(word: str, tag: str, unconfirmed: frozenset[str] = frozenset()) -> Term:
     place = word not in _GENERIC and len(word) >= 2 and (tag == "ns" or bool(_PLACE_SUFFIX.search(word)))
+    if place and word in unconfirmed:
+        place = False  # "新建" is also 南昌市新建区, but without its city nearby it is just "newly built"
     alts = _SYNONYM_OF.get(word, (word,))
     if place and len(word) >= 3 and (word[-1] in "省市县" or (word[-1] == "区" and len(word) == 3 and word[1] != "新")):
         alts = (word, word[:-1])  # 成都市 is often written 成都, 鹿城区 鹿城
@@ -208,12 +211,22 @@ def _frame(hit: Hit) -> str:
     return f"{hit.chunk.doc.title}\n{hit.chunk.text}"
 
 
+def _unconfirmed_district_stems(question: str) -> frozenset[str]:
+    """Short district names (新建, 合作, 城关) the gazetteer knows but did not accept as places in this
+    question because no city or province of theirs is named nearby (see ingest.regions)."""
+    from ingest.regions import district_stems, find_places
+
+    confirmed = {f for r in find_places(question) for n in r.names() for f in short_forms(n)}
+    return frozenset(w for w in district_stems() if w in question and w not in confirmed)
+
+
 def question_terms(question: str) -> tuple[Term, ...]:
     """The question's content terms (rjieba tokens minus stopwords and question words), weighted."""
     terms: dict[str, Term] = {}
     for title in _TITLE.findall(question):  # a named work or policy is one specific term, not its pieces
         terms[title] = Term(title, 2.5, (title,))
     first = True
+    unconfirmed = _unconfirmed_district_stems(question)
     for word, tag in rjieba.tag(_TITLE.sub(" ", question)):
         word = word.strip()
         if not word or not any(c.isalnum() for c in word):
@@ -221,7 +234,7 @@ def question_terms(question: str) -> tuple[Term, ...]:
         if word.isascii() and word.isalpha():
             term = _english_term(word, capitalised=word[0].isupper() and not first)
         else:
-            term = None if word in _STOP else _chinese_term(word, tag)
+            term = None if word in _STOP else _chinese_term(word, tag, unconfirmed)
         first = False
         if term and term.text not in terms:
             terms[term.text] = term

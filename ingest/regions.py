@@ -264,6 +264,15 @@ def _descend(current: Region, field: str, child: str) -> Region:
     return Region(current.province, current.city, child)
 
 
+def district_stems() -> frozenset[str]:
+    """Every division's name without its level suffix (温江区 → 温江, 新建区 → 新建), ambiguous ones included."""
+    g = _gazetteer()
+    if not hasattr(g, "_all_stems"):
+        raw = {n[:-1] for n in g.full if len(n) >= 3 and n[-1] in "区县市旗"}
+        g._all_stems = frozenset(raw | {s for stems in g.stems.values() for s in stems})
+    return g._all_stems
+
+
 def short_forms(name: str) -> set[str]:
     """The forms a division's name is written in: 温江区 → {温江区, 温江}."""
     return {name} | _gazetteer().stems.get(name, set())
