@@ -163,6 +163,13 @@ class LLMAnswerer:
                        warnings=tuple(warnings))
 
     # --- follow-ups --------------------------------------------------------------------------
+    def complete(self, prompt: str) -> str:
+        """One plain completion (reply drafting); errors become GenerationError, callers keep their template."""
+        try:
+            return str(self._answer_llm.invoke([HumanMessage(content=prompt)]).content)
+        except Exception as exc:
+            raise GenerationError(_describe(exc, self.settings.llm_timeout)) from exc
+
     def rewrite_followup(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """A standalone version of a follow-up question; the question unchanged on any error or oddity."""
         if not history:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from assistant.citation_check import check_answer
 from assistant.types import Answer, Citation, Contact
 
 NEEDS_INPUT = "【待人工补充】"
@@ -122,7 +123,10 @@ def _with_llm_body(draft: ReplyDraft, write: WriteFn) -> ReplyDraft:
         return replace(draft, warnings=(f"LLM 未能生成正文，已使用模板：{exc}",))
     used = {int(n) for n in _MARKER.findall(body)}
     paragraphs = [p for p in body.split("\n") if p.strip()]
-    if not used or not used <= {s.n for s in draft.sources} or any(not _MARKER.search(p) for p in paragraphs):
+    # The same check as LLM answers: every number, amount, date and phone must stand in a cited quote.
+    report = check_answer(body, {s.n: s.quote for s in draft.sources})
+    if (not used or not used <= {s.n for s in draft.sources} or any(not _MARKER.search(p) for p in paragraphs)
+            or not report.ok):
         return replace(draft, warnings=("LLM 正文含无依据的语句或引用编号，已使用模板。",))
     return replace(draft, body_by_llm=body)
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from assistant.contact_answers import answer_contacts
 from assistant.conversation import is_followup, rewrite_followup
+from assistant.errors import ConfigError
 from assistant.extractive import ExtractiveGenerator
 from assistant.language import detect_language
 from assistant.library import Library
@@ -30,6 +31,12 @@ class Assistant:
                  extractive: ExtractiveGenerator, llm=None, today: dt.date | None = None):
         self.settings, self.library, self.retriever = settings, library, retriever
         self.extractive, self.llm, self.today = extractive, llm, today
+
+    def complete(self, prompt: str) -> str:
+        """Plain LLM completion for staff tools (reply drafting); ConfigError when no LLM is configured."""
+        if self.llm is None:
+            raise ConfigError("OPENAI_BASE_URL", "no LLM configured", "set OPENAI_BASE_URL and OPENAI_MODEL")
+        return self.llm.complete(prompt)
 
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
         return self.retriever.retrieve(question, k or self.settings.top_k, filters)

@@ -78,3 +78,25 @@ def test_docx_export_keeps_staff_edits_and_letter_layout(fixture_assistant, tmp_
     assert paragraphs["关于投资咨询事项的复函"].alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert paragraphs["温江区投资促进局"].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert paragraphs["2026年3月5日"].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_llm_body_through_the_real_client_is_checked_like_answers(fixture_assistant):
+    """The OpenAI client is real; only the wire is replaced (httpx.MockTransport, recorded-style JSON)."""
+    import httpx
+
+    from assistant.llm_answering import LLMAnswerer
+    from assistant.settings import Settings
+    from tests.test_llm_mock import completion_json
+
+    def writer(status: int, content: str):
+        transport = httpx.MockTransport(lambda req: httpx.Response(status, json=completion_json(content)))
+        llm = LLMAnswerer(Settings(llm_model="m", openai_base_url="http://127.0.0.1:9/v1"),
+                          http_client=httpx.Client(transport=transport))
+        return llm.complete
+
+    good = _draft(fixture_assistant, write=writer(200, "一、关于租金：前三年按租金的50%给予补贴[1]。"))
+    assert good.body_by_llm and not good.warnings
+    invented = _draft(fixture_assistant, write=writer(200, "一、关于租金：前三年按租金的80%给予补贴[1]。"))
+    assert not invented.body_by_llm and "80%" not in to_markdown(invented) and invented.warnings
+    down = _draft(fixture_assistant, write=writer(500, "server error"))
+    assert not down.body_by_llm and "LLM" in down.warnings[0] and "50%" in to_markdown(down)
