@@ -50,8 +50,7 @@ class Library:
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Re-read every source file (new extraction rules, edited files); embeddings come from the cache."""
-        sources = sorted({r.source.split("::")[0] for r in self.catalog.documents() if r.status != "duplicate"
-                          or r.file_type == "jsonl"})
+        sources = sorted({r.source.split("::")[0] for r in self.catalog.documents() if r.status != "duplicate"})
         with self._lock:
             self._check_model()
             return self.ingestor.run([Path(s) for s in sources if Path(s).exists()], progress, force=True)

@@ -279,7 +279,7 @@ class DocRecord:
     expires: str = ""
     repealed: str = ""
     repealed_flag: bool = False
-    status: str = "indexed"  # indexed | failed | duplicate
+    status: str = "indexed"  # indexed | failed | duplicate | container (a JSONL file whose records are documents)
     error: str = ""
     duplicate_of: str = ""
     chunk_count: int = 0

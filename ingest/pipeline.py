@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -99,7 +99,7 @@ class Ingestor:
         doc_id = doc_id_for(path)
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         old = self.catalog.get(doc_id)
-        if not force and old and old.sha256 == sha and old.status in ("indexed", "duplicate") and not old.error:
+        if not force and old and old.sha256 == sha and old.status != "failed" and not old.error:
             tally.unchanged.append(str(path))
             return
         if path.suffix.lower() == ".jsonl":
@@ -134,8 +134,7 @@ class Ingestor:
                 self.delete(rec.doc_id)
         # the container itself: remembered so an unchanged file costs nothing next time
         self.catalog.put_record(DocRecord(doc_id=file_id, source=str(path), sha256=sha, file_type="jsonl",
-                                          status="duplicate", duplicate_of="(JSONL container)",
-                                          chunk_count=0))
+                                          status="container", chunk_count=0))
 
     def _write(self, loaded: LoadedFile, doc_id: str, sha: str, old: DocRecord | None, tally: _Tally) -> None:
         meta = understand(loaded, doc_id=doc_id)
@@ -200,8 +199,3 @@ def _record_from(loaded: LoadedFile, doc_id: str, sha: str, meta: DocMeta) -> Do
         expires=iso(v.expires), repealed=iso(v.repealed), repealed_flag=v.repealed_flag, status="indexed",
         version_key=meta.version_key, contacts=meta.contacts, warnings=loaded.warnings,
     )
-
-
-def iter_batches(items: Sequence, n: int) -> Iterator[Sequence]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]

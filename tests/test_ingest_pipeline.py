@@ -142,3 +142,32 @@ def test_cli_ingest_docs_delete(settings, corpus_dir: Path, capsys, tmp_path: Pa
     assert main(["delete", POLICY, "--index", idx]) == 0
     assert main(["delete", "no-such-doc", "--index", idx]) == 2
     assert "no document" in capsys.readouterr().err
+
+
+def test_jsonl_records_are_documents(settings, tmp_path: Path):
+    import json
+
+    def write(records):
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+
+    path = tmp_path / "corpus.jsonl"
+    recs = [
+        {"id": "a1", "title": "园区租金政策", "text": "入驻园区的企业前两年免收租金。第三年租金减半。"},
+        {"id": "b2", "title": "人才政策", "text": "引进博士人才给予安家补贴30万元。"},
+        {"id": "c3", "title": "物流政策", "text": "新设立的物流企业给予一次性奖励50万元。"},
+    ]
+    write(recs)
+    lib = build_library(settings)
+    first = lib.ingest([path])
+    assert len(first.added) == 3
+    docs = {d.doc_id.rsplit("::", 1)[-1]: d for d in lib.docs() if "::" in d.doc_id}
+    assert set(docs) == {"a1", "b2", "c3"} and docs["b2"].title == "人才政策"
+    assert len(lib.ingest([path]).unchanged) == 1  # the whole file is unchanged: nothing is re-read
+    recs[1]["text"] = "引进博士人才给予安家补贴40万元。"
+    write(recs[:2])  # b2 changed, c3 left the file
+    again = lib.ingest([path])
+    assert len(again.updated) == 1 and len(again.unchanged) == 1
+    assert {d.doc_id.rsplit("::", 1)[-1] for d in lib.docs() if "::" in d.doc_id} == {"a1", "b2"}
+    texts = " ".join(c.text for c in lib.catalog.chunks())
+    assert "40万元" in texts and "30万元" not in texts and "物流" not in texts
+    assert lib.consistency_problems() == []
