@@ -21,7 +21,7 @@ _ZH: dict[str, str] = {
     "valid_only": "仅现行有效政策",
     "examples": "示例问题",
     # The examples are answered by the demo corpus (data/sample); change them with the corpus.
-    "example_1": "在锦川经济开发区新建制造业项目，固定资产投资奖励最高能拿多少？",
+    "example_1": "金牛区的光电产业母基金规模有多大？",
     "example_2": "锦川经济开发区招商咨询电话是多少？",
     "example_3": "机关、事业单位从中小企业采购，付款期限是多久？",
     "type_policy": "政策文件",
