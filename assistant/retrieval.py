@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from assistant.language import detect_language
 from assistant.types import Chunk, Filters, Hit
 from vectorstore.chroma_index import chroma_where
-from vectorstore.fusion import reciprocal_rank_fusion
+from vectorstore.fusion import reciprocal_rank_fusion, score_fusion
 
 MODES = ("hybrid", "dense", "bm25")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-PLACE_BOOST = 0.012  # about one rank-1 vote's worth less: a named place lifts, it does not override evidence
-SUPERSEDED_PENALTY = 0.008
 
 
 def chunk_matches(chunk: Chunk, filters: Filters | None, today: dt.date | None = None) -> bool:
@@ -60,13 +58,46 @@ def resolve_region(name: str, known: Sequence[str]) -> str:
     return matches[0] if len(matches) == 1 else name
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """What the two retrievers found for one question, before fusion."""
+
+    dense: list[tuple[Chunk, float]]
+    lexical: list[tuple[Chunk, float]]
+    places: list[str]  # places the question names
+    weights: tuple[float, float]  # (dense, BM25) votes for this question's language, before bm25_weight
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """How the two lists are merged; measured on dev questions by bench/tune_fusion.py."""
+
+    # "score" (min-max scaled scores, convex combination) beat RRF on every dev metric (bench/tune_fusion.py):
+    # RRF throws away how far ahead the top BM25 match is, and BM25 is the stronger retriever on Chinese policy text.
+    method: str = "score"
+    c: int = 60  # RRF constant
+    alpha: float = 0.3  # score fusion: share of the dense score (dev plateau 0.25-0.4)
+    bm25_weight: float = 1.0  # relative to the dense vote, for Chinese questions
+    doc_weight: float = 0.0  # RRF: weight of the document-level vote
+    # Shares of the best fused score a chunk can get: a named place lifts, it does not override evidence.
+    place_share: float = 0.366
+    superseded_share: float = 0.244
+
+
 class HybridRetriever:
-    def __init__(self, library, embedder, candidates: int = 30, mode: str = "hybrid", today: dt.date | None = None):
+    def __init__(self, library, embedder, candidates: int = 30, mode: str = "hybrid", today: dt.date | None = None,
+                 fusion: FusionConfig | None = None):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.library, self.embedder, self.candidates, self.mode, self.today = library, embedder, candidates, mode, today
+        self.fusion = fusion or FusionConfig()
 
     def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        return self.fuse(self.gather(query, filters), k)
+
+    def gather(self, query: str, filters: Filters | None = None, n: int | None = None) -> Candidates:
+        """Each retriever's top `n` (default: the configured candidates), filters applied."""
+        n = n or self.candidates
         known = self.library.regions()
         if filters and filters.region:
             filters = replace(filters, region=resolve_region(filters.region, known))
@@ -74,12 +105,9 @@ class HybridRetriever:
         lexical: list[tuple[Chunk, float]] = []
         if self.mode in ("hybrid", "dense"):
             vec = self.embedder.embed_query(query)
-            dense = self.library.chroma.query(vec, self.candidates, chroma_where(filters, self.today))
+            dense = self.library.chroma.query(vec, n, chroma_where(filters, self.today))
         if self.mode in ("hybrid", "bm25"):
-            lexical = self.library.bm25().search(
-                query, self.candidates, keep=lambda c: chunk_matches(c, filters, self.today)
-            )
-        boost = self._boosts(place_names(query, known), dense, lexical)
+            lexical = self.library.bm25().search(query, n, keep=lambda c: chunk_matches(c, filters, self.today))
         # A question without any Chinese can only match stray Latin tokens in Chinese passages (e-mail
         # addresses, product codes) — noise that outvotes the multilingual dense ranking under RRF.
         # English with Chinese names in it ("subsidies in 四川通信产业园") keeps a lighter BM25 vote.
@@ -87,10 +115,21 @@ class HybridRetriever:
             weights = (1.0, 0.0)
         else:
             weights = (1.0, 0.5) if detect_language(query) == "en" else (1.0, 1.0)
-        hits = reciprocal_rank_fusion(dense, lexical, k=max(k * 3, k), weights=weights, boost=boost)
-        return hits[:k]
+        return Candidates(dense, lexical, place_names(query, known), weights)
 
-    def _boosts(self, places: list[str], *lists: Sequence[tuple[Chunk, float]]) -> dict[str, float]:
+    def fuse(self, cand: Candidates, k: int, fusion: FusionConfig | None = None) -> list[Hit]:
+        f = fusion or self.fusion
+        w = (cand.weights[0], cand.weights[1] * f.bm25_weight)
+        if f.method == "score" and self.mode == "hybrid":  # one list alone keeps its own order (baselines)
+            top = f.alpha * w[0] + (1 - f.alpha) * w[1]
+            boost = self._boosts(cand.places, top, f, cand.dense, cand.lexical)
+            return score_fusion(cand.dense, cand.lexical, k, f.alpha, w, boost)
+        boost = self._boosts(cand.places, (w[0] + w[1]) / (f.c + 1), f, cand.dense, cand.lexical)
+        return reciprocal_rank_fusion(cand.dense, cand.lexical, k, f.c, w, boost, f.doc_weight)
+
+    @staticmethod
+    def _boosts(places: list[str], top: float, f: FusionConfig,
+                *lists: Sequence[tuple[Chunk, float]]) -> dict[str, float]:
         """Docs about a place the question names come first; older versions of a document step back."""
         boost: dict[str, float] = {}
         for lst in lists:
@@ -100,8 +139,8 @@ class HybridRetriever:
                 if places and any(
                     p in (d.province, d.city, d.district) or p in d.title or p in chunk.text for p in places
                 ):
-                    b += PLACE_BOOST
+                    b += f.place_share * top
                 if d.superseded_by:
-                    b -= SUPERSEDED_PENALTY
+                    b -= f.superseded_share * top
                 boost[chunk.chunk_id] = b
         return boost

@@ -132,8 +132,13 @@ def main() -> None:
         "p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95), "mean_ms": statistics.mean(lat),
     }
     print("end_to_end", results["end_to_end_extractive"])
+    import resource
+
+    rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(f"peak RSS {rss} MB")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"questions": len(qs), "seed": args.seed, "results": results}, indent=2))
+    args.out.write_text(json.dumps({"questions": len(qs), "seed": args.seed, "peak_rss_mb": rss,
+                                    "results": results}, indent=2))
     print(f"wrote {args.out}")
 
 

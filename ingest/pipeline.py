@@ -51,11 +51,12 @@ class _Tally:
     unchanged: list = field(default_factory=list)
     duplicate: list = field(default_factory=list)
     failed: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
     chunks: int = 0
 
     def report(self, seconds: float) -> IngestReport:
         return IngestReport(tuple(self.added), tuple(self.updated), tuple(self.unchanged), tuple(self.duplicate),
-                            tuple(self.failed), self.chunks, seconds)
+                            tuple(self.failed), tuple(self.skipped), self.chunks, seconds)
 
 
 class Ingestor:
@@ -117,7 +118,10 @@ class Ingestor:
 
     def _ingest_records(self, path: Path, file_id: str, sha: str, tally: _Tally, force: bool) -> None:
         seen = set()
-        for loaded in load(path):
+        records = load(path)
+        if records:  # the loader reports lines it could not use on the first record
+            tally.skipped.extend((str(path), w) for w in records[0].warnings if w.startswith("line "))
+        for loaded in records:
             rid = loaded.path.rsplit("::", 1)[-1]
             doc_id = f"{file_id}::{rid}"
             seen.add(doc_id)

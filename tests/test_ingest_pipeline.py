@@ -157,12 +157,15 @@ def test_jsonl_records_are_documents(settings, tmp_path: Path):
         {"id": "c3", "title": "物流政策", "text": "新设立的物流企业给予一次性奖励50万元。"},
     ]
     write(recs)
+    with path.open("a", encoding="utf-8") as f:
+        f.write('\n{"id": "junk", "text": "版权所有 未经授权禁止转载"}\nnot json at all\n')
     lib = build_library(settings)
     first = lib.ingest([path])
-    assert len(first.added) == 3
+    assert len(first.added) == 3 and len(first.skipped) == 2 and first.ok
     docs = {d.doc_id.rsplit("::", 1)[-1]: d for d in lib.docs() if "::" in d.doc_id}
     assert set(docs) == {"a1", "b2", "c3"} and docs["b2"].title == "人才政策"
     assert len(lib.ingest([path]).unchanged) == 1  # the whole file is unchanged: nothing is re-read
+    assert "skipped lines 2" in first.summary_line()
     recs[1]["text"] = "引进博士人才给予安家补贴40万元。"
     write(recs[:2])  # b2 changed, c3 left the file
     again = lib.ingest([path])
