@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answer_kinds import asked_kind, other_year, states_kind
 from assistant.citations import make_citation
 from assistant.query_terms import (
     DATUM,
@@ -20,6 +21,7 @@ from assistant.query_terms import (
     question_terms,
     with_pinyin_places,
 )
+from assistant.refusal import is_contact_question
 from assistant.types import Chunk, Citation, Hit
 from assistant.validity_notes import with_validity_dates
 
@@ -102,6 +104,9 @@ class ExtractiveGenerator:
         covs = [coverage(terms, t) for t in texts]
         best = max(range(len(top)), key=lambda i: (covs[i], -i))
         union_text = "\n".join(texts).lower()
+        kind = None if is_contact_question(question) else asked_kind(question)
+        if kind:  # "多少/何时/谁/在哪": on topic is not enough, a sentence must state that datum about the subject
+            covs[best] = _datum_support(kind, question, terms, hits[:5])
         cov = 0.75 * covs[best] + 0.25 * coverage(terms, union_text)
         if any(t.place and match_strength(t, union_text) == 0 for t in terms):
             cov *= 0.5  # the question is about a place the passages never mention
@@ -178,6 +183,26 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short
         out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0))
     return out
+
+
+def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequence[Hit]) -> float:
+    """How well the best sentence stating the asked-for datum, with its neighbours and the passage's frame,
+    covers the question's terms: an amount beside another subject's name answers nothing (0 when none)."""
+    best = 0.0
+    for hit in hits:
+        c, text = hit.chunk, hit.chunk.text
+        frame = f"{c.doc.title} {c.doc.region.label()} {c.heading} {c.article}"
+        spans = split_sentences(text)
+        for i, (start, end) in enumerate(spans):
+            if not states_kind(kind, text[start:end], question):
+                continue
+            lo, hi = spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]
+            if other_year(question, text[start:end]):
+                continue
+            # The datum's own sentence counts most: a neighbour may only complete it.
+            own = coverage(terms, f"{frame}\n{text[start:end]}")
+            best = max(best, 0.6 * own + 0.4 * coverage(terms, f"{frame}\n{text[lo:hi]}"))
+    return best
 
 
 def _english_relevance(terms: Sequence[Term], top: Sequence[Hit]) -> float:

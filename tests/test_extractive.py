@@ -302,3 +302,27 @@ def test_question_words_absent_from_the_library_do_not_count_against_it():
 ])
 def test_english_relevance_from_words_checkable_across_languages(gen, question, chunks, relevant):
     assert (gen.relevance(question, hits(*chunks)) >= MIN_RELEVANCE) is relevant
+
+
+def _news(text: str, n: int = 0) -> Chunk:
+    return Chunk(f"news/ic_more.html#{n}", NEWS, n, text, 1, 0, len(text))
+
+
+ON_TOPIC_NO_DATUM = _news("成都高新区集成电路产业发展势头良好，签约项目涵盖芯片设计、封装测试、设备材料等领域。"
+                          "园区将持续优化营商环境，推动集成电路产业项目早落地、早投产。")
+OPERATOR = _news("四川通信产业园由成都双流产业投资集团有限公司负责开发运营，园区已建成标准厂房50万平方米。", 1)
+LAST_YEAR = _news("2022年，成都高新区共签约集成电路项目8个，总投资约150亿元。", 2)
+
+
+@pytest.mark.parametrize("question,chunks,relevant", [
+    ("成都高新区签约了多少个集成电路项目？", (N[0], ON_TOPIC_NO_DATUM), True),
+    ("成都高新区签约了多少个集成电路项目？", (ON_TOPIC_NO_DATUM,), False),  # on topic, but no number
+    ("成都高新区集成电路项目什么时候集中签约？", (N[0],), True),
+    ("成都高新区集成电路项目什么时候集中签约？", (ON_TOPIC_NO_DATUM,), False),  # no date
+    ("四川通信产业园由哪家公司运营？", (OPERATOR, K[0]), True),
+    ("四川通信产业园由哪家公司运营？", (K[0],), False),  # the park's facts, but no operator named
+    ("成都高新区2022年签约了多少个集成电路项目？", (LAST_YEAR,), True),
+    ("成都高新区2023年签约了多少个集成电路项目？", (LAST_YEAR,), False),  # a number, but of another year
+])
+def test_a_question_asking_for_a_datum_needs_a_sentence_stating_it(gen, question, chunks, relevant):
+    assert (gen.relevance(question, hits(*chunks)) >= MIN_RELEVANCE) is relevant

@@ -1,0 +1,95 @@
+"""What kind of datum a question asks for (a number, a date, a person or organisation, a place, a named
+thing) and whether a sentence states one: a passage that is on topic but holds no such datum cannot answer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import rjieba
+
+from assistant.numbers import extract_quantities
+
+# Checked in order: "哪一年" asks for a date before "哪一" asks for a thing, "几月" before "几".
+_ASKS = (
+    ("date", re.compile(
+        r"什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月|几月|几号|几日|什么时间|什么日期|(?:时间|日期)(?:是|为)?[？?]?$"
+        r"|\bwhen\b|what (?:date|year|day|time)", re.I)),
+    ("number", re.compile(
+        r"多少|几[个位家名人次届年天岁种项所条座只辆架艘场枚倍亿万千百十]|多大|多高|多长|多远|多重|多久|人数|数量|金额"
+        r"|规模|总额|增长率|增速|how (?:much|many|old|long|large|big|far)|what percentage", re.I)),
+    ("where", re.compile(
+        r"在哪|哪里|哪儿|何地|何处|哪个(?:城市|国家|省|地方|地区|区|县|市)|哪座城市|哪国|什么地方|地点|地址|起点|终点"
+        r"|\bwhere\b|which (?:city|country|province|district)", re.I)),
+    ("who", re.compile(
+        r"谁|哪位|哪家|哪支|哪个(?:公司|企业|机构|球队|队|部门|单位|组织|人)|什么人|\bwho\b|which (?:company|team|firm)",
+        re.I)),
+    ("which", re.compile(r"哪个|哪一|哪部|哪款|哪项|哪种|哪只|\bwhich\b", re.I)),
+)
+_CN_COUNT = re.compile(r"[一二两三四五六七八九十百千]+[多余]?(?:[个位家名人次届天岁种项所条座只辆架艘场枚倍]|万|亿)")
+_DAY = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月|[上中下]旬|年[初底末中]"
+                  r"|今年|去年|明年|前年|昨天|今天|明天|周[一二三四五六日]|星期[一二三四五六日天]")
+_ORG = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(?:公司|集团|大学|学院|银行|协会|委员会|政府|部|局|厅|署|院|队|俱乐部|组织"
+                  r"|联盟|基金会|研究所|中心|法院|医院)")
+_TITLE_OR_QUOTE = re.compile(r"《[^》]{1,40}》|“[^”]{1,30}”|「[^」]{1,30}」")
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b)[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)*")
+_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
+_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|县|区|镇|乡|州|港|岛|湾|路\d*号|大道|街道)")
+_ADDRESS_PLACE = re.compile(r"位于|坐落")
+# "Nov 10, 2022 ..." heads a search snippet: when the page was crawled, not a date its text states.
+_DATELINE = re.compile(r"^\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}, \d{4}\s*(?:\.\.\.|…)")
+# rjieba tags some common words "nr" (卫星): a two-character name must start with a common surname.
+_SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+                      "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+_TAGS = {"who": ("nr", "nrt", "nrfg", "nt"), "where": ("ns",), "which": ("nr", "nrt", "nrfg", "nt", "ns", "nz")}
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of datum the question asks for: number, date, where, who, which — or None."""
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _tagged(sentence: str) -> tuple[tuple[str, str], ...]:
+    return tuple(rjieba.tag(sentence))
+
+
+def _new(found: str, question: str) -> bool:
+    """A datum the question itself names ("上海的…在哪") is not the answer it asks for."""
+    return bool(found.strip()) and found.strip() not in question
+
+
+def _plausible(word: str, tag: str) -> bool:
+    return len(word) >= 3 or (len(word) == 2 and (not tag.startswith("nr") or word[0] in _SURNAMES))
+
+
+def states_kind(kind: str, sentence: str, question: str) -> bool:
+    """Whether the sentence states a datum of the kind (one the question does not already name)."""
+    sentence = _DATELINE.sub("", sentence)
+    if kind in ("number", "date"):
+        wanted = ("amount", "percent", "number") if kind == "number" else ("date",)
+        if any(q.kind in wanted and _new(q.text, question) for q in extract_quantities(sentence)):
+            return True
+        extra = _CN_COUNT if kind == "number" else _DAY
+        return any(_new(m, question) for m in extra.findall(sentence))
+    if kind == "where" and _ADDRESS_PLACE.search(sentence):
+        return True
+    tags = _TAGS[kind] if kind in _TAGS else ()
+    if any(t in tags and _plausible(w, t) and _new(w, question) for w, t in _tagged(sentence)):
+        return True
+    patterns = {"who": (_ORG, _FOREIGN_NAME, _LATIN_NAME), "where": (_PLACE_WORD,),
+                "which": (_ORG, _FOREIGN_NAME, _LATIN_NAME, _TITLE_OR_QUOTE, _PLACE_WORD)}[kind]
+    return any(_new(m, question) for p in patterns for m in p.findall(sentence))
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|赛季|届|版)")
+
+
+def other_year(question: str, text: str) -> bool:
+    """The text dates its facts to other years only ("2020年…" for a question about 2021): another fact."""
+    asked = set(_YEAR.findall(question))
+    stated = set(_YEAR.findall(_DATELINE.sub("", text)))
+    return bool(asked and stated and not asked & stated)
