@@ -141,17 +141,20 @@ class Catalog:
 
     def chunks(self, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
         """Chunks of indexed documents (all, or of the given documents), with their current DocInfo."""
-        infos = {r.doc_id: doc_info(r) for r in self.documents() if r.status == "indexed"}
-        wanted = set(doc_ids) if doc_ids is not None else None
-        rows = self._db.execute('SELECT * FROM chunks ORDER BY doc_id, ordinal')
-        out = []
-        for r in rows:
-            info = infos.get(r["doc_id"])
-            if info is None or (wanted is not None and r["doc_id"] not in wanted):
-                continue
-            out.append(Chunk(r["chunk_id"], info, r["ordinal"], r["text"], r["page"], r["start"], r["end"],
-                             r["article"] or "", r["heading"] or ""))
-        return out
+        if doc_ids is None:
+            recs = self.documents()
+            rows = self._db.execute("SELECT * FROM chunks ORDER BY doc_id, ordinal").fetchall()
+        else:  # a few documents (answers, metadata edits): look them up, never scan the library
+            wanted = sorted(set(doc_ids))
+            recs = [r for r in (self.get(d) for d in wanted) if r]
+            rows = [row for d in wanted for row in self._db.execute(
+                "SELECT * FROM chunks WHERE doc_id=? ORDER BY ordinal", (d,))]
+        infos = {r.doc_id: doc_info(r) for r in recs if r.status == "indexed"}
+        return [
+            Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"], r["end"],
+                  r["article"] or "", r["heading"] or "")
+            for r in rows if r["doc_id"] in infos
+        ]
 
     def chunk_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

@@ -95,7 +95,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for path, twin in report.duplicate:
         print(f"  duplicate: {path} has the same content as {twin} (not indexed twice)")
     for path, why in report.skipped[:20]:
-        print(f"  skipped in {path}: {why}")
+        print(f"  skipped {path}: {why}")
     for _path, reason in report.failed:
         print(f"  FAILED: {reason}", file=sys.stderr)
     return 0 if report.ok else 1

@@ -323,7 +323,7 @@ class IngestReport:
     unchanged: tuple[str, ...] = ()
     duplicate: tuple[tuple[str, str], ...] = ()  # (path, doc_id it duplicates)
     failed: tuple[tuple[str, str], ...] = ()  # (path, reason with fix)
-    skipped: tuple[tuple[str, str], ...] = ()  # JSONL lines left out (not JSON, no text): (path, why)
+    skipped: tuple[tuple[str, str], ...] = ()  # JSONL lines / unsupported files in folders left out: (path, why)
     chunks_written: int = 0
     seconds: float = 0.0
 
@@ -335,6 +335,6 @@ class IngestReport:
         return (
             f"added {len(self.added)} · updated {len(self.updated)} · unchanged {len(self.unchanged)}"
             f" · duplicate {len(self.duplicate)} · failed {len(self.failed)}"
-            + (f" · skipped lines {len(self.skipped)}" if self.skipped else "")
+            + (f" · skipped {len(self.skipped)}" if self.skipped else "")
             + f" ({self.chunks_written} chunks in {self.seconds:.1f}s)"
         )

@@ -67,8 +67,10 @@ class Ingestor:
 
     def run(self, paths: Sequence[Path], progress: Progress | None = None, force: bool = False) -> IngestReport:
         t0 = time.perf_counter()
-        files, _ = expand(paths)
+        files, unsupported = expand(paths)
         tally = _Tally()
+        # Inside a folder an image or spreadsheet is not an error, but the summary still says it was left out.
+        tally.skipped.extend((str(f), f"unsupported type {f.suffix or '(none)'}") for f in unsupported)
         for i, path in enumerate(files):
             if progress:
                 progress(i, len(files), path.name)

@@ -68,11 +68,13 @@ def test_same_content_under_another_name_is_a_duplicate(settings, corpus_dir: Pa
 def test_corrupt_file_among_good_ones(settings, corpus_dir: Path, tmp_path: Path):
     good = tmp_path / POLICY
     shutil.copy(corpus_dir / POLICY, good)
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG not a document")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes((corpus_dir / "sichuan_comm_park_brochure.pdf").read_bytes()[:700])
     lib = build_library(settings)
     report = lib.ingest([broken, good])
     assert [Path(p).name for p in report.added] == [POLICY]
+    assert (str(tmp_path / "photo.png"), "unsupported type .png") in lib.ingest([tmp_path]).skipped
     assert len(report.failed) == 1 and "broken.pdf" in report.failed[0][1]
     rec = lib.get("broken.pdf")
     assert rec.status == "failed" and rec.error and rec.chunk_count == 0
@@ -165,7 +167,7 @@ def test_jsonl_records_are_documents(settings, tmp_path: Path):
     docs = {d.doc_id.rsplit("::", 1)[-1]: d for d in lib.docs() if "::" in d.doc_id}
     assert set(docs) == {"a1", "b2", "c3"} and docs["b2"].title == "人才政策"
     assert len(lib.ingest([path]).unchanged) == 1  # the whole file is unchanged: nothing is re-read
-    assert "skipped lines 2" in first.summary_line()
+    assert "skipped 2" in first.summary_line()
     recs[1]["text"] = "引进博士人才给予安家补贴40万元。"
     write(recs[:2])  # b2 changed, c3 left the file
     again = lib.ingest([path])
