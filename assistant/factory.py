@@ -35,11 +35,16 @@ def build_library(settings: Settings, embedder=None):
 def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
     """mode: hybrid (default) | dense | bm25 — the single-retriever modes exist for baselines."""
     from assistant.extractive import ExtractiveGenerator
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval import FusionConfig, HybridRetriever
     from assistant.service import Assistant
 
     library = library or build_library(settings)
-    retriever = HybridRetriever(library, library.embedder, settings.candidates, mode)
+    if settings.fusion not in ("score", "rrf"):
+        from assistant.errors import ConfigError
+
+        raise ConfigError("ASSISTANT_FUSION", repr(settings.fusion), "use 'score' (default) or 'rrf'")
+    retriever = HybridRetriever(library, library.embedder, settings.candidates, mode,
+                                fusion=FusionConfig(method=settings.fusion))
     llm = None
     if settings.llm_enabled:
         from assistant.llm_answering import LLMAnswerer

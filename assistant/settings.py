@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(320, description="Target chunk size in characters (sentences are never cut).")
     top_k: int = Field(5, description="Passages given to the answer generator.")
     candidates: int = Field(30, description="Candidates per retriever before rank fusion.")
+    fusion: str = Field(
+        "score", description="'score' (min-max scaled 0.3 dense + 0.7 BM25; best on NCP dev) or 'rrf' (reciprocal rank)."
+    )
     min_relevance: float = Field(
         0.5, description="Refuse below this relevance (0-1, calibrated from dense+BM25 evidence)."
     )

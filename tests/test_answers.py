@@ -117,3 +117,14 @@ def test_cli_batch_json(fixture_assistant, tmp_path, capsys):
     assert set(rows[0]["citations"][0]) >= {"n", "doc_id", "chunk_id", "source", "title", "page", "article",
                                             "date", "quote"}
     assert rows[2]["grounded"] is False and rows[2]["latency_ms"] > 0
+
+
+def test_rrf_fusion_is_available_and_keeps_the_right_document_first(fixture_assistant):
+    from assistant.factory import build_assistant
+
+    s = fixture_assistant.settings.model_copy(update={"fusion": "rrf"})
+    rrf = build_assistant(s, library=fixture_assistant.library)
+    hits = rrf.retrieve("温江区研发投入补助最高多少？")
+    assert hits[0].chunk.doc.file_name == POLICY and hits[0].chunk.article == "第四条"
+    with pytest.raises(Exception, match="ASSISTANT_FUSION"):
+        build_assistant(s.model_copy(update={"fusion": "max"}), library=fixture_assistant.library)
