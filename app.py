@@ -34,9 +34,14 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.web.server import build_server
 
         assistant = build_assistant(settings)
-        report = assistant.library.ensure_sample()
-        if report is not None:
-            print(f"demo corpus indexed: {report.summary_line()}", flush=True)
+        if not assistant.library.docs():  # first start: index the bundled demo corpus, with a progress bar
+            from assistant.cli import console_progress
+
+            progress, bar = console_progress("indexing the demo corpus (first start)")
+            report = assistant.library.ensure_sample(progress=progress)
+            bar.close()
+            if report is not None:
+                print(f"demo corpus indexed: {report.summary_line()}", flush=True)
         app = build_server(assistant, settings)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)

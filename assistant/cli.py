@@ -75,13 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
+def console_progress(desc: str):
+    """A tqdm bar driven by the ingest progress callback (done, total, file name); returns (callback, bar)."""
     from tqdm import tqdm
 
-    from assistant.factory import build_library
-
-    lib = build_library(_settings(args))
-    bar = tqdm(total=0, unit="file", desc="ingest", disable=None)
+    bar = tqdm(total=0, unit="file", desc=desc, disable=None)
 
     def progress(done: int, total: int, name: str) -> None:
         bar.total = total
@@ -89,6 +87,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.set_postfix_str(name[:40])
         bar.refresh()
 
+    return progress, bar
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.factory import build_library
+
+    lib = build_library(_settings(args))
+    progress, bar = console_progress("ingest")
     report = lib.ingest(args.paths, rebuild=args.rebuild, progress=progress)
     bar.close()
     print(report.summary_line())
