@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -53,6 +54,8 @@ class _Candidate:
     end: int
     text: str
     evidence: bool  # has term overlap or the shape the question asks for
+    datum: bool = False  # states the kind of datum the question asks for (an amount, a date, a phone…)
+    beyond_frame: bool = False  # holds a question word its passage's title and heading do not
 
 
 def _near_duplicate(a: str, b: str) -> bool:
@@ -87,7 +90,7 @@ class ExtractiveGenerator:
         if not hits:
             return "", ()
         terms = with_pinyin_places(question_terms(question), hits)
-        picked = self._pick(terms, question_intents(question), hits)
+        picked = self._pick(question, terms, question_intents(question), hits)
         return self._compose(picked, hits, language)
 
     def relevance(self, question: str, hits: Sequence[Hit]) -> float:
@@ -115,37 +118,95 @@ class ExtractiveGenerator:
         signal = _retrieval_signal(top[best])
         return round(cov if signal is None else cov * (0.7 + 0.3 * signal), 3)
 
-    def _pick(self, terms: Sequence[Term], intents: frozenset[str], hits: Sequence[Hit]) -> list[_Candidate]:
+    def _pick(self, question: str, terms: Sequence[Term], intents: frozenset[str],
+              hits: Sequence[Hit]) -> list[_Candidate]:
         terms = _discriminative(terms, hits)
+        kind = asked_kind(question)
         cands = sorted(
-            (c for rank, hit in enumerate(hits) for c in _score_sentences(terms, intents, hit, rank)),
+            (c for rank, hit in enumerate(hits)
+             for c in _score_sentences(terms, intents, hit, rank, (kind, question))),
             key=lambda c: (-c.score, c.rank, c.start),
         )
         if not cands:
             return []
         best = cands[0]
-        picked: list[_Candidate] = [best]
+        single = best.datum and (kind in _DATUM_KINDS or bool(intents & DATUM)) and not _wants_many(question, intents)
+        # One datum asked and stated: at most one more sentence, and only one that states a datum too (a headline
+        # may carry the figure of another clause; the sentence after it, the one asked for).
+        budget = min(self.max_sentences, 2 if single else (4 if _wants_many(question, intents) else 3))
+        picked: list[_Candidate] = [best, *_continuation(best, hits[best.rank], question, budget)]
         for c in cands[1:]:
             # The best sentence's own passage continues its thought; other passages must nearly match it.
             floor = (0.55 if c.rank == best.rank else 0.75) * best.score
-            if len(picked) >= self.max_sentences or c.score < 0.55 * best.score:
+            if len(picked) >= budget or c.score < 0.55 * best.score:
                 break
+            # Another figure of the same park ("规划面积12平方公里") is not the one asked; but when the best sentence
+            # only echoes the title (a headline with its dateline), the figure may well be in the next one.
+            if single and not (c.datum and (c.beyond_frame or not best.beyond_frame)):
+                continue
+            if any(c.rank == p.rank and c.start == p.start for p in picked):
+                continue
             if c.score >= floor and c.evidence and not any(_near_duplicate(c.text, p.text) for p in picked):
                 picked.append(c)
-        return picked
+        return _headings_replaced(picked, hits)
 
     def _compose(self, picked: Sequence[_Candidate], hits: Sequence[Hit], language: str) -> tuple[str, tuple]:
         order: list[int] = list(dict.fromkeys(c.rank for c in picked))  # passages by their best sentence
         lines, citations = [], []
         for n, rank in enumerate(order, start=1):
-            group = sorted((c for c in picked if c.rank == rank), key=lambda c: c.start)  # reads in source order
+            lead = next(c for c in picked if c.rank == rank)
+            # The passage's best sentence first, then what follows it, then what came before it, in source order.
+            group = sorted((c for c in picked if c.rank == rank), key=lambda c: (c is not lead, c.start < lead.start,
+                                                                                  c.start))
             lines.append("".join(f"{c.text}[{n}]" for c in group))
-            quote = hits[rank].chunk.text[group[0].start : group[-1].end]  # one exact span covering them all
+            spans = [(c.start, c.end) for c in group]
+            quote = hits[rank].chunk.text[min(spans)[0] : max(e for _, e in spans)]  # one exact span covering all
             cite = make_citation(n, hits[rank], quote, today=self.today)
             citations.append(with_validity_dates(cite, hits[rank].chunk.doc))
         body = "\n".join(lines)
         text = f"{EN_LEAD_IN}\n{body}" if language == "en" and body else body
         return text, tuple(citations)
+
+
+# Questions whose answer is several items or steps: a list, an introduction, a procedure, requirements.
+_MANY = re.compile(r"哪些|哪几|有什么|有何|什么样|包括|介绍|如何|怎样|怎么|措施|要求|流程|步骤|条件|内容|情况"
+                   r"|\bwhat are\b|\bwhich\b|\blist\b|\bhow (?:do|does|can|to|should)\b|\bdescribe\b", re.I)
+_DATUM_KINDS = ("number", "date")
+_ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])[^，,；;。]{1,12}。?$")
+_LEAD_IN_END = re.compile(r"[：:]\s*$")
+_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+
+
+def _wants_many(question: str, intents: frozenset[str]) -> bool:
+    """A list, an introduction, a procedure or requirements: several sentences answer it."""
+    return "list" in intents or bool(_MANY.search(question))
+
+
+def _headings_replaced(picked: list[_Candidate], hits: Sequence[Hit]) -> list[_Candidate]:
+    """A bare heading ("三、办事流程") says only what follows it is about: quote what follows instead. A sentence
+    ending in one ("…特作如下决定： 一、强化疫情防控。") is kept, and what follows it added."""
+    out: list[_Candidate] = []
+    for c in picked:
+        text = hits[c.rank].chunk.text
+        after = next((replace(c, start=s, end=e, text=text[s:e], datum=False)
+                      for s, e in split_sentences(text) if s >= c.end), None)
+        bare = len(c.text) < 14 and not c.datum
+        for d in ([after] if bare and after else [c, after] if after and _ENDS_IN_HEADING.search(c.text) else [c]):
+            if not any(d.rank == o.rank and d.start == o.start for o in out):
+                out.append(d)
+    return out
+
+
+def _continuation(best: _Candidate, hit: Hit, question: str, budget: int) -> list[_Candidate]:
+    """The sentences after a lead-in ("…要求如下：", a heading, a sentence that only restates the question):
+    the answer is what follows it, which shares no word with the question."""
+    text = hit.chunk.text
+    grams = _BIGRAM.findall(best.text)
+    restates = bool(grams) and sum(g not in question for g in grams) / len(grams) < 0.35
+    if not (_LEAD_IN_END.search(best.text) or restates or len(best.text) < 14):
+        return []
+    after = [(s, e) for s, e in split_sentences(text) if s >= best.end][: max(0, budget - 1)]
+    return [_Candidate(best.score, best.rank, s, e, text[s:e], True) for s, e in after]
 
 
 def _discriminative(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:
@@ -158,7 +219,10 @@ def _discriminative(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:
     return out
 
 
-def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, rank: int) -> list[_Candidate]:
+def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, rank: int,
+                     asked: tuple[str | None, str] = (None, "")) -> list[_Candidate]:
+    """Every sentence of the passage, scored by the question words it holds and whether it states the datum."""
+    kind, question = asked
     text, doc = hit.chunk.text, hit.chunk.doc
     passage_bonus = 0.3 * coverage(terms, passage_text(hit)) + 0.1 / (1 + rank)
     # A place narrows the search but is not the answer: within a passage, let the other words decide.
@@ -177,11 +241,17 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
             found = list(map(max, found, titled))
         own = sum(found) / total
         shape = max((EVIDENCE[i][1] for i in intents if EVIDENCE[i][0].search(sentence)), default=0.0)
+        datum = shape > 0 and bool(intents & DATUM)
+        # "规模有多大" → "总规模50亿元". A small bonus only: the kind is read from the question's wording, which
+        # also matches questions that ask for no number ("规模较大的群体").
+        if kind in _DATUM_KINDS and not shape and states_kind(kind, sentence, question):
+            shape, datum = 0.25, True
         # "有多少" / "什么时候" / "电话" want a datum: a sentence without one cannot answer, however on topic.
         lacks = 0.5 if intents & DATUM and not shape else 1.0
         short = 0.3 if len(sentence) < 14 else 0.0  # bare headings like "第三条 支持企业落户。" say little
         score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short
-        out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0))
+        beyond = any(f > t.weight * match_strength(t, frame.lower()) for t, f in zip(terms, found, strict=True))
+        out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0, datum, beyond))
     return out
 
 

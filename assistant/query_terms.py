@@ -97,7 +97,7 @@ _INTENTS = {
 EVIDENCE = {
     "amount": (re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万|%|％)|百分之|[一二三四五六七八九十百千]+万元"), 0.5),
     "list": (re.compile(r"[\u4e00-\u9fff]、[\u4e00-\u9fff].*、|；|一是|二是|（一）|（二）|(?:^|[\s：:])[1-9][\.、]"), 0.35),
-    "contact": (re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|电话|联系人|邮箱|@"), 0.5),
+    "contact": (re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|电话|热线|专线|联系人|邮箱|@|(?<![\d.])\d{7,8}(?![\d.])"), 0.5),
     "date": (re.compile(r"\d{4}年\d{1,2}月|\d{4}-\d{1,2}-\d{1,2}|起施行|有效期"), 0.5),
     "where": (re.compile(r"位于|地址|坐落|路\d*号|大道|街道"), 0.4),
     # "本条例自2025年6月1日起施行" answers "when does it take effect", not the header's adoption date.

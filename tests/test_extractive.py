@@ -326,3 +326,41 @@ LAST_YEAR = _news("2022年，成都高新区共签约集成电路项目8个，�
 ])
 def test_a_question_asking_for_a_datum_needs_a_sentence_stating_it(gen, question, chunks, relevant):
     assert (gen.relevance(question, hits(*chunks)) >= MIN_RELEVANCE) is relevant
+
+
+FUND = _news("金牛区方面表示，未来将在坚实的空天信息产业基础上，用先进光电技术赋能光电产业发展，打造光电技术的应用高地。"
+             "此次发布的“金融全链赋能矩阵”，将以总规模50亿元的金牛区光电产业母基金为基石，放大形成超200亿元的母子基金群。"
+             "活动现场还启动了半导体封装测试验证公共服务平台。", 3)
+GUIDE = DocInfo("parks/guide.md", "parks/guide.md", "f6", "锦川经济开发区投资指南", "park", published="2023-01-10")
+STEPS = Chunk("parks/guide.md#3", GUIDE, 3, "三、办事流程\n项目洽谈、签订投资协议、办理工商注册、项目备案、开工建设、竣工投产。"
+              "园区实行项目“全程代办”服务，审批事项在材料齐全后10个工作日内办结。", 1, 0, 80, heading="三、办事流程")
+
+
+def test_the_sentence_stating_the_asked_figure_comes_first_though_it_comes_second_in_its_passage(gen):
+    text, citations = gen.generate("金牛区的光电产业母基金规模有多大？", hits(FUND), "zh")
+    pairs = cited_sentences(text)
+    assert "总规模50亿元" in pairs[0][0]
+    assert len(pairs) == 1  # one figure asked, one sentence stating it: the on-topic talk around it adds nothing
+    assert_well_cited(text, citations)
+
+
+def test_a_single_fact_question_gets_one_sentence_a_list_question_several(gen):
+    amount, _ = gen.generate("四川通信产业园已入驻企业多少家？", hits(K[0], K[1]), "zh")
+    assert [s for s, _ in cited_sentences(amount)] == ["园区重点发展5G通信、光电子和卫星导航产业，已入驻企业230余家。"]
+    many, citations = gen.generate("成都高新区对高层次人才有哪些支持？", hits(P[1], P[0]), "zh")
+    assert len(cited_sentences(many)) >= 2 and "人才公寓" in many
+    assert_well_cited(many, citations)
+
+
+def test_a_bare_heading_gives_way_to_the_text_under_it(gen):
+    text, citations = gen.generate("锦川经济开发区的办事流程是怎样的？", hits(STEPS), "zh")
+    first = cited_sentences(text)[0][0]
+    assert first.startswith("项目洽谈、签订投资协议") and "三、办事流程" not in text
+    assert_well_cited(text, citations)
+
+
+def test_a_lead_in_that_only_restates_the_question_brings_the_sentences_after_it(gen):
+    passage = _news("丛亮表示，各地要根据疫情实际分类施策。对于疫情严重的地区，首要任务还是疫情防控。"
+                    "对于疫情比较轻的地区，要合理设置防护标准，尽快实现全面复工。", 4)
+    text, _ = gen.generate("各地要怎样根据疫情实际分类施策？", hits(passage), "zh")
+    assert "首要任务还是疫情防控" in text and "尽快实现全面复工" in text
