@@ -33,9 +33,9 @@ BARS = {
     "answer_rate": 0.84,  # 0.875 (35/40 answerable cases answered)
     "rejection_rate": 0.95,  # 1.0 (9/9 unanswerable refused)
     "refusal_accuracy": 0.87,  # 0.898 (44/49)
-    "grounding": 0.95,  # 0.983
+    "grounding": 0.94,  # 0.974
     "expired_warning_accuracy": 0.87,  # 1.0 (8/8)
-    "latency_p95_ms": 15000,  # 135 ms idle on 2 cores: an upper bound for slowness bugs, not a benchmark
+    "latency_p95_ms": 15000,  # 43 ms idle on 2 cores: an upper bound for slowness bugs, not a benchmark
 }
 # Settings that would switch answers to an LLM; blanked so the run measures the offline default.
 _LLM_ENV = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL",
