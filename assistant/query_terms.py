@@ -84,6 +84,12 @@ EN_PLACES = dict(
     "chongqing:重庆 hangzhou:杭州 zhejiang:浙江 wenzhou:温州 lucheng:鹿城 suzhou:苏州 nanjing:南京 jiangsu:江苏 "
     "wuhan:武汉 tianjin:天津 xian:西安 hefei:合肥 qianhai:前海 pudong:浦东 tianfu:天府 hainan:海南".split()
 )
+# Multi-word English names whose Chinese passages use one short form (京津冀, 长三角, 负面清单).
+_EN_PHRASES = dict(p.split("=") for p in (
+    "beijing-tianjin-hebei=京津冀", "jing-jin-ji=京津冀", "yangtze river delta=长三角", "greater bay area=大湾区",
+    "pearl river delta=珠三角", "chengdu-chongqing=成渝", "belt and road=一带一路", "free trade zone=自贸",
+    "free trade pilot zone=自由贸易试验区", "high-tech zone=高新区", "negative list=负面清单"))
+_EN_PHRASE = re.compile("|".join(sorted(map(re.escape, _EN_PHRASES), key=len, reverse=True)), re.I)
 _PLACE_SUFFIX = re.compile(r"[省市县区镇乡园港]$|新区$|开发区$|自贸区$")
 _INTENTS = {
     "amount": re.compile(r"多少|金额|补贴|补助|奖励|资助|奖补|how much|amount|subsid|grant|reward", re.I),
@@ -225,9 +231,12 @@ def question_terms(question: str) -> tuple[Term, ...]:
     terms: dict[str, Term] = {}
     for title in _TITLE.findall(question):  # a named work or policy is one specific term, not its pieces
         terms[title] = Term(title, 2.5, (title,))
+    for m in _EN_PHRASE.finditer(question):
+        key = m.group().lower()
+        terms[key] = Term(key, 1.5, (_EN_PHRASES[key], key))
     first = True
     unconfirmed = _unconfirmed_district_stems(question)
-    for word, tag in rjieba.tag(_TITLE.sub(" ", question)):
+    for word, tag in rjieba.tag(_EN_PHRASE.sub(" ", _TITLE.sub(" ", question))):
         word = word.strip()
         if not word or not any(c.isalnum() for c in word):
             continue
@@ -239,6 +248,12 @@ def question_terms(question: str) -> tuple[Term, ...]:
         if term and term.text not in terms:
             terms[term.text] = term
     return tuple(terms.values())
+
+
+def glossary_query(question: str) -> str:
+    """The Chinese words the glossary knows for an English question's terms (for BM25); "" if none."""
+    words = [next((a for a in t.alts if _CJK.search(a)), "") for t in question_terms(question)]
+    return " ".join(w for w in words if w)
 
 
 def question_intents(question: str) -> frozenset[str]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.language import detect_language
+from assistant.query_terms import glossary_query
 from assistant.types import Chunk, Filters, Hit
 from vectorstore.chroma_index import chroma_where
 from vectorstore.fusion import reciprocal_rank_fusion, score_fusion
@@ -106,15 +107,17 @@ class HybridRetriever:
         if self.mode in ("hybrid", "dense"):
             vec = self.embedder.embed_query(query)
             dense = self.library.chroma.query(vec, n, chroma_where(filters, self.today))
-        if self.mode in ("hybrid", "bm25"):
-            lexical = self.library.bm25().search(query, n, keep=lambda c: chunk_matches(c, filters, self.today))
         # A question without any Chinese can only match stray Latin tokens in Chinese passages (e-mail
-        # addresses, product codes) — noise that outvotes the multilingual dense ranking under RRF.
-        # English with Chinese names in it ("subsidies in 四川通信产业园") keeps a lighter BM25 vote.
-        if not _CJK.search(query) and self.mode == "hybrid":
-            weights = (1.0, 0.0)
-        else:
-            weights = (1.0, 0.5) if detect_language(query) == "en" else (1.0, 1.0)
+        # addresses, product codes): BM25 then searches the glossary's Chinese words for the question's
+        # English domain words and places (subsidy → 补贴, Beijing-Tianjin-Hebei → 京津冀) — no translation,
+        # only words we know — with a light vote. English with Chinese names in it keeps a lighter vote too.
+        english_only = not _CJK.search(query)
+        lexical_query = glossary_query(query) if english_only else query
+        if self.mode in ("hybrid", "bm25") and lexical_query:
+            lexical = self.library.bm25().search(
+                lexical_query, n, keep=lambda c: chunk_matches(c, filters, self.today)
+            )
+        weights = (1.0, 0.5) if english_only or detect_language(query) == "en" else (1.0, 1.0)
         return Candidates(dense, lexical, place_names(query, known), weights)
 
     def fuse(self, cand: Candidates, k: int, fusion: FusionConfig | None = None) -> list[Hit]:

@@ -1,0 +1,18 @@
+"""English questions reach Chinese BM25 only through words the glossary knows (no machine translation)."""
+
+from assistant.query_terms import glossary_query, question_terms
+
+
+def test_glossary_query_maps_domain_words_and_regional_names():
+    q = glossary_query("What rent subsidy do companies get in the Greater Bay Area?")
+    assert {"租金", "补贴", "大湾区"} <= set(q.split())
+    assert "京津冀" in glossary_query("How much did Chongqing sign with Beijing-Tianjin-Hebei firms?")
+
+
+def test_off_domain_english_has_no_chinese_query():
+    assert glossary_query("Who won the 2022 World Cup?") == ""
+
+
+def test_multiword_names_are_one_term():
+    texts = [t.text for t in question_terms("Is the negative list still in force?")]
+    assert "negative list" in texts and "negative" not in texts
