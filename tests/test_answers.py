@@ -128,3 +128,31 @@ def test_rrf_fusion_is_available_and_keeps_the_right_document_first(fixture_assi
     assert hits[0].chunk.doc.file_name == POLICY and hits[0].chunk.article == "第四条"
     with pytest.raises(Exception, match="ASSISTANT_FUSION"):
         build_assistant(s.model_copy(update={"fusion": "max"}), library=fixture_assistant.library)
+
+
+def test_newer_version_is_preferred_and_older_labelled(settings, tmp_path):
+    """Two versions of one regulation: the newer ranks first, the older is marked superseded and warned about."""
+    from assistant.factory import build_assistant
+
+    body = "第一条 为了规范园区企业用地，制定本条例。\n第二条 园区企业用地出让年限最长为{n}年。\n第三条 本条例自{d}起施行。"
+    old = tmp_path / "星河园区用地条例(2018-03-01).txt"
+    new = tmp_path / "星河园区用地条例(2024-05-01).txt"
+    old.write_text("星河园区用地条例\n（2018年3月1日公布）\n" + body.format(n=30, d="2018年4月1日"), encoding="utf-8")
+    new.write_text("星河园区用地条例\n（2018年3月1日公布　2024年5月1日修订）\n" + body.format(n=50, d="2024年6月1日"),
+                   encoding="utf-8")
+    a = build_assistant(settings)
+    assert a.library.ingest([old, new]).ok
+    old_rec, new_rec = a.library.get(old.name), a.library.get(new.name)
+    assert old_rec.superseded_by == new_rec.doc_id and not new_rec.superseded_by
+    hits = a.retrieve("星河园区企业用地出让年限最长多少年？")
+    assert hits[0].chunk.doc.doc_id == new_rec.doc_id
+    ans = a.ask("星河园区企业用地出让年限最长多少年？")
+    assert "50年" in ans.text.split("[")[0]
+    from assistant.citations import make_citation
+    from assistant.validity_notes import validity_warnings
+
+    old_hit = next(h for h in a.retrieve("星河园区用地出让年限", k=10) if h.chunk.doc.doc_id == old_rec.doc_id)
+    cited_old = make_citation(1, old_hit, old_hit.chunk.text)
+    assert cited_old.superseded_by == new_rec.doc_id
+    (warning,) = validity_warnings([cited_old], "zh")
+    assert old.name in warning or "星河园区用地条例" in warning
