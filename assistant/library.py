@@ -27,7 +27,7 @@ class Library:
         self.embedder = embedder
         self.ingestor = Ingestor(self.catalog, self.chroma, embedder, settings.chunk_chars)
         self._bm25: tuple[int, BM25Index] | None = None
-        self._regions: tuple[int, list[str]] | None = None
+        self._docs: tuple[int, list[DocRecord]] | None = None
         self._lock = threading.Lock()  # one writer at a time (UI uploads vs re-index)
 
     # --- writing -----------------------------------------------------------------------------
@@ -86,29 +86,31 @@ class Library:
         return self.get(rec.doc_id)
 
     # --- reading -----------------------------------------------------------------------------
+    def _documents(self) -> list[DocRecord]:
+        """The catalog's documents, read once per catalog change: questions ask for regions and contacts on
+        every call, and parsing every row (contacts are JSON) each time would grow with the library."""
+        gen = self.catalog.generation
+        if self._docs is None or self._docs[0] != gen:
+            self._docs = (gen, self.catalog.documents())
+        return self._docs[1]
+
     def docs(self) -> list[DocRecord]:
-        return self.catalog.documents()
+        return list(self._documents())
 
     def get(self, doc: str) -> DocRecord:
         """By doc_id, by source path or by file name."""
         rec = self.catalog.get(doc) or self.catalog.get(doc_id_for(Path(doc)))
         if rec:
             return rec
-        named = [r for r in self.catalog.documents() if r.file_name == doc or r.source == doc]
+        named = [r for r in self._documents() if r.file_name == doc or r.source == doc]
         if len(named) == 1:
             return named[0]
         raise DocumentNotFound(doc)
 
     def regions(self) -> list[str]:
-        """Region names the library covers (for filters and place matching); cached per catalog change."""
-        gen = self.catalog.generation
-        if self._regions is None or self._regions[0] != gen:
-            self._regions = (gen, self._collect_regions())
-        return self._regions[1]
-
-    def _collect_regions(self) -> list[str]:
+        """Region names the library covers (for filters and place matching)."""
         names: dict[str, None] = {}
-        for r in self.catalog.documents():
+        for r in self._documents():
             if r.status == "indexed":
                 for n in (r.province, r.city, r.district):
                     if n:
@@ -118,7 +120,7 @@ class Library:
     def contacts(self, doc_ids: Sequence[str] | None = None) -> list[Contact]:
         wanted = set(doc_ids) if doc_ids is not None else None
         out = []
-        for r in self.catalog.documents():
+        for r in self._documents():
             if r.status == "indexed" and (wanted is None or r.doc_id in wanted):
                 out.extend(r.contacts)
         return out

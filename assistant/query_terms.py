@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import rjieba
 
+from assistant.language import CJK
 from assistant.refusal import is_contact_question
 from assistant.types import Hit
 from ingest.regions import short_forms
@@ -114,7 +115,6 @@ DATUM = frozenset({"amount", "date", "contact", "where", "effective", "validity"
 # "本条例" / "本办法" in a sentence stands for the document's title.
 SELF_REFERENCE = re.compile(r"本(?:法|条例|办法|措施|规定|政策|细则|决定|意见|通知|方案)")
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _TITLE = re.compile(r"(?<=《)[^》]{1,60}(?=》)")
 
@@ -252,7 +252,7 @@ def question_terms(question: str) -> tuple[Term, ...]:
 
 def glossary_query(question: str) -> str:
     """The Chinese words the glossary knows for an English question's terms (for BM25); "" if none."""
-    words = [next((a for a in t.alts if _CJK.search(a)), "") for t in question_terms(question)]
+    words = [next((a for a in t.alts if CJK.search(a)), "") for t in question_terms(question)]
     return " ".join(w for w in words if w)
 
 
@@ -269,7 +269,7 @@ def match_strength(term: Term, hay: str) -> float:
         return 1.0 if re.search(rf"(?<!\d){term.text}(?!\d)", hay) else 0.0
     if any(a in hay for a in term.alts):
         return 1.0
-    if len(term.text) >= 3 and _CJK.search(term.text) and not term.place:  # 苏州工业园区 is not half of 园区
+    if len(term.text) >= 3 and CJK.search(term.text) and not term.place:  # 苏州工业园区 is not half of 园区
         # Partial credit for long words the passage splits differently (信息产业 vs 信息技术产业).
         grams = [term.text[i : i + 2] for i in range(len(term.text) - 1)]
         return 0.8 * sum(g in hay for g in grams) / len(grams)

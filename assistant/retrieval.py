@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.language import detect_language
+from assistant.language import CJK, detect_language
 from assistant.query_terms import glossary_query
 from assistant.types import Chunk, Filters, Hit
 from vectorstore.chroma_index import chroma_where
 from vectorstore.fusion import reciprocal_rank_fusion, score_fusion
 
 MODES = ("hybrid", "dense", "bm25")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def chunk_matches(chunk: Chunk, filters: Filters | None, today: dt.date | None = None) -> bool:
@@ -111,7 +109,7 @@ class HybridRetriever:
         # addresses, product codes): BM25 then searches the glossary's Chinese words for the question's
         # English domain words and places (subsidy → 补贴, Beijing-Tianjin-Hebei → 京津冀) — no translation,
         # only words we know — with a light vote. English with Chinese names in it keeps a lighter vote too.
-        english_only = not _CJK.search(query)
+        english_only = not CJK.search(query)
         lexical_query = glossary_query(query) if english_only else query
         if self.mode in ("hybrid", "bm25") and lexical_query:
             lexical = self.library.bm25().search(
