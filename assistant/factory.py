@@ -34,8 +34,13 @@ def build_library(settings: Settings, embedder=None):
 
 def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
     """mode: hybrid (default) | dense | bm25 — the single-retriever modes exist for baselines."""
-    from assistant.extractive import ExtractiveGenerator
-    from assistant.retrieval import FusionConfig, HybridRetriever
+    from assistant.answering.extractive import ExtractiveGenerator
+    from assistant.answering.gate import ScopeGate
+    from assistant.answering.generators import ExtractiveAnswerer, FallbackGenerator
+    from assistant.answering.relevance import CALIBRATIONS, TermRelevance
+    from assistant.query.scope import question_scope
+    from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
+    from assistant.retrieval.rerank import PlaceVersionReranker
     from assistant.service import Assistant
 
     library = library or build_library(settings)
@@ -45,11 +50,24 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
         raise ConfigError("ASSISTANT_FUSION", repr(settings.fusion), "use 'score' (default) or 'rrf'")
     retriever = HybridRetriever(library, library.embedder, settings.candidates, mode,
                                 fusion=FusionConfig(method=settings.fusion))
-    llm = None
+
+    def regions() -> tuple[str, ...]:
+        return tuple(library.regions())
+
+    def places(question: str) -> list[str]:
+        scope = question_scope(question, regions())
+        return [n for p in scope.places for n in ([p.label] if p.region else []) + list(p.forms)]
+
+    # Word weights (how many library chunks contain a word) come from the same chunks BM25 indexes; the dense
+    # cosine ramp is calibrated per embedder (none known: ranks and words only).
+    relevance = TermRelevance(library_chunks=lambda: library.bm25().chunks,
+                              calibration=CALIBRATIONS.get(library.embedder.model_id))
+    gate = ScopeGate(relevance, settings.min_relevance, regions)
+    extractive = ExtractiveAnswerer(ExtractiveGenerator(), gate)
+    llm, generator = None, extractive
     if settings.llm_enabled:
-        from assistant.llm_answering import LLMAnswerer
+        from assistant.answering.llm import LLMAnswerer
 
         llm = LLMAnswerer(settings)
-    # Word weights (how many library chunks contain a word) come from the same chunks BM25 indexes.
-    extractive = ExtractiveGenerator(library_chunks=lambda: library.bm25().chunks)
-    return Assistant(settings, library, retriever, extractive, llm)
+        generator = FallbackGenerator(llm, extractive)
+    return Assistant(settings, library, retriever, PlaceVersionReranker(places), gate, generator, llm)

@@ -1,36 +1,41 @@
-"""The Assistant use case: question (+ history, filters) → retrieval → cited answer, refusal or contact list."""
+"""The Assistant use case: question (+ history, filters) → retrieve → rerank → the answer gate → generate, or a
+refusal that says what is missing and whom to ask. Every path (extractive, LLM, contacts, reply drafting)
+goes through the same gate."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 
-from assistant.contact_answers import answer_contacts
-from assistant.conversation import is_followup, rewrite_followup
+from assistant.answering.contacts import answer_contacts
+from assistant.answering.extractive import ExtractiveGenerator
+from assistant.answering.gate import ScopeGate
+from assistant.answering.handoff import Handoff
+from assistant.answering.refusal import is_contact_question, nearest_lead_in, refusal_text, scope_refusal_text
 from assistant.errors import ConfigError
-from assistant.extractive import ExtractiveGenerator
-from assistant.language import detect_language
-from assistant.library import Library
-from assistant.query_terms import question_intents
-from assistant.refusal import is_contact_question, refusal_text
-from assistant.retrieval import HybridRetriever, place_names
+from assistant.query.conversation import is_followup, rewrite_followup
+from assistant.query.scope import topic_words
+from assistant.query.terms import question_intents
 from assistant.settings import Settings
-from assistant.types import Answer, Contact, Filters, Hit
-from assistant.validity_notes import validity_warnings
+from assistant.stages import Generator, History, Reranker, Retriever, Verdict
+from assistant.text.language import detect_language
+from assistant.types import Answer, Filters, Hit
 
-History = Sequence[tuple[str, str]]
 _DATE_CLAUSE = re.compile(r"(自|于)?\d{4}年\d{1,2}月\d{1,2}日起?(施行|生效|实施)|有效期(至|到|为)")
-_BUREAU_WORDS = ("投资促进", "投促", "招商", "管委会", "商务")
 
 
 class Assistant:
-    def __init__(self, settings: Settings, library: Library, retriever: HybridRetriever,
-                 extractive: ExtractiveGenerator, llm=None, today: dt.date | None = None):
-        self.settings, self.library, self.retriever = settings, library, retriever
-        self.extractive, self.llm, self.today = extractive, llm, today
+    """Composes the stages; factory.build_assistant picks their implementations from settings."""
+
+    def __init__(self, settings: Settings, library, retriever: Retriever, reranker: Reranker, gate: ScopeGate,
+                 generator: Generator, llm=None, today: dt.date | None = None):
+        self.settings, self.library, self.retriever, self.reranker = settings, library, retriever, reranker
+        self.gate, self.generator, self.llm, self.today = gate, generator, llm, today
+        self.handoff = Handoff(library, gate, settings)
+        self.nearest = ExtractiveGenerator(max_sentences=2, today=today)
 
     def complete(self, prompt: str) -> str:
         """Plain LLM completion for staff tools (reply drafting); ConfigError when no LLM is configured."""
@@ -39,7 +44,10 @@ class Assistant:
         return self.llm.complete(prompt)
 
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
-        return self.retriever.retrieve(question, k or self.settings.top_k, filters)
+        """The top k passages after the reranker (which sees the whole candidate pool)."""
+        pool = self.retriever.retrieve(question, max(k or self.settings.top_k, 2 * self.settings.candidates),
+                                       filters)
+        return self.reranker.rerank(question, pool)[: k or self.settings.top_k]
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None,
             k: int | None = None) -> Answer:
@@ -58,10 +66,11 @@ class Assistant:
         lang = detect_language(question)
         standalone = self._standalone(question, history)
         hits = self._with_date_clauses(standalone, self.retrieve(standalone, filters, k))
+        verdict = self.gate.judge(standalone, hits)
         base = Answer(question=question, text="", citations=(), grounded=False, mode="refusal",
                       rewritten_question=standalone if standalone != question else "", hits=tuple(hits),
-                      language=lang)
-        for item in self._answer(standalone, history, hits, lang, base):
+                      language=lang, scope=verdict.scope.as_dict())
+        for item in self._answer(standalone, history, verdict, lang, base):
             if isinstance(item, Answer):
                 item = replace(item, latency_ms=(time.perf_counter() - t0) * 1000)
             yield item
@@ -88,52 +97,48 @@ class Assistant:
             return self.llm.rewrite_followup(question, history)
         return rewrite_followup(question, history)
 
-    def _answer(self, question: str, history: History, hits: list[Hit], lang: str,
+    def _answer(self, question: str, history: History, verdict: Verdict, lang: str,
                 base: Answer) -> Iterator[str | Answer]:
         if is_contact_question(question):
-            contacts = self.library.contacts([h.chunk.doc.doc_id for h in hits]) or self._region_contacts(question)
-            found = answer_contacts(question, contacts, hits, lang)
+            hits = list(base.hits)
+            contacts = self.handoff.in_scope(verdict.scope, self.library.contacts([h.chunk.doc.doc_id for h in hits]))
+            found = answer_contacts(question, contacts or self.handoff.for_place(verdict.scope), hits, lang)
             if found:
                 text, cits = found
                 yield text
                 yield replace(base, text=text, citations=cits, grounded=True, mode="contacts")
                 return
-        relevance = self.extractive.relevance(question, hits) if hits else 0.0
-        if relevance < self.settings.min_relevance:
-            near = hits[:1] if relevance >= self.settings.min_relevance / 2 else []
-            text = refusal_text(lang, self._refusal_contact(question, near))
-            yield text
-            yield replace(base, text=text)
-            return
-        text, cits = self.extractive.generate(question, hits, lang)
-        extractive = replace(base, text=text, citations=cits, grounded=True, mode="extractive",
-                             warnings=validity_warnings(cits, lang, self.today))
-        if self.llm is None:
-            yield from _pieces(text)
-            yield extractive
-            return
-        for item in self.llm.answer(question, hits, history, lang, fallback=extractive):
-            if isinstance(item, Answer) and item.mode == "llm":
-                item = replace(item, hits=base.hits, rewritten_question=base.rewritten_question,
-                               warnings=tuple(dict.fromkeys(item.warnings + validity_warnings(
-                                   item.citations, lang, self.today))))
-            yield item
+        final = base
+        if verdict.answerable:
+            for item in self.generator.generate(question, verdict, history, lang, base):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    yield item
+            if final.grounded:
+                yield final
+                return
+        refusal = self._refusal(question, verdict, lang, base)
+        yield refusal.text
+        yield refusal
 
-    def _region_contacts(self, question: str) -> list[Contact]:
-        places = place_names(question, self.library.regions())
-        docs = [r.doc_id for r in self.library.docs() if r.status == "indexed"
-                and any(p in (r.province, r.city, r.district) for p in places)]
-        return self.library.contacts(docs) if docs else []
-
-    def _refusal_contact(self, question: str, near: list[Hit]) -> Contact | None:
-        """The bureau to ask instead: one in the question's region, else one from a nearly relevant document.
-        Never an unrelated one: a weather question must not be sent to some park's office."""
-        pool = self._region_contacts(question) or self.library.contacts([h.chunk.doc.doc_id for h in near])
-        ranked = sorted(pool, key=lambda c: (not any(w in c.organisation for w in _BUREAU_WORDS), not c.phone))
-        return ranked[0] if ranked else None
-
-
-def _pieces(text: str) -> Iterator[str]:
-    """Stream the extractive answer line by line so the UI shows progress the same way as with an LLM."""
-    lines = text.splitlines(keepends=True)
-    yield from (ln for ln in lines if ln)
+    def _refusal(self, question: str, verdict: Verdict, lang: str, base: Answer) -> Answer:
+        """The fixed refusal; for a scope the library lacks, say what is missing and show the nearest facts
+        clearly labelled as being about something else, never as the answer."""
+        near = list(base.hits[:1]) if verdict.relevance >= self.settings.min_relevance / 2 else []
+        contact = self.handoff.refusal_contact(verdict.scope, near)
+        scoped = verdict.reason == "out_of_scope"
+        if not scoped:
+            return replace(base, text=refusal_text(lang, contact), grounded=False, mode="refusal", citations=())
+        missing = verdict.scope.label()
+        text = scope_refusal_text(lang, missing, topic_words(question, verdict.scope, lang), contact)
+        citations: tuple = ()
+        if verdict.nearest:
+            other = self.gate.checker.passage(verdict.scope, verdict.nearest[0], verdict.asks_number).name
+            body, cits = self.nearest.generate(question, list(verdict.nearest), lang)
+            if cits and other:
+                by_chunk = {h.chunk.chunk_id: h for h in verdict.nearest}
+                citations = tuple(replace(c, scope="other", scope_name=self.gate.checker.passage(
+                    verdict.scope, by_chunk[c.chunk_id]).name) for c in cits)
+                text = f"{text}\n{nearest_lead_in(lang, other, missing)}\n{body}"
+        return replace(base, text=text, citations=citations, grounded=False, mode="refusal", missing=missing)

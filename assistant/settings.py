@@ -80,7 +80,10 @@ class Settings(BaseSettings):
     production: bool = Field(False, description="Production mode: refuse to start staff pages without a password.")
     upload_max_mb: int = Field(25, description="Largest upload accepted, in MB.")
     feedback_db: Path = Field(Path(""), description="Feedback SQLite file; default index_dir/feedback.sqlite.")
-    bureau_name: str = Field("投资促进局", description="Name used in reply drafts' 落款.")
+    bureau_name: str = Field("投资促进局", description="Name used in reply drafts' 落款 and in refusals' hand-off.")
+    bureau_phone: str = Field("", description="The bureau's own phone, offered when the library has no contact for the asked place.")
+    bureau_email: str = Field("", description="The bureau's e-mail, offered with bureau_phone.")
+    bureau_address: str = Field("", description="The bureau's address, offered with bureau_phone.")
     language: str = Field("zh", description="Default UI language: 'zh' or 'en'.")
 
     @property

@@ -213,6 +213,11 @@ class Citation:
     effective: str = ""
     expires: str = ""
     repealed: str = ""
+    # How the passage matched the question's scope (place, body, law, year): "" when the question names none,
+    # "same", "parent" (scope_name = the wider place, or 全国), "child" (scope_name = the narrower place), or
+    # "other" for nearest facts shown after a refusal (scope_name = what they are about).
+    scope: str = ""
+    scope_name: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -228,6 +233,7 @@ class Citation:
             "validity": self.validity,
             "superseded_by": self.superseded_by,
             "sha256": self.sha256,
+            "scope": {"match": self.scope, "name": self.scope_name} if self.scope else None,
         }
 
 
@@ -243,6 +249,8 @@ class Answer:
     hits: tuple[Hit, ...] = ()  # what retrieval returned (for evaluation)
     latency_ms: float = 0.0
     language: str = "zh"
+    scope: dict = field(default_factory=dict)  # what the question restricted itself to (places, bodies, laws…)
+    missing: str = ""  # when refused for scope: what the library lacks ("温江区")
 
     def as_dict(self) -> dict:
         return {
@@ -257,6 +265,8 @@ class Answer:
             "retrieved_docs": [h.chunk.doc.doc_id for h in self.hits],
             "latency_ms": round(self.latency_ms, 1),
             "language": self.language,
+            "scope": self.scope,
+            "missing": self.missing,
         }
 
 

@@ -80,7 +80,9 @@ def main() -> None:
     args = ap.parse_args()
 
     from assistant.factory import build_library
-    from assistant.retrieval import FusionConfig, HybridRetriever
+    from assistant.query.scope import question_scope
+    from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
+    from assistant.retrieval.rerank import PlaceVersionReranker
     from assistant.settings import Settings
 
     lib = build_library(Settings(index_dir=args.index))
@@ -117,10 +119,11 @@ def main() -> None:
         run(f"score alpha={a} n=30 bm25/max", lambda c, k, a=a: convex_fusion(c, k, a))
     for n in (10, 20, 50, 100):
         run(f"score alpha=0.3 n={n}", lambda c, k, n=n: r.fuse(truncated(c, n), k, replace(score, alpha=0.3)))
-    for ps in (0.0, 0.1, 0.2, 0.5):
+    for ps in (0.0, 0.1, 0.2, 0.5):  # the reranker's place lift on top of each fusion (retrieval/rerank.py)
+        rr = PlaceVersionReranker(lambda q: [p.label for p in question_scope(q).places], place_share=ps)
         for name, cfg in (("rrf c=60", base), ("score alpha=0.3", score)):
-            cfg = replace(cfg, place_share=ps)
-            run(f"{name} n=30 place_share={ps}", lambda c, k, cfg=cfg: r.fuse(truncated(c, 30), k, cfg))
+            run(f"{name} n=30 place_share={ps}",
+                lambda c, k, cfg=cfg, rr=rr: rr.rerank(c.query, r.fuse(truncated(c, 30), 60, cfg))[:k])
     bm25_texts(lib, r, dev, gold, run, score)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"dev_questions": len(dev), "rows": rows}, indent=2, ensure_ascii=False))

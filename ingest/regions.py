@@ -290,3 +290,39 @@ def region_matches(region: Region, query_name: str) -> bool:
     if len(places) != 1 or not places[0].region.names():
         return False
     return _within(region, places[0].region)
+
+
+def division_names() -> list[tuple[str, int, Region, frozenset[str]]]:
+    """Every division as (full name, level 0-2, region, short forms): for name look-ups such as pinyin."""
+    g = _gazetteer()
+    return [(d.name, d.level, d.region, frozenset(g.stems.get(d.name, ()))) for d in g.divisions]
+
+
+def question_place_spans(text: str, known: tuple[str, ...] = ()) -> list[tuple[int, int, Region]]:
+    """The places a question names, most specific first in each chain (成都市温江区 → 温江区): the gazetteer's
+    mentions, plus short forms the library's own regions use (温江 for 温江区), plus a short district name
+    that is unique in the country and that rjieba reads as a place name (郫都), which find_places leaves out
+    because in a document it could be a nickname."""
+    import rjieba
+
+    g = _gazetteer()
+    found = [(m.start, m.end, m.region) for m in _collapse_chains(_mentions(text))]
+    taken = [(a, b) for a, b, _ in found]
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in taken)
+
+    for name in known:
+        for form in sorted((f for f in short_forms(name) if len(f) >= 2), key=len, reverse=True):
+            i = text.find(form)
+            if i >= 0 and free(i, i + len(form)):
+                region = next(iter(find_places(name)), Region())
+                found.append((i, i + len(form), region))
+                taken.append((i, i + len(form)))
+                break
+    place_tokens = {w for w, t in rjieba.tag(text) if t == "ns"}
+    for start, end, name, cands, short in _raw_mentions(text, g):
+        if short and len(cands) == 1 and name in place_tokens and free(start, end):
+            found.append((start, end, cands[0].region))
+            taken.append((start, end))
+    return sorted(found, key=lambda s: s[0])

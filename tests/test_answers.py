@@ -148,8 +148,8 @@ def test_newer_version_is_preferred_and_older_labelled(settings, tmp_path):
     assert hits[0].chunk.doc.doc_id == new_rec.doc_id
     ans = a.ask("星河园区企业用地出让年限最长多少年？")
     assert "50年" in ans.text.split("[")[0]
-    from assistant.citations import make_citation
-    from assistant.validity_notes import validity_warnings
+    from assistant.answering.citations import make_citation
+    from assistant.answering.validity_notes import validity_warnings
 
     old_hit = next(h for h in a.retrieve("星河园区用地出让年限", k=10) if h.chunk.doc.doc_id == old_rec.doc_id)
     cited_old = make_citation(1, old_hit, old_hit.chunk.text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.citation_check import check_answer, drop_unsupported, parse_markers, split_sentences
+from assistant.answering.citation_check import check_answer, drop_unsupported
+from assistant.text.markers import parse_markers
+from assistant.text.sentences import split_sentences
 
 PASSAGES = {
     1: "对总投资50亿元以上的制造业项目，按实际投资额的3%给予奖励，最高不超过5000万元。本措施自2024年3月1日起施行。",

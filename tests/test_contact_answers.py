@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assistant.citation_check import check_answer
-from assistant.contact_answers import answer_contacts
-from assistant.refusal import is_contact_question, refusal_text
+from assistant.answering.citation_check import check_answer
+from assistant.answering.contacts import answer_contacts
+from assistant.answering.refusal import is_contact_question, refusal_text
 from assistant.types import Chunk, Contact, DocInfo, Hit
 
 PARK = DocInfo("parks/sctp.pdf", "parks/sctp.pdf", "b2", "四川通信产业园简介", "park", "四川省", "成都市", "双流区",

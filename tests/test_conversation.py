@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import is_followup, rewrite_followup
+from assistant.query.conversation import is_followup, rewrite_followup
 
 PARK_TURN = [("四川通信产业园有哪些优惠政策？", "四川通信产业园位于成都市双流区西航港大道中段1888号，规划面积12平方公里。[1]")]
 AMOUNT_TURN = [

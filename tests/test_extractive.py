@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.extractive import EN_LEAD_IN, ExtractiveGenerator
+from assistant.answering.extractive import EN_LEAD_IN, ExtractiveGenerator
+from assistant.answering.relevance import TermRelevance
+from assistant.answering.validity_notes import validity_warnings
 from assistant.settings import Settings
 from assistant.types import Chunk, Citation, DocInfo, Hit
-from assistant.validity_notes import validity_warnings
 
 TODAY = dt.date(2025, 6, 1)
 MIN_RELEVANCE = Settings.model_fields["min_relevance"].default
@@ -72,6 +73,11 @@ def hits(*chunks: Chunk) -> list[Hit]:
 @pytest.fixture
 def gen() -> ExtractiveGenerator:
     return ExtractiveGenerator(today=TODAY)
+
+
+@pytest.fixture
+def rel() -> TermRelevance:
+    return TermRelevance()
 
 
 def cited_sentences(text: str) -> list[tuple[str, int]]:
@@ -166,14 +172,14 @@ def test_max_sentences_bounds_the_answer():
     assert len(cited_sentences(text)) == 1
 
 
-def test_five_passages_answer_in_under_20_ms(gen):
+def test_five_passages_answer_in_under_20_ms(rel, gen):
     args = ("成都高新区集成电路设计企业落户奖励有多少？", hits(P[0], P[1], P[2], K[0], N[0]), "zh")
     gen.generate(*args)  # warm rjieba's dictionary
     runs = []
     for _ in range(20):
         t0 = time.perf_counter()
         gen.generate(*args)
-        gen.relevance(args[0], args[1])
+        rel.score(args[0], args[1])
         runs.append(time.perf_counter() - t0)
     assert sorted(runs)[len(runs) // 2] < 0.020
 
@@ -209,21 +215,21 @@ OFF_TOPIC = [
 
 
 @pytest.mark.parametrize("question,chunks", ON_TOPIC)
-def test_relevance_is_high_when_the_passages_answer(gen, question, chunks):
-    assert gen.relevance(question, hits(*chunks)) >= MIN_RELEVANCE + 0.1
+def test_relevance_is_high_when_the_passages_answer(rel, gen, question, chunks):
+    assert rel.score(question, hits(*chunks)) >= MIN_RELEVANCE + 0.1
 
 
 @pytest.mark.parametrize("question,chunks", OFF_TOPIC)
-def test_relevance_is_low_when_they_do_not(gen, question, chunks):
-    assert gen.relevance(question, hits(*chunks)) < MIN_RELEVANCE
+def test_relevance_is_low_when_they_do_not(rel, gen, question, chunks):
+    assert rel.score(question, hits(*chunks)) < MIN_RELEVANCE
 
 
-def test_relevance_counts_how_retrieval_found_the_passage(gen):
+def test_relevance_counts_how_retrieval_found_the_passage(rel, gen):
     question = "鹿城区楼宇租金补贴标准是什么？"
     strong = [Hit(OLD_CHUNKS[0], 0.03, dense_rank=1, bm25_rank=1, dense_score=0.93, bm25_score=12.0)]
     weak = [Hit(OLD_CHUNKS[0], 0.01, dense_rank=9, bm25_rank=None, dense_score=0.83)]
-    assert gen.relevance(question, strong) > gen.relevance(question, weak)
-    assert gen.relevance(question, []) == 0.0
+    assert rel.score(question, strong) > rel.score(question, weak)
+    assert rel.score(question, []) == 0.0
 
 
 def test_citing_an_expired_superseded_policy_warns_with_its_dates(gen):
@@ -266,11 +272,11 @@ LAW_CHUNKS = [
 
 @pytest.mark.parametrize("question", ["保障中小企业款项支付条例从哪天开始施行？", "这个条例从什么时候开始施行",
                                       "When does the payment regulation take effect?"])
-def test_effective_date_questions_quote_the_article_not_the_header(gen, question):
+def test_effective_date_questions_quote_the_article_not_the_header(rel, gen, question):
     text, citations = gen.generate(question, hits(*LAW_CHUNKS), "en" if question.isascii() else "zh")
     assert "本条例自2025年6月1日起施行" in text and "728号" not in text
     assert citations[0].chunk_id == "laws/payment.md#9"
-    assert gen.relevance("保障中小企业款项支付条例从哪天开始施行？", hits(*LAW_CHUNKS)) >= MIN_RELEVANCE
+    assert rel.score("保障中小企业款项支付条例从哪天开始施行？", hits(*LAW_CHUNKS)) >= MIN_RELEVANCE
 
 
 @pytest.mark.parametrize("question", ["成都高新区集成电路措施现在还有效吗？", "Is the Chengdu chip policy still valid?"])
@@ -281,14 +287,14 @@ def test_validity_questions_quote_the_expiry_sentence(gen, question):
 
 def test_question_words_absent_from_the_library_do_not_count_against_it():
     library = [*P, *K, *OLD_CHUNKS, *N]
-    plain = ExtractiveGenerator(today=TODAY)
-    weighted = ExtractiveGenerator(today=TODAY, library_chunks=lambda: library)
+    plain = TermRelevance()
+    weighted = TermRelevance(library_chunks=lambda: library)
     question = "成都高新区可以给集成电路设计企业出台哪些落户奖励措施？"  # 出台 is in no passage: phrasing, not topic
-    assert weighted.relevance(question, hits(P[0], N[0])) > plain.relevance(question, hits(P[0], N[0]))
-    assert weighted.relevance(question, hits(P[0], N[0])) >= MIN_RELEVANCE + 0.1
+    assert weighted.score(question, hits(P[0], N[0])) > plain.score(question, hits(P[0], N[0]))
+    assert weighted.score(question, hits(P[0], N[0])) >= MIN_RELEVANCE + 0.1
     for off_topic in ("上海自贸区对芯片企业的所得税优惠是多少？", "锂电池企业可以享受哪些税收减免？",
                       "深圳前海对集成电路企业有什么补贴？"):  # a missing noun or place still refuses
-        assert weighted.relevance(off_topic, hits(P[0], N[0], P[1])) < MIN_RELEVANCE, off_topic
+        assert weighted.score(off_topic, hits(P[0], N[0], P[1])) < MIN_RELEVANCE, off_topic
 
 
 @pytest.mark.parametrize("question,chunks,relevant", [
@@ -300,8 +306,8 @@ def test_question_words_absent_from_the_library_do_not_count_against_it():
     ("How much is the housing subsidy for PhD graduates in Shenzhen?", (P[1], P[0]), False),
     ("How do I apply for a US green card?", (P[0], K[0]), False),
 ])
-def test_english_relevance_from_words_checkable_across_languages(gen, question, chunks, relevant):
-    assert (gen.relevance(question, hits(*chunks)) >= MIN_RELEVANCE) is relevant
+def test_english_relevance_from_words_checkable_across_languages(rel, gen, question, chunks, relevant):
+    assert (rel.score(question, hits(*chunks)) >= MIN_RELEVANCE) is relevant
 
 
 def _news(text: str, n: int = 0) -> Chunk:
@@ -324,8 +330,8 @@ LAST_YEAR = _news("2022年，成都高新区共签约集成电路项目8个，�
     ("成都高新区2022年签约了多少个集成电路项目？", (LAST_YEAR,), True),
     ("成都高新区2023年签约了多少个集成电路项目？", (LAST_YEAR,), False),  # a number, but of another year
 ])
-def test_a_question_asking_for_a_datum_needs_a_sentence_stating_it(gen, question, chunks, relevant):
-    assert (gen.relevance(question, hits(*chunks)) >= MIN_RELEVANCE) is relevant
+def test_a_question_asking_for_a_datum_needs_a_sentence_stating_it(rel, gen, question, chunks, relevant):
+    assert (rel.score(question, hits(*chunks)) >= MIN_RELEVANCE) is relevant
 
 
 FUND = _news("金牛区方面表示，未来将在坚实的空天信息产业基础上，用先进光电技术赋能光电产业发展，打造光电技术的应用高地。"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assistant.feedback import FeedbackStore
+from assistant.staff.feedback import FeedbackStore
 from assistant.types import Answer
 
 

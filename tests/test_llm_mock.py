@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from assistant.citation_check import check_answer
+from assistant.answering.citation_check import check_answer
+from assistant.answering.llm import LLMAnswerer
 from assistant.errors import ConfigError, GenerationError
-from assistant.llm_answering import LLMAnswerer
 from assistant.settings import Settings
 from assistant.types import Answer, Chunk, DocInfo, Hit
 

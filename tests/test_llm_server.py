@@ -15,8 +15,8 @@ from contextlib import ExitStack
 
 import pytest
 
-from assistant.citation_check import check_answer
-from assistant.llm_answering import LLMAnswerer, passage_header
+from assistant.answering.citation_check import check_answer
+from assistant.answering.llm import LLMAnswerer, passage_header
 from assistant.settings import Settings
 from assistant.types import Answer
 from tests.llm_server import INSTALL_HINT, MODEL_ALIAS, llama_server

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.numbers import contains_fact, extract_quantities, normalise_digits, quantity_supported
+from assistant.text.numbers import contains_fact, extract_quantities, normalise_digits, quantity_supported
 
 
 def kinds_values(text: str) -> list[tuple[str, str]]:

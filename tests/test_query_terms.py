@@ -1,6 +1,6 @@
 """English questions reach Chinese BM25 only through words the glossary knows (no machine translation)."""
 
-from assistant.query_terms import glossary_query, question_terms
+from assistant.query.terms import glossary_query, question_terms
 
 
 def test_glossary_query_maps_domain_words_and_regional_names():

@@ -8,7 +8,13 @@ import re
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from assistant.reply_drafting import NEEDS_INPUT, draft_reply, markdown_to_docx, split_questions, to_markdown
+from assistant.staff.reply_drafting import (
+    NEEDS_INPUT,
+    draft_reply,
+    markdown_to_docx,
+    split_questions,
+    to_markdown,
+)
 
 INQUIRY = """尊敬的温江区投资促进局：
 您好！我公司是一家光模块制造企业，计划在成都设立生产基地，特来函咨询以下事项：
@@ -84,7 +90,7 @@ def test_llm_body_through_the_real_client_is_checked_like_answers(fixture_assist
     """The OpenAI client is real; only the wire is replaced (httpx.MockTransport, recorded-style JSON)."""
     import httpx
 
-    from assistant.llm_answering import LLMAnswerer
+    from assistant.answering.llm import LLMAnswerer
     from assistant.settings import Settings
     from tests.test_llm_mock import completion_json
 

@@ -7,10 +7,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.citation_check import check_answer
+from assistant.answering.citation_check import check_answer
 from assistant.errors import AssistantError
 from assistant.evaluation.suite import EvalCase
-from assistant.numbers import contains_fact
+from assistant.text.numbers import contains_fact
 from assistant.types import Answer
 
 # Names accepted by --fail-under; hit@K follows the run's k. Latency bars are upper bounds.

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from assistant.evaluation.metrics import CaseScore, aggregate, score_case, score_failure
 from assistant.evaluation.suite import EvalCase
-from assistant.language import detect_language
+from assistant.text.language import detect_language
 from assistant.types import Answer
 
 AskFn = Callable[[str, Sequence[tuple[str, str]]], Answer]

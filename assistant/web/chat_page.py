@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import AssistantError
-from assistant.feedback import FeedbackStore
+from assistant.staff.feedback import FeedbackStore
 from assistant.types import DOC_TYPES, Answer, Filters
 from assistant.web.i18n import LANGUAGES, doc_type_label, t
 from assistant.web.render import answer_html, escape, partial_html, user_html

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from assistant.text.markers import PLAIN_MARKER
 from assistant.types import Answer, Citation, DocRecord
 from assistant.web.i18n import doc_type_label, t
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 # One pass, one table: HTML's special characters plus those Markdown (and KaTeX) treat as structure. The chatbot
 # renders Markdown, so a document saying ![x](http://…) or [a](javascript:…) must arrive as numeric entities,
 # which Markdown never parses as syntax. (Two passes would re-escape the first pass's "&#…;".)
@@ -35,7 +34,7 @@ def text_with_markers(text: str, uid: str, citations: Iterable[Citation]) -> str
     known = {c.n for c in citations}
     out: list[str] = []
     pos = 0
-    for m in _MARKER.finditer(text):
+    for m in PLAIN_MARKER.finditer(text):
         out.append(escape(text[pos : m.start()]))
         out.append(_marker(uid, int(m.group(1)), known))
         pos = m.end()

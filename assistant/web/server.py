@@ -18,8 +18,8 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
 from assistant.errors import ConfigError
-from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
+from assistant.staff.feedback import FeedbackStore
 from assistant.web.chat_page import ChatPage
 from assistant.web.staff_actions import StaffActions
 from assistant.web.staff_pages import build_staff_pages

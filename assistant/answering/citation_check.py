@@ -6,16 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.numbers import extract_quantities, quantity_supported
-
-# [1] [1,2] [1-3] 【1】 ［1］ — full-width brackets appear in Chinese model output.
-MARKER = re.compile(r"[\[【［]\s*(\d+(?:\s*[,，、\-–]\s*\d+)*)\s*[\]】］]")
-_MARKERS_RUN = r"(?:\s*" + MARKER.pattern + r")*"
-# A sentence ends at 。！？!? (or ". " in English) or a line break; closing quotes and markers that
-# follow the end punctuation ("…500万元。[1]") still belong to it.
-_ABBREVIATION = r"(?<!\b[A-Z])(?<!\bNo)(?<!\bArt)(?<!\be\.g)(?<!\bi\.e)(?<!\betc)"  # U.S. / No. 5 / e.g.
-_SENTENCE_END = re.compile(r"(?:[。！？!?]+|" + _ABBREVIATION + r"\.(?=\s|$)|…+)[”’\"'」』）)]*" + _MARKERS_RUN + r"|\n+")
-_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")  # "1." starting a list item is not a sentence end
+from assistant.text.markers import parse_markers
+from assistant.text.numbers import extract_quantities, quantity_supported
+from assistant.text.sentences import sentence_spans, split_sentences
 
 
 @dataclass(frozen=True)
@@ -75,40 +68,6 @@ class CheckReport:
         return tuple(seen)
 
 
-def parse_markers(text: str) -> tuple[int, ...]:
-    """Marker numbers in order of appearance, without repeats; [1-3] means 1, 2, 3."""
-    numbers: dict[int, None] = {}
-    for m in MARKER.finditer(text):
-        for part in re.split(r"\s*[,，、]\s*", m.group(1)):
-            bounds = [int(x) for x in re.split(r"\s*[\-–]\s*", part)]
-            lo, hi = bounds[0], bounds[-1]
-            numbers.update(dict.fromkeys(range(lo, hi + 1) if 0 <= hi - lo <= 20 else (lo, hi)))
-    return tuple(numbers)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank sentence, whitespace trimmed."""
-    spans, last = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.group().startswith(".") and _LIST_NUMBER.search(text, 0, m.start()):
-            continue
-        spans.append((last, m.end()))
-        last = m.end()
-    spans.append((last, len(text)))
-    trimmed = []
-    for start, end in spans:
-        piece = text[start:end]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            trimmed.append((start + lead, start + len(piece.rstrip())))
-    return trimmed
-
-
-def split_sentences(text: str) -> list[str]:
-    """Chinese and English sentences (and list lines); a trailing [n] stays with its sentence."""
-    return [text[s:e] for s, e in sentence_spans(text)]
-
-
 def check_sentence(sentence: str, passages: Mapping[int, str]) -> SentenceCheck:
     markers = parse_markers(sentence)
     invalid = tuple(n for n in markers if n not in passages)
@@ -126,10 +85,14 @@ def check_answer(text: str, passages: Mapping[int, str]) -> CheckReport:
 
 def drop_unsupported(text: str, report: CheckReport) -> str:
     """The text without the sentences the report failed; layout (line breaks) of the rest is kept."""
-    failed = [s.failed for s in report.sentences]
+    return drop_sentences(text, [s.failed for s in report.sentences])
+
+
+def drop_sentences(text: str, failed: list[bool]) -> str:
+    """The text without the sentences flagged (one flag per sentence_spans(text)); layout of the rest kept."""
     spans = sentence_spans(text)
     if len(spans) != len(failed):
-        raise ValueError("report does not belong to this text (sentence count differs)")
+        raise ValueError("flags do not belong to this text (sentence count differs)")
     out, last = [], 0
     for (start, end), drop in zip(spans, failed, strict=True):
         if drop:

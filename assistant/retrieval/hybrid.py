@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 (jieba), fused by reciprocal rank, with filters and place boosts."""
+"""Retrievers: dense (Chroma), BM25 (jieba) and their hybrid, fused by min-max scaled scores (or reciprocal
+rank), with metadata filters. Place and version preferences are the reranker's (retrieval/rerank.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.language import CJK, detect_language
-from assistant.query_terms import glossary_query
+from assistant.query.terms import glossary_query
+from assistant.text.language import CJK, detect_language
 from assistant.types import Chunk, Filters, Hit
 from vectorstore.chroma_index import chroma_where
 from vectorstore.fusion import reciprocal_rank_fusion, score_fusion
@@ -29,23 +30,6 @@ def chunk_matches(chunk: Chunk, filters: Filters | None, today: dt.date | None =
     return True
 
 
-def place_names(question: str, known: Sequence[str] = ()) -> list[str]:
-    """Administrative divisions the question names: full names from the gazetteer, plus short forms
-    ("温江") of the regions this library actually covers, which are safe to match without a city nearby."""
-    from ingest.regions import find_places, short_forms
-
-    names = []
-    for r in find_places(question):
-        for n in (r.district, r.city, r.province):
-            if n:
-                names.append(n)
-                break
-    for region in known:
-        if region not in names and any(len(f) >= 2 and f in question for f in short_forms(region)):
-            names.append(region)
-    return names
-
-
 def resolve_region(name: str, known: Sequence[str]) -> str:
     """A filter typed as "温江" or "成都" means the library's 温江区 / 成都市."""
     from ingest.regions import short_forms
@@ -63,8 +47,8 @@ class Candidates:
 
     dense: list[tuple[Chunk, float]]
     lexical: list[tuple[Chunk, float]]
-    places: list[str]  # places the question names
     weights: tuple[float, float]  # (dense, BM25) votes for this question's language, before bm25_weight
+    query: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,9 +62,6 @@ class FusionConfig:
     alpha: float = 0.3  # score fusion: share of the dense score (dev plateau 0.25-0.4)
     bm25_weight: float = 1.0  # relative to the dense vote, for Chinese questions
     doc_weight: float = 0.0  # RRF: weight of the document-level vote
-    # Shares of the best fused score a chunk can get: a named place lifts, it does not override evidence.
-    place_share: float = 0.366
-    superseded_share: float = 0.244
 
 
 class HybridRetriever:
@@ -116,32 +97,11 @@ class HybridRetriever:
                 lexical_query, n, keep=lambda c: chunk_matches(c, filters, self.today)
             )
         weights = (1.0, 0.5) if english_only or detect_language(query) == "en" else (1.0, 1.0)
-        return Candidates(dense, lexical, place_names(query, known), weights)
+        return Candidates(dense, lexical, weights, query)
 
     def fuse(self, cand: Candidates, k: int, fusion: FusionConfig | None = None) -> list[Hit]:
         f = fusion or self.fusion
         w = (cand.weights[0], cand.weights[1] * f.bm25_weight)
         if f.method == "score" and self.mode == "hybrid":  # one list alone keeps its own order (baselines)
-            top = f.alpha * w[0] + (1 - f.alpha) * w[1]
-            boost = self._boosts(cand.places, top, f, cand.dense, cand.lexical)
-            return score_fusion(cand.dense, cand.lexical, k, f.alpha, w, boost)
-        boost = self._boosts(cand.places, (w[0] + w[1]) / (f.c + 1), f, cand.dense, cand.lexical)
-        return reciprocal_rank_fusion(cand.dense, cand.lexical, k, f.c, w, boost, f.doc_weight)
-
-    @staticmethod
-    def _boosts(places: list[str], top: float, f: FusionConfig,
-                *lists: Sequence[tuple[Chunk, float]]) -> dict[str, float]:
-        """Docs about a place the question names come first; older versions of a document step back."""
-        boost: dict[str, float] = {}
-        for lst in lists:
-            for chunk, _ in lst:
-                d = chunk.doc
-                b = 0.0
-                if places and any(
-                    p in (d.province, d.city, d.district) or p in d.title or p in chunk.text for p in places
-                ):
-                    b += f.place_share * top
-                if d.superseded_by:
-                    b -= f.superseded_share * top
-                boost[chunk.chunk_id] = b
-        return boost
+            return score_fusion(cand.dense, cand.lexical, k, f.alpha, w)
+        return reciprocal_rank_fusion(cand.dense, cand.lexical, k, f.c, w, None, f.doc_weight)

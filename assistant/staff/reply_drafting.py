@@ -8,14 +8,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from assistant.citation_check import check_answer
+from assistant.answering.citation_check import check_answer
+from assistant.prompts import load_prompt
+from assistant.text.markers import PLAIN_MARKER
 from assistant.types import Answer, Citation, Contact
 
 NEEDS_INPUT = "【待人工补充】"
 AskFn = Callable[[str], Answer]
 WriteFn = Callable[[str], str]  # prompt -> LLM text (optional)
 ContactsFn = Callable[[Sequence[str] | None], Sequence[Contact]]  # doc_ids (None = whole library) -> contacts
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 _NUMERALS = "一二三四五六七八九十"
 _SENTENCE = re.compile(r"[^。？！?!\n；;：:]+[。？！?!；;：:]?")
@@ -23,7 +24,6 @@ _LIST_MARK = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)�
 _ASKING = re.compile(r"[？?]|是否|能否|可否|如何|怎样|怎么|哪些|哪里|多少|什么|有无|请问|咨询|了解一下|想了解|希望了解")
 _CONNECTIVE = re.compile(r"^(?:另外|此外|同时|还有|以及|还想问|请问)[，,、：:]?")
 _POLITE = re.compile(r"^(尊敬的|您好|你好|此致|敬礼|谢谢|感谢|盼复|期待|顺颂)")
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 _BUREAU = ("投资促进", "投促", "招商", "管委会", "商务")
 
 
@@ -78,7 +78,7 @@ def _renumber(answer: Answer, sources: list[Citation]) -> tuple[str, tuple[int, 
             known = len(sources) + 1
             sources.append(replace(c, n=known))
         local[c.n] = known
-    text = _MARKER.sub(lambda m: f"[{local[int(m.group(1))]}]" if int(m.group(1)) in local else "", answer.text)
+    text = PLAIN_MARKER.sub(lambda m: f"[{local[int(m.group(1))]}]" if int(m.group(1)) in local else "", answer.text)
     return text.strip(), tuple(dict.fromkeys(local.values()))
 
 
@@ -115,17 +115,17 @@ def _pick_contacts(contacts_for: ContactsFn | None, cited: Sequence[str]) -> tup
 
 def _with_llm_body(draft: ReplyDraft, write: WriteFn) -> ReplyDraft:
     """Let an LLM phrase the body; keep it only if every [n] it uses exists and every point is cited."""
-    template = (PROMPTS_DIR / "reply.txt").read_text(encoding="utf-8")
+    template = load_prompt("reply")
     prompt = template.format(facts=_facts_block(draft), questions=_points_block(draft.points))
     try:
         body = write(prompt).strip()
     except Exception as exc:  # any LLM failure: the template draft is complete on its own
         return replace(draft, warnings=(f"LLM 未能生成正文，已使用模板：{exc}",))
-    used = {int(n) for n in _MARKER.findall(body)}
+    used = {int(n) for n in PLAIN_MARKER.findall(body)}
     paragraphs = [p for p in body.split("\n") if p.strip()]
     # The same check as LLM answers: every number, amount, date and phone must stand in a cited quote.
     report = check_answer(body, {s.n: s.quote for s in draft.sources})
-    if (not used or not used <= {s.n for s in draft.sources} or any(not _MARKER.search(p) for p in paragraphs)
+    if (not used or not used <= {s.n for s in draft.sources} or any(not PLAIN_MARKER.search(p) for p in paragraphs)
             or not report.ok):
         return replace(draft, warnings=("LLM 正文含无依据的语句或引用编号，已使用模板。",))
     return replace(draft, body_by_llm=body)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.citations import make_citation
-from assistant.numbers import extract_quantities, quantity_supported
-from assistant.query_terms import Term, coverage, question_terms
+from assistant.answering.citations import make_citation
+from assistant.answering.validity_notes import with_validity_dates
+from assistant.query.terms import Term, coverage, question_terms
+from assistant.text.numbers import extract_quantities, quantity_supported
 from assistant.types import Citation, Contact, Hit
-from assistant.validity_notes import with_validity_dates
 
 MAX_CONTACTS = 3
 # Words that only say "a contact is wanted"; what is left names whose contact.

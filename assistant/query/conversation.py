@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 import rjieba
 
-from assistant.language import detect_language
-from assistant.query_terms import EN_PLACES
+from assistant.query.terms import EN_PLACES
+from assistant.text.language import detect_language
+from assistant.text.markers import strip_markers
 
 History = Sequence[tuple[str, str]]
 
@@ -31,7 +32,6 @@ _DOMAIN = re.compile(
     r"有效期|到期|期限|多少|哪些|subsid|incentive|contact|phone|address|rent|tax|talent|apply|deadline",
     re.I,
 )
-_MARKER = re.compile(r"\[\d+\]")
 _VALIDITY = re.compile(r"有效期|到期|施行|废止|截止|失效")
 _VERB_START = frozenset("在 是 有 能 可以 怎么 如何 需要 要 的 位于 属于 归".split())
 _ORG = re.compile(
@@ -69,7 +69,7 @@ def _clean(name: str) -> str:
 
 def _entities(text: str) -> dict[str, list[str]]:
     """Named subjects in a text by kind: org (parks, bureaus), title (policies), place."""
-    text = _MARKER.sub("", text)
+    text = strip_markers(text)
     orgs = [_clean(m.group()) for m in _ORG.finditer(text)] + [m.group().strip() for m in _EN_ORG.finditer(text)]
     titles = [m.group() if m.group().startswith("《") else _clean(m.group()) for m in _TITLE.finditer(text)]
     places = [_clean(m.group()) for m in _PLACE.finditer(text)]
@@ -83,7 +83,7 @@ def _first_sentence(answer: str) -> str:
 
 def _topic(question: str) -> str:
     """The content of an earlier question without its question words: 成都高新区集成电路企业落户奖励."""
-    words = [w for w in rjieba.cut(_MARKER.sub("", question)) if w.strip() and w not in _QUESTION_WORDS]
+    words = [w for w in rjieba.cut(strip_markers(question)) if w.strip() and w not in _QUESTION_WORDS]
     return "".join(w for w in words if any(c.isalnum() for c in w))
 
 

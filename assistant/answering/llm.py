@@ -6,7 +6,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import httpx
@@ -16,12 +16,14 @@ from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from assistant.citation_check import MARKER, CheckReport, check_answer, drop_unsupported, sentence_spans
-from assistant.citations import make_citation
+from assistant.answering.citation_check import CheckReport, check_answer, drop_sentences, drop_unsupported
+from assistant.answering.citations import make_citation
 from assistant.errors import ConfigError, GenerationError
-from assistant.numbers import extract_quantities, quantity_supported
 from assistant.prompts import render_prompt
 from assistant.settings import Settings
+from assistant.text.markers import MARKER
+from assistant.text.numbers import extract_quantities, quantity_supported
+from assistant.text.sentences import sentence_spans
 from assistant.types import Answer, Hit
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ _REASONING = re.compile(r"<think>.*?(?:</think>|$)", re.S)  # reasoning models (
 # Weak models copy the prompt's scaffolding ("[1] 《title》 | 发布日期… | 文件：…", the data fences): it cites
 # itself perfectly and says nothing, so it goes before the checks.
 _PROMPT_ECHO = re.compile(r"(?m)^[ \t]*\[\d+\][ \t]*《[^》\n]*》[ \t]*\|.*$|^.*<<<资料(?:开始|结束)>>>.*$")
+SentenceGate = Callable[[Hit, str], bool]  # (cited passage, sentence) → stays in the question's scope
 _HISTORY_TURNS = 3
 _HISTORY_CHARS = 300
 _REWRITE_TOKENS = 128
@@ -117,7 +120,7 @@ class LLMAnswerer:
 
     # --- the checked answer ------------------------------------------------------------------
     def answer(self, question: str, hits: Sequence[Hit], history: Sequence[tuple[str, str]], language: str,
-               fallback: Answer) -> Iterator[str | Answer]:
+               fallback: Answer, in_scope: SentenceGate | None = None) -> Iterator[str | Answer]:
         """Deltas while streaming, then exactly one Answer (the checked LLM answer or `fallback` with a notice).
 
         The final Answer replaces whatever was streamed: removed sentences were visible for a moment.
@@ -134,9 +137,10 @@ class LLMAnswerer:
             log.warning("LLM answer failed: %s", err)
             yield with_notice(fallback, str(err))
             return
-        yield self._checked("".join(parts), hits, fallback, status.finish_reason)
+        yield self._checked("".join(parts), hits, fallback, status.finish_reason, in_scope)
 
-    def _checked(self, raw: str, hits: Sequence[Hit], fallback: Answer, finish_reason: str) -> Answer:
+    def _checked(self, raw: str, hits: Sequence[Hit], fallback: Answer, finish_reason: str,
+                 in_scope: SentenceGate | None = None) -> Answer:
         text = _PROMPT_ECHO.sub("", _REASONING.sub("", raw)).strip()
         if not text:
             return with_notice(fallback, "empty answer" if not raw.strip() else "the LLM only echoed the prompt")
@@ -149,6 +153,11 @@ class LLMAnswerer:
             kept = drop_unsupported(kept, final)
             final = check_answer(kept, passages)
         removed = _removed_notice(report)
+        kept, outside = _outside_scope(kept, final, hits, in_scope)
+        if outside:
+            final = check_answer(kept, passages)
+            removed = "; ".join(x for x in (removed, f"removed {outside} sentence(s) about another place, body, "
+                                            "law or year, or citing no passage") if x)
         if not final.valid_markers or not final.ok:
             return with_notice(fallback, "no valid citation left" + (f" ({removed})" if removed else ""))
         citations = tuple(
@@ -183,6 +192,23 @@ class LLMAnswerer:
         candidate = _clean_rewrite(reply.content if isinstance(reply.content, str) else "")
         context = question + "".join(q + a for q, a in history[-_HISTORY_TURNS:])
         return candidate if _plausible_rewrite(candidate, question, context) else question
+
+
+def _outside_scope(text: str, report: CheckReport, hits: Sequence[Hit],
+                   in_scope: SentenceGate | None) -> tuple[str, int]:
+    """Drop sentences that cite no passage, or whose cited passages are all about another place, body, law or
+    year than the question's (the answer gate's sentence check): every sentence offered must stand on one."""
+    if in_scope is None or not report.sentences:
+        return text, 0
+    flags = []
+    for s in report.sentences:
+        valid = [n for n in s.markers if n not in s.invalid_markers]
+        plain = MARKER.sub("", s.sentence).strip()
+        lead_in = plain.endswith(("：", ":")) and len(report.sentences) > 1
+        flags.append(not lead_in and (not valid or not any(in_scope(hits[n - 1], plain) for n in valid)))
+    if not any(flags):
+        return text, 0
+    return drop_sentences(text, flags), sum(flags)
 
 
 def with_notice(fallback: Answer, reason: str) -> Answer:

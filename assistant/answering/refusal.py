@@ -59,3 +59,27 @@ def refusal_text(language: str, contact: Contact | None = None) -> str:
     if lang == "en":
         return f"{text} You can contact {_contact_route_en(contact)}" + (f", {source}." if source else ".")
     return f"{text}您可以联系{_contact_route_zh(contact)}" + (f"，{source}。" if source else "。")
+
+
+def scope_refusal_text(language: str, missing: str, topic: str, contact: Contact | None = None) -> str:
+    """The fixed form for a question about a place, body, law or year the library does not cover:
+    资料中没有找到温江区的母基金规模信息。 — then, with a known contact, where to ask instead."""
+    lang = "en" if language == "en" else "zh"
+    if lang == "en":
+        text = (f"The documents in the library contain no information on {topic} for {missing}." if topic
+                else f"The documents in the library contain no information about {missing} on this question.")
+    else:
+        text = f"资料中没有找到{missing}的{topic}信息。" if topic else f"资料中没有找到关于{missing}的相关信息。"
+    if contact is None or not contact.organisation:
+        return text
+    source = _source_label(contact, lang)
+    if lang == "en":
+        return f"{text} You can contact {_contact_route_en(contact)}" + (f", {source}." if source else ".")
+    return f"{text}您可以联系{_contact_route_zh(contact)}" + (f"，{source}。" if source else "。")
+
+
+def nearest_lead_in(language: str, other: str, missing: str) -> str:
+    """The label over nearest facts shown after a scope refusal: they are about something else."""
+    if language == "en":
+        return f"For reference only — the nearest facts in the library are about {other}, not {missing}:"
+    return f"以下是{other}的相关信息，仅供参考，并非{missing}的信息："

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from assistant.text.markers import MARKER
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -70,7 +72,6 @@ def _canonical(d: Decimal) -> str:
 
 
 # --- patterns (run on normalise_digits(text); each pass masks what it claimed) ---------------------
-_MARKER = re.compile(r"[\[【［]\s*\d+(?:\s*[,，、\-–]\s*\d+)*\s*[\]】］]")
 _ORDINAL = re.compile(rf"第\s*(?:\d+|[{_CN_CHARS}]+)|(?:Article|Art\.|Clause|Chapter|Section|No\.|page|p\.)\s*\d+", re.I)
 _ENUMERATOR = re.compile(r"(?m)^[ \t>*-]*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．)）](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]")
 _SEP = r"\s*[-－—–]\s*"
@@ -165,7 +166,7 @@ def _date_value(m: re.Match) -> str | None:
 def _claim_patterns(text: str, work: str) -> tuple[list[Quantity], str]:
     """Phones, dates and times first: their digits must not be read as plain numbers later."""
     found: list[Quantity] = []
-    for m in _MARKER.finditer(work):
+    for m in MARKER.finditer(work):
         work = _mask(work, m.start(), m.end())
     for m in _PHONE.finditer(work):
         span = m.group().strip(" :：")

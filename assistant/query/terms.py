@@ -11,8 +11,8 @@ from functools import lru_cache
 
 import rjieba
 
-from assistant.language import CJK
-from assistant.refusal import is_contact_question
+from assistant.answering.refusal import is_contact_question
+from assistant.text.language import CJK
 from assistant.types import Hit
 from ingest.regions import short_forms
 
@@ -22,7 +22,8 @@ _STOP = frozenset(
     "知道 告诉 什么 怎么 怎么样 怎样 如何 哪 哪些 哪里 哪儿 哪个 哪家 多少 几 谁 为什么 是否 能否 可以 能 会 要 需要 "
     "对 对于 关于 有关 给 这 那 这个 那个 这些 那些 这里 那里 其 该 些 个 一 上 中 下 等 都 也 还 就 又 具体 主要 "
     "情况 问题 内容 方面 相关 现在 目前 可 一些 有没有 没有 是不是 能不能 多 如果 时候 的话 呢 吗 那么 以及 还有 "
-    "有何 何 年 月 日 号 人 当 来 次 种 时间 日期 哪天 哪年 何时 能拿 拿 从 起 开始 一共 总共 共 到底 究竟".split()
+    "有何 何 年 月 日 号 人 当 来 次 种 时间 日期 哪天 哪年 何时 能拿 拿 从 起 开始 一共 总共 共 到底 究竟 多长时间 多久 多长 "
+    "多少时间 用了 到".split()
 )
 _EN_STOP = frozenset(
     "a an the of in on at for to from by with and or is are was were be been do does did what which who whom whose "
@@ -114,7 +115,6 @@ EVIDENCE = {
 DATUM = frozenset({"amount", "date", "contact", "where", "effective", "validity"})
 # "本条例" / "本办法" in a sentence stands for the document's title.
 SELF_REFERENCE = re.compile(r"本(?:法|条例|办法|措施|规定|政策|细则|决定|意见|通知|方案)")
-SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”’」』）)]*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _TITLE = re.compile(r"(?<=《)[^》]{1,60}(?=》)")
 
@@ -236,7 +236,7 @@ def question_terms(question: str) -> tuple[Term, ...]:
         terms[key] = Term(key, 1.5, (_EN_PHRASES[key], key))
     first = True
     unconfirmed = _unconfirmed_district_stems(question)
-    for word, tag in rjieba.tag(_EN_PHRASE.sub(" ", _TITLE.sub(" ", question))):
+    for word, tag in _glued(rjieba.tag(_EN_PHRASE.sub(" ", _TITLE.sub(" ", question)))):
         word = word.strip()
         if not word or not any(c.isalnum() for c in word):
             continue
@@ -248,6 +248,31 @@ def question_terms(question: str) -> tuple[Term, ...]:
         if term and term.text not in terms:
             terms[term.text] = term
     return tuple(terms.values())
+
+
+_PREFIX_TAGS = ("n", "ng", "b", "a", "vn", "j")
+_FUNCTION_TAGS = ("p", "c", "u", "r", "d", "m", "q", "x", "y", "e", "o", "f")  # 母+基金, 新+能源, 总+部: a one-character prefix of a noun
+
+
+def _glued(tagged: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """rjieba splits rarer compounds (母基金 → 母 / 基金): a lone CJK character that is no function word,
+    followed by a noun, is one word with it — 母基金 is the topic; 母 alone matches any passage."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tagged):
+        word, tag = tagged[i]
+        nxt = tagged[i + 1] if i + 1 < len(tagged) else None
+        lone = nxt and len(word) == 1 and CJK.match(word) and word not in _STOP and CJK.match(nxt[0])
+        # 昇兴 → 昇 / 兴: two lone characters outside the dictionary are one name
+        pair = lone and len(nxt[0]) == 1 and nxt[0] not in _STOP and not tag.startswith(_FUNCTION_TAGS) \
+            and not nxt[1].startswith(_FUNCTION_TAGS)
+        if lone and (pair or (tag.startswith(_PREFIX_TAGS) and nxt[1].startswith("n") and nxt[0] not in _STOP)):
+            out.append((word + nxt[0], nxt[1]))
+            i += 2
+            continue
+        out.append((word, tag))
+        i += 1
+    return out
 
 
 def glossary_query(question: str) -> str:

@@ -1,0 +1,88 @@
+"""The generator stage: extractive (default), LLM (checked), and the fallback that returns the extractive answer
+when the LLM fails. Both see only the gate's in-scope passages and offer only sentences the gate keeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import replace
+
+from assistant.answering.extractive import ExtractiveGenerator
+from assistant.answering.gate import ScopeGate
+from assistant.answering.validity_notes import validity_warnings
+from assistant.stages import History, Verdict
+from assistant.types import Answer, Citation, Hit
+
+
+def scope_label(verdict: Verdict, hit: Hit, language: str) -> str:
+    """"（成都市政策，适用于温江区）" for a passage from a wider place; "" when it is the asked place's own."""
+    match = verdict.match_for(hit)
+    asked = "、".join(p.label for p in verdict.scope.places)
+    if not asked or match.relation not in ("parent", "child"):
+        return ""
+    if language == "en":
+        kind = "national rule" if match.name == "全国" else f"rule of {match.name}"
+        return f"({kind}, applies to {asked}) " if match.relation == "parent" else f"({match.name}, within {asked}) "
+    if match.relation == "parent":
+        return f"（{'国家层面规定' if match.name == '全国' else match.name + '政策'}，适用于{asked}）"
+    return f"（{match.name}的情况）"
+
+
+def with_scope(citation: Citation, verdict: Verdict, hit: Hit) -> Citation:
+    match = verdict.match_for(hit)
+    return replace(citation, scope=match.relation if not verdict.scope.empty else "",
+                   scope_name=match.name if match.relation in ("parent", "child") else "")
+
+
+class ExtractiveAnswerer:
+    """The default generator: cited sentences of the in-scope passages, each one kept by the gate."""
+
+    def __init__(self, extractive: ExtractiveGenerator, gate: ScopeGate, today: dt.date | None = None):
+        self.extractive, self.gate, self.today = extractive, gate, today
+
+    def answer(self, question: str, verdict: Verdict, language: str, base: Answer) -> Answer:
+        """The checked extractive answer; an empty refusal (text "") when no sentence stays in scope."""
+        hits = list(verdict.hits)
+        text, cits = self.extractive.generate(
+            question, hits, language,
+            keep=lambda hit, sentence: self.gate.sentence_scope(verdict, hit, sentence).ok,
+            labels=lambda hit: scope_label(verdict, hit, language))
+        if not cits:
+            return replace(base, text="", citations=(), grounded=False, mode="refusal")
+        by_chunk = {h.chunk.chunk_id: h for h in hits}
+        cits = tuple(with_scope(c, verdict, by_chunk[c.chunk_id]) for c in cits)
+        return replace(base, text=text, citations=cits, grounded=True, mode="extractive",
+                       warnings=validity_warnings(cits, language, self.today))
+
+    def generate(self, question: str, verdict: Verdict, history: History, language: str,
+                 base: Answer) -> Iterator[str | Answer]:
+        answer = self.answer(question, verdict, language, base)
+        # Stream line by line so the UI shows progress the same way as with an LLM.
+        yield from (ln for ln in answer.text.splitlines(keepends=True) if ln)
+        yield answer
+
+
+class FallbackGenerator:
+    """The LLM writes the answer from the in-scope passages; its sentences are checked (markers, numbers,
+    scope) and on any failure the extractive answer is returned with a notice."""
+
+    def __init__(self, llm, extractive: ExtractiveAnswerer, today: dt.date | None = None):
+        self.llm, self.extractive, self.today = llm, extractive, today
+
+    def generate(self, question: str, verdict: Verdict, history: History, language: str,
+                 base: Answer) -> Iterator[str | Answer]:
+        fallback = self.extractive.answer(question, verdict, language, base)
+        gate = self.extractive.gate
+        for item in self.llm.answer(question, list(verdict.hits), history, language, fallback=fallback,
+                                    in_scope=lambda hit, s: gate.sentence_scope(verdict, hit, s).ok):
+            if isinstance(item, Answer) and item.mode == "llm":
+                by_chunk = {h.chunk.chunk_id: h for h in verdict.hits}
+                cits = tuple(with_scope(c, verdict, by_chunk[c.chunk_id]) for c in item.citations)
+                labels = [f"[{c.n}] {scope_label(verdict, by_chunk[c.chunk_id], language)}" for c in cits
+                          if scope_label(verdict, by_chunk[c.chunk_id], language)]
+                text = item.text + ("\n" + "\n".join(labels) if labels else "")
+                item = replace(item, text=text, citations=cits, hits=base.hits,
+                               rewritten_question=base.rewritten_question,
+                               warnings=tuple(dict.fromkeys(item.warnings + validity_warnings(
+                                   cits, language, self.today))))
+            yield item

@@ -1,0 +1,49 @@
+"""Whom to point a user to: contacts of the asked place (or a place above it) found in the library, else the
+bureau's own contact from settings — never an unrelated office (a weather question is not sent to some park)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.answering.gate import ScopeGate
+from assistant.query.scope import QuestionScope
+from assistant.types import Contact, DocInfo, DocRecord, Hit
+
+_BUREAU_WORDS = ("投资促进", "投促", "招商", "管委会", "商务")
+
+
+def doc_info(r: DocRecord) -> DocInfo:
+    return DocInfo(r.doc_id, r.source, r.sha256, r.title, r.doc_type, r.province, r.city, r.district, r.published,
+                   r.effective, r.expires, r.repealed, r.repealed_flag, r.version_key, r.superseded_by)
+
+
+class Handoff:
+    def __init__(self, library, gate: ScopeGate, settings):
+        self.library, self.gate, self.settings = library, gate, settings
+
+    def in_scope(self, scope: QuestionScope, contacts: Sequence[Contact]) -> list[Contact]:
+        """The contacts that belong to the asked place or one above it (all of them when the scope is empty)."""
+        if scope.empty:
+            return list(contacts)
+        docs = {r.doc_id: r for r in self.library.docs()}
+        return [c for c in contacts
+                if self.gate.contact_in_scope(scope, c, doc_info(docs[c.doc_id]) if c.doc_id in docs else None).ok]
+
+    def for_place(self, scope: QuestionScope) -> list[Contact]:
+        """Contacts of the library's documents about the asked places or the places above them."""
+        if not scope.places:
+            return []
+        docs = [r.doc_id for r in self.library.docs() if r.status == "indexed" and r.region.names()]
+        return self.in_scope(scope, self.library.contacts(docs))
+
+    def bureau(self) -> Contact | None:
+        s = self.settings
+        if not (s.bureau_phone or s.bureau_email or s.bureau_address):
+            return None
+        return Contact(s.bureau_name, s.bureau_phone, s.bureau_address, s.bureau_email, source="")
+
+    def refusal_contact(self, scope: QuestionScope, near: Sequence[Hit]) -> Contact | None:
+        """The asked place's office, else one of a nearly relevant in-scope document, else the bureau's own."""
+        pool = self.for_place(scope) or self.in_scope(scope, self.library.contacts([h.chunk.doc.doc_id for h in near]))
+        ranked = sorted(pool, key=lambda c: (not any(w in c.organisation for w in _BUREAU_WORDS), not c.phone))
+        return ranked[0] if ranked else self.bureau()

@@ -1,0 +1,249 @@
+"""Does a passage, and a sentence of it, speak about the place, body, law and year the question names?
+
+A place matches when it is the asked place or one above it (a 成都市 rule applies in 温江区: relation
+"parent"), never a sibling or an unrelated place; in a document about several places the sentence, or the
+place its passage last named before it, must be the asked one. Bodies and laws must be named (全称 or 简称);
+a fact dated to another year does not answer a question about this one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.query.entities import law_core
+from assistant.query.scope import QuestionScope, ScopeItem, year_spans
+from assistant.types import Chunk, Contact, DocInfo, Hit, Region
+
+NATIONAL = "全国"
+# Titles of national bodies and laws: they hold everywhere (a 中华人民共和国 law applies in 温江区).
+_NATIONAL_TITLE = re.compile(r"^(?:国务院|中华人民共和国|全国人民代表大会|中共中央|国家|商务部|财政部|工业和信息化部"
+                             r"|科技部|人力资源和社会保障部|海关总署|税务总局|国家税务总局|市场监管总局)")
+_RANK = {"same": 0, "child": 1, "parent": 2}
+
+
+@dataclass(frozen=True)
+class ScopeMatch:
+    """How evidence matches the question's scope. relation: none (the question names no scope), same,
+    parent (name = the wider place or 全国), child (name = the narrower place), other (name = what the
+    evidence is about instead)."""
+
+    ok: bool
+    relation: str = "none"
+    name: str = ""
+    missing: tuple[str, ...] = ()  # labels of the scope items the evidence does not match
+
+
+def place_relation(asked: Region, found: Region) -> str:
+    """same | parent (found contains asked) | child (found lies within asked) | other."""
+    a = (asked.province, asked.city, asked.district)
+    f = (found.province, found.city, found.district)
+    if asked.names() and found.names() and asked.names()[-1] == found.names()[-1]:
+        return "same"
+    if not found.names():
+        return "other"
+    if all(not y or x == y for x, y in zip(a, f, strict=True)) and _depth(found) < _depth(asked):
+        return "parent"
+    if all(not x or x == y for x, y in zip(a, f, strict=True)) and _depth(found) > _depth(asked):
+        return "child"
+    return "other"
+
+
+def _depth(r: Region) -> int:
+    return 3 if r.district else 2 if r.city and r.city != r.province else 1 if r.province else 0
+
+
+@lru_cache(maxsize=4096)
+def _place_mentions(text: str) -> tuple[tuple[int, Region], ...]:
+    """Places a text names. A short form glued to a name (南京派光, 北京嘉岳: companies) is not a place the
+    text is about; a full name (南京市) or a short form followed by a separator or 的 is."""
+    from ingest.regions import find_place_spans
+
+    out = []
+    for start, end, region in find_place_spans(text):
+        glued = end < len(text) and _CJK.match(text[end]) and text[end] not in _AFTER_PLACE
+        if not glued or text[start:end].endswith(_SUFFIXES):
+            out.append((start, region))
+    return tuple(out)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_AFTER_PLACE = "的、和与及等在市省区县州旗镇乡新高经开自综保港"
+_SUFFIXES = ("省", "市", "区", "县", "州", "旗")
+
+
+def is_national(doc: DocInfo) -> bool:
+    """A document with no region whose title is a national body's or law's: it applies everywhere."""
+    if doc.region.names():
+        return False
+    title = doc.title.strip("《》")
+    return bool(_NATIONAL_TITLE.match(title)) or (doc.doc_type == "regulation" and not _place_mentions(title))
+
+
+def _frame(hit: Hit) -> str:
+    c = hit.chunk
+    return f"{c.doc.title}\n{c.heading}"
+
+
+class ScopeChecker:
+    """Passage- and sentence-level scope checks; `asks_number` makes a narrower place's figure fail (温江区's
+    fund is not 成都市's fund), while for lists and descriptions it may answer, labelled."""
+
+    def passage(self, scope: QuestionScope, hit: Hit, asks_number: bool = False) -> ScopeMatch:
+        return self._check(scope, hit, None, asks_number)
+
+    def sentence(self, scope: QuestionScope, hit: Hit, sentence: str, asks_number: bool = False) -> ScopeMatch:
+        return self._check(scope, hit, sentence, asks_number)
+
+    def _check(self, scope: QuestionScope, hit: Hit, sentence: str | None, asks_number: bool) -> ScopeMatch:
+        if scope.empty:
+            return ScopeMatch(True)
+        results = [self._place(p, hit, sentence, asks_number) for p in scope.places]
+        results += [self._named(b, hit, sentence, law=False) for b in scope.bodies]
+        results += [self._named(law, hit, sentence, law=True) for law in scope.laws]
+        results += [self._year(y, hit, sentence) for y in scope.years]
+        if scope.places and sum(r.ok for r in results[: len(scope.places)]) >= 1:
+            # "成都和重庆的…": a sentence about one of the asked places is in scope.
+            results = [r for r in results[: len(scope.places)] if r.ok][:1] + results[len(scope.places):]
+        failed = [r for r in results if not r.ok]
+        if failed:
+            return ScopeMatch(False, "other", failed[0].name, tuple(m for r in failed for m in r.missing))
+        places = [r for r in results if r.relation in _RANK]
+        worst = max(places, key=lambda r: _RANK[r.relation]) if places else ScopeMatch(True, "same")
+        return ScopeMatch(True, worst.relation, worst.name)
+
+    def contact(self, scope: QuestionScope, contact: Contact, doc: DocInfo | None) -> ScopeMatch:
+        """A contact stands in for its document's passage: its organisation, address and snippet, framed by
+        the document's title and region."""
+        info = doc or DocInfo(contact.doc_id, contact.source, "", "", "other")
+        text = f"{contact.organisation} {contact.address} {contact.snippet}"
+        hit = Hit(Chunk(f"{info.doc_id}#contact", info, 0, text, 0, 0, len(text)), 0.0)
+        return self._check(QuestionScope(scope.places, scope.bodies), hit, None, False)  # years/laws: n/a
+
+    # --- places --------------------------------------------------------------------------------
+    def _place(self, item: ScopeItem, hit: Hit, sentence: str | None, asks_number: bool) -> ScopeMatch:
+        asked = item.region or Region()
+        doc = hit.chunk.doc
+        fail = ScopeMatch(False, "other", "", (item.label,))
+        doc_rel = place_relation(asked, doc.region) if doc.region.names() else ""
+        if doc_rel == "other" and not self._covers(asked, hit):
+            return ScopeMatch(False, "other", doc.region.label(), (item.label,))
+        if doc_rel == "other":
+            doc_rel = "several"  # a document about several places: its passages say which one
+        text = hit.chunk.text
+        # In a document about the asked place itself, a place named earlier in the passage is incidental (推介会
+        # held in 上海); in a document about a wider area it says which part the next sentences are about.
+        local = self._local_place(asked, text, sentence, doc_rel != "same") if sentence is not None else None
+        if local is None:  # the passage as a whole: any mention of the asked place ties it; others exclude it
+            # (the title of a document about several places names them all: only the passage itself counts)
+            where = f"{hit.chunk.heading}\n{text}" if doc_rel == "several" else f"{_frame(hit)}\n{text}"
+            mentions = [r for _, r in _place_mentions(where)]
+            rels = [place_relation(asked, r) for r in mentions]
+            if "same" in rels or "child" in rels:
+                local = ("same", item.label) if "same" in rels else ("child", "")
+            elif "other" in rels and doc_rel != "same":
+                other = mentions[rels.index("other")]
+                return ScopeMatch(False, "other", other.label(), (item.label,))
+        if local is not None:
+            rel, name = local
+            if rel == "other":
+                return ScopeMatch(False, "other", name, (item.label,))
+            if rel == "child" and asks_number:
+                return ScopeMatch(False, "other", name, (item.label,))
+            return ScopeMatch(True, rel, name if rel != "same" else item.label)
+        if doc_rel == "several":
+            return fail
+        if doc_rel in ("same", "child"):
+            return fail if doc_rel == "child" and asks_number else ScopeMatch(True, doc_rel, doc.region.label())
+        if doc_rel == "parent":
+            return ScopeMatch(True, "parent", doc.region.names()[-1])
+        return ScopeMatch(True, "parent", NATIONAL) if is_national(doc) else fail
+
+    @staticmethod
+    def _covers(asked: Region, hit: Hit) -> bool:
+        """A document whose region is a sibling may still be about several places: its title names the asked
+        one (成都金牛区、温江区、邛崃市…动态), or it is a sibling in the same city and the passage names it."""
+        doc = hit.chunk.doc
+        if any(place_relation(asked, r) == "same" for _, r in _place_mentions(doc.title)):
+            return True
+        same_city = bool(asked.city and asked.city == doc.region.city and asked.district and doc.region.district)
+        return same_city and any(place_relation(asked, r) in ("same", "child")
+                                 for _, r in _place_mentions(hit.chunk.text))
+
+    @staticmethod
+    def _local_place(asked: Region, text: str, sentence: str, context: bool = True) -> tuple[str, str] | None:
+        """The place a sentence is about: one it names (the asked one wins), else the nearest place named
+        before it in its passage; None when neither names a place below the asked one's parents."""
+        own = [place_relation(asked, r) for _, r in _place_mentions(sentence)]
+        for rel in ("same", "child"):
+            if rel in own:
+                region = next(r for _, r in _place_mentions(sentence) if place_relation(asked, r) == rel)
+                return rel, region.names()[-1]
+        others = [r for _, r in _place_mentions(sentence) if place_relation(asked, r) == "other"]
+        if others:
+            return "other", others[0].names()[-1] if others[0].names() else ""
+        if not context:
+            return None
+        at = text.find(sentence)
+        before = [r for pos, r in _place_mentions(text) if at >= 0 and pos < at]
+        for region in reversed(before):
+            rel = place_relation(asked, region)
+            if rel != "parent":
+                return rel, region.names()[-1] if region.names() else ""
+        return None
+
+    # --- bodies and laws -----------------------------------------------------------------------
+    def _named(self, item: ScopeItem, hit: Hit, sentence: str | None, law: bool) -> ScopeMatch:
+        doc = hit.chunk.doc
+        if law:
+            core = item.forms[0] if item.forms else law_core(item.text)
+            title = law_core(doc.title)
+            if title == core or (core in title and not _place_mentions(title.replace(core, ""))):
+                return ScopeMatch(True, "same", item.label)
+            where = sentence if sentence is not None else hit.chunk.text
+            if core in where:
+                return ScopeMatch(True, "same", item.label)
+            return ScopeMatch(False, "other", doc.title, (f"《{item.label}》",))
+        hay = f"{_frame(hit)}\n{hit.chunk.text}"
+        if any(f in hay for f in item.forms) or any(_abbreviation_in(f, hay) for f in item.forms if len(f) <= 4):
+            return ScopeMatch(True, "same", item.label)
+        return ScopeMatch(False, "other", doc.title, (item.label,))
+
+    # --- years ---------------------------------------------------------------------------------
+    def _year(self, item: ScopeItem, hit: Hit, sentence: str | None) -> ScopeMatch:
+        first, last = item.years
+        doc = hit.chunk.doc
+        fail = ScopeMatch(False, "other", "", (item.text,))
+        for text in ([sentence] if sentence is not None else []) + [_frame(hit)]:
+            stated = [(a, b) for a, b, _ in year_spans(text or "")]
+            if stated:
+                if any(a <= last and first <= b for a, b in stated):
+                    return ScopeMatch(True, "same", item.text)
+                return ScopeMatch(False, "other", f"{stated[0][0]}年", (item.text,))
+        if sentence is None:
+            stated = [(a, b) for a, b, _ in year_spans(hit.chunk.text)]
+            if stated and not any(a <= last and first <= b for a, b in stated) and not _in_force(doc, first, last):
+                return ScopeMatch(False, "other", f"{stated[0][0]}年", (item.text,))
+            return ScopeMatch(True, "same", item.text)
+        if not doc.published or _in_force(doc, first, last) or first <= int(doc.published[:4]) <= last:
+            return ScopeMatch(True, "same", item.text)
+        return ScopeMatch(False, "other", f"{doc.published[:4]}年", fail.missing)
+
+
+def _in_force(doc: DocInfo, first: int, last: int) -> bool:
+    """The document's own validity window covers part of the asked years (a rule in force then answers)."""
+    start = int((doc.effective or doc.published or "0")[:4])
+    end = int(doc.expires[:4]) if doc.expires else 9999
+    if doc.repealed:
+        end = min(end, int(doc.repealed[:4]))
+    return bool(doc.effective or doc.expires) and start <= last and first <= end
+
+
+@lru_cache(maxsize=1024)
+def _abbreviation_pattern(short: str) -> re.Pattern:
+    return re.compile("[\u4e00-\u9fff]{0,6}?".join(map(re.escape, short)))
+
+
+def _abbreviation_in(short: str, text: str) -> bool:
+    """人社局 in 人力资源社会保障局, 智博会 in 智能产业博览会: a 简称's characters in order within a name."""
+    return len(short) >= 3 and bool(_abbreviation_pattern(short).search(text))

@@ -1,0 +1,153 @@
+"""Named bodies (organisations, parks, companies, events) and laws/policies in a question, with the forms
+(全称 and 简称) a passage may use for them."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data"
+# A body's name ends in one of these (longest first); the suffix says what kind of body it is.
+_SUFFIXES = tuple(sorted(
+    "投资促进局 管理委员会 管委会 委员会 人民政府 政府 办公室 办公厅 总局 部 局 厅 署 委 中心 有限公司 公司 集团 "
+    "银行 协会 商会 研究院 研究所 大学 学院 产业园区 产业园 工业园区 工业园 科技园 园区 开发区 高新区 经开区 新区 "
+    "自贸区 自由贸易试验区 保税区 综保区 示范区 博览会 博会 交易会 洽谈会 推介会 对接会 大会 论坛 峰会 展会".split(),
+    key=len, reverse=True))
+# Tags of words that can be part of a name: nouns, places, person and organisation names, verbal nouns,
+# distinguishing words; and words tagged so that nonetheless end a name.
+_NAME_TAGS = ("n", "ns", "nt", "nz", "nr", "vn", "b", "j", "l", "eng", "ng")
+_BOUNDARY_WORDS = frozenset("请问 问题 哪些 什么 有关 相关 关于 情况 政策 企业".split())
+_PLACE_PREFIX = re.compile(r"^(?:[省市区县州镇乡])")
+_BRACKETED = re.compile(r"《([^》]{2,60})》")
+# Unbracketed titles only with unmistakable endings: "有哪些扶持办法" is a question, not a title.
+_TITLE_END = (r"条例|实施细则|管理办法|暂行办法|实施办法|若干规定|暂行规定|若干措施|若干政策|实施意见"
+              r"|(?:投资|促进|保护|管理|合同|公司|招标投标|政府采购|劳动|专利|商标|税收征收管理)法")
+_UNBRACKETED = re.compile(rf"[\u4e00-\u9fff（）]{{2,30}}?(?:{_TITLE_END})(?![\u4e00-\u9fff]{{0,1}}[条法])")
+_TITLE_LEAD = re.compile(r"^(?:请问|根据|按照|依据|依照|关于|对于|在|按|据|那么|那|还有|另外)+")
+_NOT_A_TITLE = re.compile(r"^(?:本|该|这|此|上述|相关|有关|哪|什么)")
+_VERSION = re.compile(r"[（(][^）)]*(?:\d|试行|暂行|修订|草案)[^）)]*[）)]")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, set[str]]:
+    """全称 → 简称 and 简称 → 全称 from data/abbreviations.txt."""
+    pairs: dict[str, set[str]] = {}
+    for line in (_DATA / "abbreviations.txt").read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith("#"):
+            full, short = (s.strip() for s in line.split("=", 1))
+            pairs.setdefault(full, set()).add(short)
+            pairs.setdefault(short, set()).add(full)
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def generic_bodies() -> frozenset[str]:
+    words = [w for line in (_DATA / "generic_bodies.txt").read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#") for w in line.split()]
+    return frozenset(words)
+
+
+# A suffix followed by these is another word (部门, 局长, 委员, 办法, 中心城区).
+_BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事面势名城])")
+# Offices are specific by their suffix; a park, company, event or centre only with a proper name in it
+# (研发中心 is a kind of body, 锦川产业园 one body).
+_AUTHORITY = ("部", "局", "厅", "署", "委", "委员会", "人民政府", "政府", "管委会", "管理委员会", "办公室", "办公厅", "总局",
+              "博会", "博览会", "交易会")
+_PROPER_TAGS = ("nr", "ns", "nz", "nt", "eng")
+
+
+def _suffix(name: str) -> str:
+    return next((s for s in _SUFFIXES if name.endswith(s)), "")
+
+
+def name_forms(name: str) -> tuple[str, ...]:
+    """The ways a passage may write a body's name: as given, its 简称 or 全称 (data file, and the rule
+    工业和信息化部 → 工信部: the first character of each part joined by 和, plus the suffix)."""
+    forms = {name}
+    for full, shorts in _abbreviations().items():
+        if full in name and len(full) >= 2:
+            forms.update(name.replace(full, s) for s in shorts)
+    suffix = _suffix(name)
+    stem = name[: -len(suffix)] if suffix else name
+    if suffix and suffix not in _AUTHORITY and len(stem) >= 2:
+        forms.add(stem)  # 华为公司 → 华为, 锦川产业园 → 锦川: a company or park is named by its proper part
+    if "和" in stem and suffix:
+        parts = [p for p in stem.split("和") if p]
+        short_suffix = {"委员会": "委", "管理委员会": "管委会"}.get(suffix, suffix)
+        forms.add("".join(p[0] for p in parts) + short_suffix)
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def _strip_places(name: str, place_forms: set[str]) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for form in sorted(place_forms, key=len, reverse=True):
+            if form and name.startswith(form) and len(name) > len(form):
+                name, changed = name[len(form):], True
+    return _PLACE_PREFIX.sub("", name) if len(name) > 2 else name
+
+
+def entity_names(question: str, place_forms: set[str] = frozenset()) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, forms) of the specific bodies the question names; places and generic office words are left to
+    the place check (温江区投资促进局 → nothing here: 温江区 is the scope)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for m in _BODY_END.finditer(question):
+        start = _name_start(question, m.start())
+        name = _strip_places(question[start : m.end()], place_forms)
+        if len(name) >= 3 and name not in generic_bodies() and name not in place_forms and _specific(name):
+            out.setdefault(name, name_forms(name))
+    return list(out.items())
+
+
+def _specific(name: str) -> bool:
+    suffix = _suffix(name)
+    if suffix in _AUTHORITY:
+        return True
+    return any(tag.startswith(_PROPER_TAGS) for _, tag in _tagged(name[: -len(suffix)] or name))
+
+
+@lru_cache(maxsize=4096)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    import rjieba
+
+    return tuple(rjieba.tag(text))
+
+
+def _name_start(text: str, end: int) -> int:
+    """Walk left from a body's suffix over the words of its name (nouns, places, names, 和 between nouns), up
+    to a verb, pronoun, particle or question word. The text before the suffix is tagged on its own: rjieba
+    glues suffixes to what follows (工业和信息化部到 → 部到)."""
+    tokens = _tagged(text[:end])
+    start, i = end, len(tokens) - 1
+    while i >= 0 and end - start < 14:
+        word, tag = tokens[i]
+        joiner = (word in ("和", "与") and i > 0 and tokens[i - 1][1].startswith("n") and start < end
+                  and not _suffix(tokens[i - 1][0]))
+        if not (joiner or (tag.startswith(_NAME_TAGS) and word not in _BOUNDARY_WORDS)):
+            break
+        start -= len(word)
+        i -= 1
+    return start
+
+
+def law_core(title: str) -> str:
+    """A law's title without 《》, 中华人民共和国 and version marks: 《中华人民共和国外商投资法》 → 外商投资法."""
+    title = _VERSION.sub("", title.strip().strip("《》"))
+    return title.removeprefix("中华人民共和国").strip()
+
+
+def law_titles(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(title, forms) of the laws and policies a question names: 《…》, or an unmistakable title ending."""
+    found: dict[str, tuple[str, ...]] = {}
+    for m in _BRACKETED.finditer(question):
+        core = law_core(m.group(1))
+        if len(core) >= 3:
+            found.setdefault(m.group(1), (core,))
+    rest = _BRACKETED.sub("，", question)
+    for m in _UNBRACKETED.finditer(rest):
+        title = _TITLE_LEAD.sub("", m.group())
+        if len(title) >= 5 and not _NOT_A_TITLE.match(title):
+            found.setdefault(title, (law_core(title),))
+    return list(found.items())

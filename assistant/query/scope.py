@@ -1,0 +1,135 @@
+"""The question's scope: the places, bodies (organisations, parks, companies, events), laws and years it names.
+
+An answer about another place, body, law or year is a wrong answer, however on topic (温江区的母基金 answered
+with 金牛区's fund). The answer gate checks every sentence offered against this scope."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.query.english_places import english_places
+from assistant.query.entities import entity_names, law_titles
+from assistant.types import Region
+
+
+@dataclass(frozen=True)
+class ScopeItem:
+    """One thing the question restricts its answer to."""
+
+    kind: str  # "place" | "body" | "law" | "year"
+    text: str  # as the question writes it: 温江区, Wenjiang, 工信部, 《外商投资法》, 2024年
+    forms: tuple[str, ...] = ()  # strings that name it in a passage (全称, 简称, short forms)
+    region: Region | None = None  # places: the division, as far as the question resolves it
+    years: tuple[int, int] = (0, 0)  # years: first and last year of the period asked about
+
+    @property
+    def label(self) -> str:
+        """How a refusal names it: the full Chinese name where known (Wenjiang → 温江区)."""
+        if self.region is not None and self.region.names():
+            return self.region.names()[-1]
+        return self.text.strip("《》")
+
+
+@dataclass(frozen=True)
+class QuestionScope:
+    places: tuple[ScopeItem, ...] = ()
+    bodies: tuple[ScopeItem, ...] = ()
+    laws: tuple[ScopeItem, ...] = ()
+    years: tuple[ScopeItem, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.places or self.bodies or self.laws or self.years)
+
+    @property
+    def items(self) -> tuple[ScopeItem, ...]:
+        return self.places + self.bodies + self.laws + self.years
+
+    def label(self) -> str:
+        """温江区 / 2026年 / 《X条例》: what the refusal says the library lacks."""
+        parts = [p.label for p in self.places] + [b.label for b in self.bodies]
+        parts += [f"《{law.label}》" for law in self.laws] + [y.text for y in self.years]
+        return "、".join(dict.fromkeys(parts))
+
+    def as_dict(self) -> dict:
+        return {kind: [i.label for i in getattr(self, kind)] for kind in ("places", "bodies", "laws", "years")
+                if getattr(self, kind)}
+
+
+# Years: 2024年, 2023年度, 2021-2025年, 2021年至2025年, 25年 (a title's short year); five-year plans by name.
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年)?\s*(?:[-－—–~～至到]\s*)((?:19|20)\d\d)\s*年")
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d|\d\d)\s*年(?!代|龄|级|轻|均|限|内|以来)")
+_PLAN = re.compile(r"“?(十[一二三四五]五)”?(?:规划|时期|期间|期末|末)")
+_PLAN_YEARS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
+               "十五五": (2026, 2030)}
+
+
+def year_spans(text: str) -> list[tuple[int, int, str]]:
+    """(first, last, as written) of every year or period the text names; '25年' counts only as 2000+25."""
+    out, taken = [], []
+    for m in _YEAR_RANGE.finditer(text):
+        out.append((int(m.group(1)), int(m.group(2)), m.group().strip()))
+        taken.append(m.span())
+    for m in _YEAR.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        y = m.group(1)
+        if len(y) == 2:  # "25年预算": a two-digit year only right after a non-digit and before 年, within 2000-2039
+            if int(y) > 39 or (m.start() > 0 and text[m.start() - 1].isdigit()):
+                continue
+            y = "20" + y
+        out.append((int(y), int(y), m.group().strip()))
+    for m in _PLAN.finditer(text):
+        first, last = _PLAN_YEARS[m.group(1)]
+        out.append((first, last, m.group(1)))
+    return out
+
+
+def _years(question: str) -> tuple[ScopeItem, ...]:
+    # "近三年" / "每年" are not years; a two-digit "25年" in a question is too vague to restrict by.
+    items = [ScopeItem("year", text, (text,), years=(a, b)) for a, b, text in year_spans(question)
+             if not re.fullmatch(r"\d\d\s*年", text)]
+    return tuple(dict.fromkeys(items))
+
+
+def _places(question: str, known_regions: tuple[str, ...]) -> tuple[ScopeItem, ...]:
+    from ingest.regions import question_place_spans, short_forms
+
+    items: dict[str, ScopeItem] = {}
+    for start, end, region in question_place_spans(question, known_regions):
+        if region.names():
+            name = region.names()[-1]
+            items.setdefault(name, ScopeItem("place", question[start:end], tuple(short_forms(name)), region))
+    for word, region in english_places(question, known_regions):
+        name = region.names()[-1]
+        items.setdefault(name, ScopeItem("place", word, tuple(short_forms(name)), region))
+    return tuple(items.values())
+
+
+@lru_cache(maxsize=2048)
+def question_scope(question: str, known_regions: tuple[str, ...] = ()) -> QuestionScope:
+    """What the question restricts its answer to. known_regions: the regions the library covers, whose short
+    forms ("温江") are safe to read as places even without their city nearby."""
+    places = _places(question, known_regions)
+    place_names = {f for p in places for f in p.forms}
+    laws = tuple(ScopeItem("law", t, forms) for t, forms in law_titles(question))
+    in_laws = " ".join(law.text for law in laws)
+    bodies = tuple(ScopeItem("body", name, forms) for name, forms in entity_names(question, place_names)
+                   if name not in in_laws)
+    return QuestionScope(places, bodies, laws, _years(question))
+
+
+def topic_words(question: str, scope: QuestionScope, language: str = "zh") -> str:
+    """What the question asks about once its scope is set aside: 温江区的母基金规模有多大？ → 母基金规模."""
+    from assistant.query.terms import question_terms
+
+    named = [f.lower() for item in scope.items for f in (item.text, *item.forms)]
+    words = [t.text for t in question_terms(question)
+             if (t.noun or len(t.text) >= 2) and not t.place and not t.text.isdigit()
+             and t.text not in ("district", "city", "province", "county")
+             and not any(t.text in n or n in t.text for n in named)]
+    if language == "en":
+        return " ".join(w for w in words if w.isascii())[:60]
+    return "".join(w for w in words if not w.isascii())[:24]

@@ -1,0 +1,1 @@
+"""Finding passages: retrievers (dense, BM25, hybrid) and the reranker stage."""

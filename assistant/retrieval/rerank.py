@@ -1,0 +1,44 @@
+"""The reranker stage: what retrieval scores cannot see — the place the question names and newer versions.
+
+A named place lifts its documents (it does not override evidence: a share of the best fused score), and an
+older version of a document steps back behind its replacement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from assistant.types import Hit
+
+PlacesFn = Callable[[str], Sequence[str]]  # question → the names (and short forms) of the places it names
+
+
+@dataclass(frozen=True)
+class PlaceVersionReranker:
+    places_of: PlacesFn
+    # Shares of the best fused score (measured on NCP dev by bench/tune_fusion.py, when it was part of fusion).
+    place_share: float = 0.366
+    superseded_share: float = 0.244
+
+    def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
+        if not hits:
+            return []
+        top = max(h.score for h in hits) or 1.0
+        places = list(self.places_of(query))
+        out = []
+        for hit in hits:
+            d, b = hit.chunk.doc, 0.0
+            if places and any(p in (d.province, d.city, d.district) or p in d.title or p in hit.chunk.text
+                              for p in places):
+                b += self.place_share * top
+            if d.superseded_by:
+                b -= self.superseded_share * top
+            out.append(replace(hit, score=hit.score + b) if b else hit)
+        return sorted(out, key=lambda h: -h.score)
+
+
+class NoReranker:
+    """Keeps retrieval's order (baselines)."""
+
+    def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
+        return list(hits)

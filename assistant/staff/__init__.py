@@ -1,0 +1,1 @@
+"""Staff use cases: reply drafting and feedback."""

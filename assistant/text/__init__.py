@@ -1,0 +1,1 @@
+"""Text primitives with one implementation each: language, numbers and quantities, sentences, markers."""

@@ -1,0 +1,40 @@
+"""Sentences: the one splitter for source passages and generated answers alike (Chinese and English).
+
+A sentence ends at 。！？!? (or ". " in English), an ellipsis, or a line break; closing quotes and [n] markers
+that follow the end punctuation ("…500万元。[1]") still belong to it."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.markers import MARKER
+
+_MARKERS_RUN = r"(?:\s*" + MARKER.pattern + r")*"
+# A sentence ends at 。！？!? (or ". " in English) or a line break; closing quotes and markers that
+# follow the end punctuation ("…500万元。[1]") still belong to it.
+_ABBREVIATION = r"(?<!\b[A-Z])(?<!\bNo)(?<!\bArt)(?<!\be\.g)(?<!\bi\.e)(?<!\betc)"  # U.S. / No. 5 / e.g.
+_SENTENCE_END = re.compile(r"(?:[。！？!?]+|" + _ABBREVIATION + r"\.(?=\s|$)|…+)[”’\"'」』）)]*" + _MARKERS_RUN + r"|\n+")
+_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")  # "1." starting a list item is not a sentence end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence holding a letter or digit, whitespace trimmed: text[start:end] is it."""
+    spans, last = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.group().startswith(".") and _LIST_NUMBER.search(text, 0, m.start()):
+            continue
+        spans.append((last, m.end()))
+        last = m.end()
+    spans.append((last, len(text)))
+    trimmed = []
+    for start, end in spans:
+        piece = text[start:end]
+        if piece.strip() and any(c.isalnum() for c in piece):
+            lead = len(piece) - len(piece.lstrip())
+            trimmed.append((start + lead, start + len(piece.rstrip())))
+    return trimmed
+
+
+def split_sentences(text: str) -> list[str]:
+    """Chinese and English sentences (and list lines); a trailing [n] stays with its sentence."""
+    return [text[s:e] for s, e in sentence_spans(text)]
