@@ -18,7 +18,7 @@ from assistant.answering.refusal import is_contact_question, nearest_lead_in, re
 from assistant.errors import ConfigError
 from assistant.query.conversation import is_followup, rewrite_followup
 from assistant.query.scope import topic_words
-from assistant.query.terms import question_intents
+from assistant.query.terms import EVIDENCE, question_intents
 from assistant.settings import Settings
 from assistant.stages import Generator, History, Reranker, Retriever, Verdict
 from assistant.text.language import detect_language
@@ -108,6 +108,12 @@ class Assistant:
                 yield text
                 yield replace(base, text=text, citations=cits, grounded=True, mode="contacts")
                 return
+            if not verdict.scope.empty and not _states_contact(verdict):
+                # No office of the asked place (or above it) in the library: never another place's number.
+                refusal = self._refusal(question, verdict, lang, base, scoped=True)
+                yield refusal.text
+                yield refusal
+                return
         final = base
         if verdict.answerable:
             for item in self.generator.generate(question, verdict, history, lang, base):
@@ -122,18 +128,18 @@ class Assistant:
         yield refusal.text
         yield refusal
 
-    def _refusal(self, question: str, verdict: Verdict, lang: str, base: Answer) -> Answer:
+    def _refusal(self, question: str, verdict: Verdict, lang: str, base: Answer, scoped: bool = False) -> Answer:
         """The fixed refusal; for a scope the library lacks, say what is missing and show the nearest facts
         clearly labelled as being about something else, never as the answer."""
         near = list(base.hits[:1]) if verdict.relevance >= self.settings.min_relevance / 2 else []
         contact = self.handoff.refusal_contact(verdict.scope, near)
-        scoped = verdict.reason == "out_of_scope"
+        scoped = scoped or verdict.reason == "out_of_scope"
         if not scoped:
             return replace(base, text=refusal_text(lang, contact), grounded=False, mode="refusal", citations=())
         missing = verdict.scope.label()
         text = scope_refusal_text(lang, missing, topic_words(question, verdict.scope, lang), contact)
         citations: tuple = ()
-        if verdict.nearest:
+        if verdict.nearest and verdict.reason == "out_of_scope":
             other = self.gate.checker.passage(verdict.scope, verdict.nearest[0], verdict.asks_number).name
             body, cits = self.nearest.generate(question, list(verdict.nearest), lang)
             if cits and other:
@@ -142,3 +148,9 @@ class Assistant:
                     verdict.scope, by_chunk[c.chunk_id]).name) for c in cits)
                 text = f"{text}\n{nearest_lead_in(lang, other, missing)}\n{body}"
         return replace(base, text=text, citations=citations, grounded=False, mode="refusal", missing=missing)
+
+
+def _states_contact(verdict: Verdict) -> bool:
+    """An in-scope passage states a phone, e-mail or address the contact extraction may have missed."""
+    return any(EVIDENCE["contact"][0].search(h.chunk.text) or EVIDENCE["where"][0].search(h.chunk.text)
+               for h in verdict.hits)

@@ -306,8 +306,9 @@ def question_place_spans(text: str, known: tuple[str, ...] = ()) -> list[tuple[i
     import rjieba
 
     g = _gazetteer()
-    found = [(m.start, m.end, m.region) for m in _collapse_chains(_mentions(text))]
-    taken = [(a, b) for a, b, _ in found]
+    mentions = _mentions(text)
+    found = [(m.start, m.end, m.region) for m in _collapse_chains(mentions)]
+    taken = [(m.start, m.end) for m in mentions]  # 成都市 in 成都市温江区 is taken by the chain
 
     def free(a: int, b: int) -> bool:
         return not any(a < y and x < b for x, y in taken)

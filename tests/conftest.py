@@ -51,3 +51,16 @@ def fixture_assistant(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path
     report = a.library.ingest([corpus_dir])
     assert report.ok, report.failed
     return a
+
+
+@pytest.fixture(scope="session")
+def demo_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """A real index of the bundled demo corpus (data/sample), built once per session. Read-only."""
+    from assistant.factory import build_assistant
+    from assistant.settings import PROJECT_ROOT, Settings
+
+    s = Settings(index_dir=tmp_path_factory.mktemp("demo-index"), cache_dir=TEST_CACHE)
+    a = build_assistant(s)
+    report = a.library.ingest([PROJECT_ROOT / "data" / "sample"])
+    assert report.ok, report.failed
+    return a

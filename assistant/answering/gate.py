@@ -46,8 +46,13 @@ class ScopeGate:
         if relevance >= self.min_relevance:
             return Verdict(True, "ok", relevance, scope, tuple(h for h, _ in inside), tuple(m for _, m in inside),
                            asks_number=asks_number)
-        if scope.empty or not outside:
+        if scope.empty:
             return Verdict(False, "irrelevant", relevance, scope, asks_number=asks_number)
+        if not outside:
+            # In-scope passages on topic whose sentences state the datum only for another year or place.
+            loose = self.relevance.score(question, [h for h, _ in inside])
+            reason = "out_of_scope" if loose >= self.min_relevance else "irrelevant"
+            return Verdict(False, reason, relevance, scope, asks_number=asks_number)
         # Would the other places' passages answer the question without its scope? Then they are the nearest
         # facts a refusal may show, labelled as being about something else.
         unscoped = _without_scope(question, scope)

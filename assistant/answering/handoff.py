@@ -36,6 +36,13 @@ class Handoff:
         docs = [r.doc_id for r in self.library.docs() if r.status == "indexed" and r.region.names()]
         return self.in_scope(scope, self.library.contacts(docs))
 
+    def for_question(self, text: str) -> list[Contact]:
+        """For a letter whose questions the library could not answer: the offices of the places it names (or
+        above them), else the bureau's own contact; never the whole library's."""
+        found = self.for_place(self.gate.scope(text))
+        bureau = self.bureau()
+        return found or ([bureau] if bureau else [])
+
     def bureau(self) -> Contact | None:
         s = self.settings
         if not (s.bureau_phone or s.bureau_email or s.bureau_address):

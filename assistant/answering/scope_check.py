@@ -127,7 +127,7 @@ class ScopeChecker:
         fail = ScopeMatch(False, "other", "", (item.label,))
         doc_rel = place_relation(asked, doc.region) if doc.region.names() else ""
         if doc_rel == "other" and not self._covers(asked, hit):
-            return ScopeMatch(False, "other", doc.region.label(), (item.label,))
+            return ScopeMatch(False, "other", doc.region.names()[-1], (item.label,))
         if doc_rel == "other":
             doc_rel = "several"  # a document about several places: its passages say which one
         text = hit.chunk.text
@@ -143,7 +143,7 @@ class ScopeChecker:
                 local = ("same", item.label) if "same" in rels else ("child", "")
             elif "other" in rels and doc_rel != "same":
                 other = mentions[rels.index("other")]
-                return ScopeMatch(False, "other", other.label(), (item.label,))
+                return ScopeMatch(False, "other", other.names()[-1], (item.label,))
         if local is not None:
             rel, name = local
             if rel == "other":

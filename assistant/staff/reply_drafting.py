@@ -104,7 +104,8 @@ def draft_reply(inquiry: str, ask: AskFn, bureau_name: str, salutation: str = ""
 
 
 def _pick_contacts(contacts_for: ContactsFn | None, cited: Sequence[str]) -> tuple[Contact, ...]:
-    """Contacts stated in the cited documents, else anywhere in the library; investment offices first."""
+    """Contacts stated in the cited documents, else those the caller gives for the inquiry as a whole
+    (contacts_for(None): the asked places' offices or the bureau's own); investment offices first."""
     if contacts_for is None:
         return ()
     found = list(contacts_for(cited) if cited else ()) or list(contacts_for(None))

@@ -43,7 +43,8 @@ class StaffActions:
             return ""
         lib = self.assistant.library
         reply = draft_reply(inquiry, lambda q: self.assistant.ask(q), self.settings.bureau_name, salutation,
-                            contacts_for=lambda ids: lib.contacts(None if ids is None else list(ids)),
+                            contacts_for=lambda ids: (lib.contacts(list(ids)) if ids is not None
+                                                      else self.assistant.handoff.for_question(inquiry)),
                             write=self.assistant.complete if self.assistant.llm is not None else None)
         return to_markdown(reply)
 

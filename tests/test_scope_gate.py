@@ -1,0 +1,156 @@
+"""Answers stay within the question's scope: a place, body, law or year the library does not cover is refused
+with "资料中没有找到X…", on every path (extractive, LLM, contacts, reply drafting, English), over the real
+demo corpus index. Its controls (the same questions about what the library does cover) are still answered."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import httpx
+
+from assistant.answering.generators import FallbackGenerator
+from assistant.answering.llm import LLMAnswerer
+from assistant.service import Assistant
+from assistant.staff.reply_drafting import NEEDS_INPUT, draft_reply, to_markdown
+from assistant.types import Answer
+from tests.test_llm_mock import llm_settings, sse_body
+
+BROCHURE_PHONE = "0835-6218890"  # the fictional 锦川 park's office in 青禾市 (demo_park_brochure.md)
+
+
+def _answer_part(ans: Answer) -> str:
+    """What is offered as the answer: the text before the "for reference only" block."""
+    return re.split(r"以下是.*?仅供参考|For reference only", ans.text)[0]
+
+
+def test_a_sibling_districts_fund_is_not_the_answer(demo_assistant):
+    ans = demo_assistant.ask("温江区的母基金规模有多大？")
+    assert not ans.grounded and ans.mode == "refusal"
+    assert ans.text.startswith("资料中没有找到温江区") and ans.missing == "温江区"
+    assert "50亿" not in _answer_part(ans)
+    # Nearest facts may follow, labelled as the other district's, and their citations say so.
+    if ans.citations:
+        assert "仅供参考" in ans.text and "金牛区" in ans.text
+        assert all(c.scope == "other" and c.scope_name == "金牛区" for c in ans.citations)
+
+
+def test_the_control_question_about_the_covered_district_is_answered(demo_assistant):
+    ans = demo_assistant.ask("金牛区的母基金规模有多大？")
+    assert ans.grounded and "50亿元" in ans.text
+    assert all(c.scope == "same" for c in ans.citations)
+    assert ans.as_dict()["citations"][0]["scope"] == {"match": "same", "name": ""}
+
+
+def test_a_place_the_library_never_mentions_is_refused_in_chinese_and_english(demo_assistant):
+    zh = demo_assistant.ask("深圳前海对博士人才有什么补贴？")
+    assert not zh.grounded and zh.text.startswith("资料中没有找到深圳市") and "20万" not in _answer_part(zh)
+    en = demo_assistant.ask("What housing subsidy does Shenzhen give to PhD graduates?")
+    assert not en.grounded and en.language == "en"
+    assert "Shenzhen" in en.text or "深圳" in en.text
+    assert "200,000" not in _answer_part(en) and "20万" not in _answer_part(en)
+
+
+def test_a_contact_of_another_place_is_never_given(demo_assistant):
+    ans = demo_assistant.ask("温江区投资咨询电话是多少？")
+    assert not ans.grounded and BROCHURE_PHONE not in ans.text
+    assert ans.text.startswith("资料中没有找到温江区")
+    # The park's own question still gets its office.
+    park = demo_assistant.ask("锦川经济开发区的投资咨询电话是多少？")
+    assert park.grounded and BROCHURE_PHONE in park.text
+
+
+def test_the_bureaus_own_contact_is_the_hand_off_when_configured(demo_assistant):
+    settings = demo_assistant.settings.model_copy(update={"bureau_name": "示范市投资促进局",
+                                                          "bureau_phone": "028-12345678"})
+    bureau = Assistant(settings, demo_assistant.library, demo_assistant.retriever, demo_assistant.reranker,
+                       demo_assistant.gate, demo_assistant.generator)
+    ans = bureau.ask("温江区投资咨询电话是多少？")
+    assert not ans.grounded and "示范市投资促进局" in ans.text and "028-12345678" in ans.text
+    assert BROCHURE_PHONE not in ans.text
+
+
+def test_more_detail_than_the_passage_repeats_is_still_answered(demo_assistant):
+    ans = demo_assistant.ask("昇兴在内江的包装生产基地项目从拿地到投产用了多长时间？")
+    assert ans.grounded and "8个月" in ans.text
+
+
+def test_a_year_the_library_does_not_have_is_refused(demo_assistant):
+    ans = demo_assistant.ask("重庆在驻京津冀地区2019年签约落地了多少个项目？")
+    assert not ans.grounded and "2019" in ans.text.split("。")[0]
+    control = demo_assistant.ask("重庆在驻京津冀地区已签约落地项目多少个？")
+    assert control.grounded and "193" in control.text
+
+
+def test_a_law_the_library_does_not_hold_is_refused(demo_assistant):
+    ans = demo_assistant.ask("《天津市外商投资条例》对外商投资企业投诉有什么规定？")
+    assert not ans.grounded and "天津" in ans.text.split("。")[0]
+    control = demo_assistant.ask("《北京市外商投资条例》对外商投资企业投诉有什么规定？")
+    assert control.grounded and all("北京市外商投资条例" in c.title for c in control.citations)
+
+
+def test_ask_json_citations_say_how_their_scope_matched(demo_assistant, capsys):
+    from assistant.cli import main
+
+    code = main(["ask", "金牛区的母基金规模有多大？", "--json", "--index", str(demo_assistant.settings.index_dir)])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["scope"] == {"places": ["金牛区"]}
+    assert all(c["scope"]["match"] in ("same", "parent") for c in out["citations"])
+
+
+def _llm_assistant(demo_assistant, reply: str, seen: list) -> Assistant:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        chunks = [reply[i:i + 12] for i in range(0, len(reply), 12)]
+        return httpx.Response(200, content=sse_body(chunks), headers={"content-type": "text/event-stream"})
+
+    llm = LLMAnswerer(llm_settings(), http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    return Assistant(demo_assistant.settings, demo_assistant.library, demo_assistant.retriever,
+                     demo_assistant.reranker, demo_assistant.gate, FallbackGenerator(llm, demo_assistant.generator),
+                     llm)
+
+
+def test_the_llm_is_not_asked_when_no_passage_is_in_scope(demo_assistant):
+    seen: list = []
+    a = _llm_assistant(demo_assistant, "温江区母基金总规模50亿元[1]。", seen)
+    ans = a.ask("温江区的母基金规模有多大？")
+    assert not ans.grounded and not seen and "50亿" not in _answer_part(ans)
+
+
+def test_an_llm_sentence_about_another_place_is_removed(demo_assistant):
+    """The LLM (wire recorded) cites an in-scope passage [1] but also tells a story about another district."""
+    seen: list = []
+    reply = "金牛区发布的产业母基金总规模50亿元[1]。温江区也设立了50亿元的母基金[1]。"
+    ans = _llm_assistant(demo_assistant, reply, seen).ask("金牛区的母基金规模有多大？")
+    assert seen and ans.grounded
+    assert "温江区也设立" not in ans.text
+    if ans.mode == "llm":
+        assert "金牛区发布的产业母基金总规模50亿元" in ans.text and any("removed" in w for w in ans.warnings)
+
+
+def test_an_uncited_llm_sentence_is_removed(demo_assistant):
+    seen: list = []
+    reply = "金牛区发布的产业母基金总规模50亿元[1]。该基金是全国最大的区级基金。"
+    ans = _llm_assistant(demo_assistant, reply, seen).ask("金牛区的母基金规模有多大？")
+    assert ans.grounded and "全国最大" not in ans.text
+
+
+def test_reply_draft_marks_the_out_of_scope_point_for_staff(demo_assistant):
+    inquiry = "您好，请问：\n1. 深圳前海对博士人才有什么补贴？\n2. 金牛区的母基金规模有多大？"
+    draft = draft_reply(inquiry, demo_assistant.ask, "投资促进局",
+                        contacts_for=lambda ids: (demo_assistant.library.contacts(list(ids)) if ids is not None
+                                                  else demo_assistant.handoff.for_question(inquiry)))
+    text = to_markdown(draft)
+    first, second = draft.points
+    assert not first.answered and "深圳前海对博士人才有什么补贴" in draft.needs_input[0]
+    assert second.answered and "50亿元" in second.text
+    assert NEEDS_INPUT in text and "20万" not in text and BROCHURE_PHONE not in text
+
+
+def test_unscoped_questions_behave_as_before(demo_assistant):
+    """No place, body, law or year named: the gate is relevance alone (the dev suite guards the rest)."""
+    ans = demo_assistant.ask("外国投资者可以通过哪些方式在中国投资？")
+    assert ans.grounded and ans.scope == {} and all(c.scope == "" for c in ans.citations)
+    plain = replace(ans, citations=())
+    assert plain.as_dict()["scope"] == {}
