@@ -49,6 +49,11 @@ def badges(citation: Citation, lang: str) -> str:
         out.append(f'<span class="zs-badge zs-badge-warn">{escape(t(lang, "badge_" + citation.validity))}</span>')
     if citation.superseded_by:
         out.append(f'<span class="zs-badge zs-badge-new">{escape(t(lang, "badge_superseded"))}</span>')
+    if citation.scope in ("other", "parent", "child") and citation.scope_name:
+        # Nearest facts after a refusal are about another place: the card says so, not only the text.
+        kind = "zs-badge-warn" if citation.scope == "other" else "zs-badge-new"
+        label = t(lang, "badge_scope_" + citation.scope, name=citation.scope_name)
+        out.append(f'<span class="zs-badge {kind} zs-badge-scope">{escape(label)}</span>')
     return "".join(out)
 
 

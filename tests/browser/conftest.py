@@ -59,10 +59,19 @@ def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float =
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """`python app.py --index TMP --port FREE` over the small fixture corpus (indexed on first start)."""
+    work = tmp_path_factory.mktemp("browser-app")
+    yield from _run_app(work, make_corpus(work / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The app as a newcomer starts it: over the bundled demo corpus (data/sample)."""
+    yield from _run_app(tmp_path_factory.mktemp("browser-demo"), ROOT / "data" / "sample")
+
+
+def _run_app(work: Path, corpus: Path) -> Iterator[RunningApp]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
-    work = tmp_path_factory.mktemp("browser-app")
-    corpus = make_corpus(work / "corpus")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "OPENAI_"))}
     env.update(ASSISTANT_SAMPLE_DIR=str(corpus), ASSISTANT_CACHE_DIR=str(TEST_CACHE),
@@ -85,7 +94,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
 
 
 @pytest.fixture(scope="session")
-def browser(app: RunningApp):
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
