@@ -57,6 +57,12 @@ _AUTHORITY = ("部", "局", "厅", "署", "委", "委员会", "人民政府", "�
 _PROPER_TAGS = ("nr", "ns", "nz", "nt", "eng")
 
 
+def body_suffix_at(run: str) -> bool:
+    """Whether a run of characters ends in (or holds, before 的) a park's, company's or event's name suffix."""
+    head = run.split("的")[0]
+    return any(head.endswith(s) or (s in head and len(s) >= 2) for s in _SUFFIXES if s not in _AUTHORITY)
+
+
 def _suffix(name: str) -> str:
     return next((s for s in _SUFFIXES if name.endswith(s)), "")
 

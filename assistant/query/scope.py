@@ -87,6 +87,26 @@ def year_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# An event named by its edition: 第七届立法会, 第三次会议 (第三条 is an article, not an event).
+_EDITION = re.compile(r"第([一二三四五六七八九十零〇两]{1,4}|\d{1,3})(届|次)")
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _editions(question: str) -> tuple[ScopeItem, ...]:
+    """第七届 ↔ 第7届: a passage about another edition of the event states other facts."""
+    from ingest.dates import cn_number
+
+    items = []
+    for m in _EDITION.finditer(question):
+        n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1).replace("两", "二"))
+        if not n or n > 99:
+            continue
+        chinese = (_CN_DIGITS[n] if n < 10 else ("" if n < 20 else _CN_DIGITS[n // 10]) + "十"
+                   + (_CN_DIGITS[n % 10] if n % 10 else ""))
+        items.append(ScopeItem("body", m.group(), (f"第{chinese}{m.group(2)}", f"第{n}{m.group(2)}")))
+    return tuple(items)
+
+
 def _years(question: str) -> tuple[ScopeItem, ...]:
     # "近三年" / "每年" are not years; a two-digit "25年" in a question is too vague to restrict by.
     items = [ScopeItem("year", text, (text,), years=(a, b)) for a, b, text in year_spans(question)
@@ -99,13 +119,27 @@ def _places(question: str, known_regions: tuple[str, ...]) -> tuple[ScopeItem, .
 
     items: dict[str, ScopeItem] = {}
     for start, end, region in question_place_spans(question, known_regions):
-        if region.names():
+        if region.names() and not _names_a_body(question, start, end):
             name = region.names()[-1]
             items.setdefault(name, ScopeItem("place", question[start:end], tuple(short_forms(name)), region))
     for word, region in english_places(question, known_regions):
         name = region.names()[-1]
         items.setdefault(name, ScopeItem("place", word, tuple(short_forms(name)), region))
     return tuple(items.values())
+
+
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
+
+
+def _names_a_body(question: str, start: int, end: int) -> bool:
+    """四川通信产业园, 北京中关村科技园: a place's short form glued to a park's or company's name is part of that
+    name (the body check covers it), not the place the answer must be about."""
+    from assistant.query.entities import body_suffix_at
+
+    if question[start:end].endswith(("省", "市", "区", "县", "州", "旗")):
+        return False
+    run = _NAME_RUN.match(question, end)
+    return bool(run) and body_suffix_at(run.group())
 
 
 @lru_cache(maxsize=2048)
@@ -117,7 +151,7 @@ def question_scope(question: str, known_regions: tuple[str, ...] = ()) -> Questi
     laws = tuple(ScopeItem("law", t, forms) for t, forms in law_titles(question))
     in_laws = " ".join(law.text for law in laws)
     bodies = tuple(ScopeItem("body", name, forms) for name, forms in entity_names(question, place_names)
-                   if name not in in_laws)
+                   if name not in in_laws) + _editions(question)
     return QuestionScope(places, bodies, laws, _years(question))
 
 
