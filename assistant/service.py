@@ -24,6 +24,8 @@ from assistant.stages import Generator, History, Reranker, Retriever, Verdict
 from assistant.text.language import detect_language
 from assistant.types import Answer, Filters, Hit
 
+# Asking for a number, mail box or address (not "whom to apply to", which an article may answer).
+_ROUTE_WORDS = re.compile(r"电话|手机|热线|邮箱|地址|联系方式|phone|e-?mail|address|hotline", re.I)
 _DATE_CLAUSE = re.compile(r"(自|于)?\d{4}年\d{1,2}月\d{1,2}日起?(施行|生效|实施)|有效期(至|到|为)")
 
 
@@ -108,7 +110,7 @@ class Assistant:
                 yield text
                 yield replace(base, text=text, citations=cits, grounded=True, mode="contacts")
                 return
-            if not verdict.scope.empty and not _states_contact(verdict):
+            if not verdict.scope.empty and _ROUTE_WORDS.search(question) and not _states_contact(verdict):
                 # No office of the asked place (or above it) in the library: never another place's number.
                 refusal = self._refusal(question, verdict, lang, base, scoped=True)
                 yield refusal.text
