@@ -11,6 +11,7 @@ from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.gate import ScopeGate
 from assistant.answering.validity_notes import validity_warnings
 from assistant.stages import History, Verdict
+from assistant.text.instructions import is_instruction
 from assistant.types import Answer, Citation, Hit
 
 
@@ -45,7 +46,9 @@ class ExtractiveAnswerer:
         hits = list(verdict.hits)
         text, cits = self.extractive.generate(
             question, hits, language,
-            keep=lambda hit, sentence: self.gate.sentence_scope(verdict, hit, sentence).ok,
+            # Document text is data: a sentence that gives orders (prompt injection) is never offered.
+            keep=lambda hit, sentence: (not is_instruction(sentence)
+                                        and self.gate.sentence_scope(verdict, hit, sentence).ok),
             labels=lambda hit: scope_label(verdict, hit, language))
         if not cits:
             return replace(base, text="", citations=(), grounded=False, mode="refusal")

@@ -21,6 +21,7 @@ from assistant.answering.citations import make_citation
 from assistant.errors import ConfigError, GenerationError
 from assistant.prompts import render_prompt
 from assistant.settings import Settings
+from assistant.text.instructions import mask_instructions
 from assistant.text.markers import MARKER
 from assistant.text.numbers import extract_quantities, quantity_supported
 from assistant.text.sentences import sentence_spans
@@ -84,7 +85,8 @@ class LLMAnswerer:
                      language: str) -> str:
         """One user message: gemma's chat format drops system messages (M3), so the rules travel inline."""
         # A passage must not be able to close the data block and speak as the prompt.
-        passages = "\n\n".join(f"{passage_header(n, hit)}\n{hit.chunk.text.replace('<<<', '‹‹‹')}"
+        # Instruction-like sentences (prompt injection) never reach the model.
+        passages = "\n\n".join(f"{passage_header(n, hit)}\n{mask_instructions(hit.chunk.text).replace('<<<', '‹‹‹')}"
                                 for n, hit in enumerate(hits, 1))
         return render_prompt(
             "answer",
@@ -144,7 +146,7 @@ class LLMAnswerer:
         text = _PROMPT_ECHO.sub("", _REASONING.sub("", raw)).strip()
         if not text:
             return with_notice(fallback, "empty answer" if not raw.strip() else "the LLM only echoed the prompt")
-        passages = {n: f"{passage_header(n, hit)}\n{hit.chunk.text}" for n, hit in enumerate(hits, 1)}
+        passages = {n: f"{passage_header(n, hit)}\n{mask_instructions(hit.chunk.text)}" for n, hit in enumerate(hits, 1)}
         report = check_answer(text, passages)
         kept, final = text, report
         for _ in range(2):  # dropping can merge neighbours into a new sentence: check once more
