@@ -299,3 +299,11 @@ def test_followup_without_history_is_not_sent():
 def test_missing_model_name_is_a_config_error_naming_the_setting():
     with pytest.raises(ConfigError, match="ASSISTANT_LLM_MODEL"):
         LLMAnswerer(Settings(OPENAI_BASE_URL="http://llm.test/v1"))
+
+
+def test_a_made_up_sentence_with_a_valid_marker_but_no_basis_is_removed():
+    """#12.14: no number to check, a real [n] — yet the passage says nothing of the kind."""
+    wire = streaming(["可按实际投资额的3%获得奖励，最高5000万元[1]。", "该区是全国营商环境最好的地区，外资企业纷纷点赞[1]。"])
+    _, ans = run(LLMAnswerer(llm_settings(), http_client=wire.client))
+    assert ans.mode == "llm" and "3%" in ans.text
+    assert "营商环境最好" not in ans.text and any("removed" in w for w in ans.warnings)

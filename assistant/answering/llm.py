@@ -22,6 +22,7 @@ from assistant.errors import ConfigError, GenerationError
 from assistant.prompts import render_prompt
 from assistant.settings import Settings
 from assistant.text.instructions import mask_instructions
+from assistant.text.language import CJK
 from assistant.text.markers import MARKER
 from assistant.text.numbers import extract_quantities, quantity_supported
 from assistant.text.sentences import sentence_spans
@@ -200,17 +201,26 @@ def _outside_scope(text: str, report: CheckReport, hits: Sequence[Hit],
                    in_scope: SentenceGate | None) -> tuple[str, int]:
     """Drop sentences that cite no passage, or whose cited passages are all about another place, body, law or
     year than the question's (the answer gate's sentence check): every sentence offered must stand on one."""
-    if in_scope is None or not report.sentences:
+    if not report.sentences:
         return text, 0
+    in_scope = in_scope or (lambda hit, sentence: True)
     flags = []
     for s in report.sentences:
         valid = [n for n in s.markers if n not in s.invalid_markers]
         plain = MARKER.sub("", s.sentence).strip()
         lead_in = plain.endswith(("：", ":")) and len(report.sentences) > 1
-        flags.append(not lead_in and (not valid or not any(in_scope(hits[n - 1], plain) for n in valid)))
+        supported = [n for n in valid if _shares_words(plain, hits[n - 1].chunk.text)]
+        flags.append(not lead_in and (not supported or not any(in_scope(hits[n - 1], plain) for n in supported)))
     if not any(flags):
         return text, 0
     return drop_sentences(text, flags), sum(flags)
+
+
+def _shares_words(sentence: str, passage: str) -> bool:
+    """A Chinese sentence must be made of its cited passage's words: at least a third of its character
+    bigrams appear there (an English answer over Chinese passages cannot be checked this way, so it passes)."""
+    grams = {g for g in _bigrams(sentence) if CJK.search(g)}
+    return len(grams) < 4 or len(grams & _bigrams(passage)) >= len(grams) / 3
 
 
 def with_notice(fallback: Answer, reason: str) -> Answer:
