@@ -69,5 +69,5 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
         from assistant.answering.llm import LLMAnswerer
 
         llm = LLMAnswerer(settings)
-        generator = FallbackGenerator(llm, extractive)
+        generator = FallbackGenerator(llm, extractive, cooldown=settings.llm_cooldown)
     return Assistant(settings, library, retriever, PlaceVersionReranker(places), gate, generator, llm)

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     bureau_email: str = Field("", description="The bureau's e-mail, offered with bureau_phone.")
     bureau_address: str = Field("", description="The bureau's address, offered with bureau_phone.")
     language: str = Field("zh", description="Default UI language: 'zh' or 'en'.")
+    chat_workers: int = Field(8, description="Web chat questions answered at once (retrieval is read-only).")
+    llm_cooldown: float = Field(
+        60.0, description="Seconds to answer extractively, without waiting, after the LLM timed out or failed to connect.")
 
     @property
     def llm_enabled(self) -> bool:

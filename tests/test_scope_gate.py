@@ -154,3 +154,25 @@ def test_unscoped_questions_behave_as_before(demo_assistant):
     assert ans.grounded and ans.scope == {} and all(c.scope == "" for c in ans.citations)
     plain = replace(ans, citations=())
     assert plain.as_dict()["scope"] == {}
+
+
+def test_a_hanging_llm_delays_only_the_first_question(demo_assistant):
+    """After the LLM timed out once, the next users get the checked extractive answer at once, with a notice."""
+    import time
+
+    calls: list = []
+
+    def hang(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        time.sleep(4.0)  # the server hangs until the client's read timeout
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    llm = LLMAnswerer(llm_settings(llm_timeout=4.0), http_client=httpx.Client(transport=httpx.MockTransport(hang)))
+    a = Assistant(demo_assistant.settings, demo_assistant.library, demo_assistant.retriever, demo_assistant.reranker,
+                  demo_assistant.gate, FallbackGenerator(llm, demo_assistant.generator, cooldown=60), llm)
+    first = a.ask("金牛区的母基金规模有多大？")
+    assert first.mode == "extractive" and any("timed out" in w for w in first.warnings)
+    t0 = time.perf_counter()
+    second = a.ask("金牛区的母基金规模有多大？")
+    assert len(calls) == 1 and time.perf_counter() - t0 < 3.0
+    assert second.grounded and "50亿元" in second.text and any("llm_cooldown" in w for w in second.warnings)

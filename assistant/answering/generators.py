@@ -4,15 +4,20 @@ when the LLM fails. Both see only the gate's in-scope passages and offer only se
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 
 from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.gate import ScopeGate
+from assistant.answering.llm import with_notice
 from assistant.answering.validity_notes import validity_warnings
 from assistant.stages import History, Verdict
 from assistant.text.instructions import is_instruction
 from assistant.types import Answer, Citation, Hit
+
+_UNREACHABLE = re.compile(r"timed out|took longer|connection failed|HTTP 5\d\d")
 
 
 def scope_label(verdict: Verdict, hit: Hit, language: str) -> str:
@@ -69,15 +74,21 @@ class FallbackGenerator:
     """The LLM writes the answer from the in-scope passages; its sentences are checked (markers, numbers,
     scope) and on any failure the extractive answer is returned with a notice."""
 
-    def __init__(self, llm, extractive: ExtractiveAnswerer, today: dt.date | None = None):
-        self.llm, self.extractive, self.today = llm, extractive, today
+    def __init__(self, llm, extractive: ExtractiveAnswerer, today: dt.date | None = None, cooldown: float = 60.0):
+        self.llm, self.extractive, self.today, self.cooldown = llm, extractive, today, cooldown
+        self._down_until = 0.0  # after a timeout or a refused connection, don't make the next users wait too
 
     def generate(self, question: str, verdict: Verdict, history: History, language: str,
                  base: Answer) -> Iterator[str | Answer]:
         fallback = self.extractive.answer(question, verdict, language, base)
+        if time.monotonic() < self._down_until:
+            yield with_notice(fallback, f"the LLM failed moments ago; retrying after {self.cooldown:g}s (llm_cooldown)")
+            return
         gate = self.extractive.gate
         for item in self.llm.answer(question, list(verdict.hits), history, language, fallback=fallback,
                                     in_scope=lambda hit, s: gate.sentence_scope(verdict, hit, s).ok):
+            if isinstance(item, Answer) and any(_UNREACHABLE.search(w) for w in item.warnings):
+                self._down_until = time.monotonic() + self.cooldown
             if isinstance(item, Answer) and item.mode == "llm":
                 by_chunk = {h.chunk.chunk_id: h for h in verdict.hits}
                 cits = tuple(with_scope(c, verdict, by_chunk[c.chunk_id]) for c in item.citations)

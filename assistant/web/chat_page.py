@@ -31,8 +31,8 @@ def footer_html(lang: str) -> str:
 class ChatPage:
     """Builds the public Blocks; handlers are methods so they share the assistant and the feedback store."""
 
-    def __init__(self, assistant: Any, feedback: FeedbackStore, default_lang: str = "zh"):
-        self.assistant, self.feedback = assistant, feedback
+    def __init__(self, assistant: Any, feedback: FeedbackStore, default_lang: str = "zh", workers: int = 8):
+        self.assistant, self.feedback, self.workers = assistant, feedback, workers
         self.default_lang = default_lang if default_lang in LANGUAGES else "zh"
 
     # --- handlers ------------------------------------------------------------------------------
@@ -161,12 +161,14 @@ class ChatPage:
               header: gr.HTML, footer: gr.HTML) -> None:
         ask_inputs = [c["box"], c["bot"], turns, s["region"], s["type"], s["valid"], lang]
         ask_outputs = [c["box"], c["bot"], turns]
-        # api_visibility private: the chat is for the page, not a public bulk-question API.
-        c["box"].submit(self.respond, ask_inputs, ask_outputs, api_visibility="private")
-        c["send"].click(self.respond, ask_inputs, ask_outputs, api_visibility="private")
+        # api_visibility private: the chat is for the page, not a public bulk-question API. Questions are
+        # answered concurrently (retrieval is read-only) by a bounded pool shared by all three triggers.
+        ask = {"api_visibility": "private", "concurrency_limit": self.workers, "concurrency_id": "ask"}
+        c["box"].submit(self.respond, ask_inputs, ask_outputs, **ask)
+        c["send"].click(self.respond, ask_inputs, ask_outputs, **ask)
         for button in c["examples"]:
             button.click(lambda q: q, button, c["box"], api_visibility="private").then(
-                self.respond, ask_inputs, ask_outputs, api_visibility="private")
+                self.respond, ask_inputs, ask_outputs, **ask)
         c["clear"].click(lambda: ([], [], None, ""), None, [c["bot"], turns, feedback_id, s["status"]],
                          api_visibility="private")
         s["up"].click(lambda *a: self.rate(1, *a), [turns, s["comment"], lang], [feedback_id, s["status"]],

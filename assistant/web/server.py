@@ -79,7 +79,7 @@ def build_server(assistant: Any, settings: Settings) -> FastAPI:
         message = f"{settings.bureau_name} · 工作人员登录 / Staff sign-in"
         gr.mount_gradio_app(app, staff, STAFF_PATH, auth=login.check, auth_message=message,
                             max_file_size=f"{settings.upload_max_mb}mb", **common)
-    chat = ChatPage(assistant, feedback, settings.language).build()
+    chat = ChatPage(assistant, feedback, settings.language, settings.chat_workers).build()
     # The public page has no upload component; a tiny limit stops strangers using /upload as file storage.
     gr.mount_gradio_app(app, chat, "/", max_file_size="1kb", **common)
     return app
