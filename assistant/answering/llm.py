@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import httpx
@@ -16,16 +15,14 @@ from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from assistant.answering.citation_check import CheckReport, check_answer, drop_sentences, drop_unsupported
+from assistant.answering.citation_check import CheckReport, check_answer, drop_unsupported
 from assistant.answering.citations import make_citation
+from assistant.answering.llm_checks import SentenceGate, best_quote, bigrams, drop_unfounded
 from assistant.errors import ConfigError, GenerationError
 from assistant.prompts import render_prompt
 from assistant.settings import Settings
 from assistant.text.instructions import mask_instructions
-from assistant.text.language import CJK
 from assistant.text.markers import MARKER
-from assistant.text.numbers import extract_quantities, quantity_supported
-from assistant.text.sentences import sentence_spans
 from assistant.types import Answer, Hit
 
 log = logging.getLogger(__name__)
@@ -38,7 +35,6 @@ _REASONING = re.compile(r"<think>.*?(?:</think>|$)", re.S)  # reasoning models (
 # Weak models copy the prompt's scaffolding ("[1] 《title》 | 发布日期… | 文件：…", the data fences): it cites
 # itself perfectly and says nothing, so it goes before the checks.
 _PROMPT_ECHO = re.compile(r"(?m)^[ \t]*\[\d+\][ \t]*《[^》\n]*》[ \t]*\|.*$|^.*<<<资料(?:开始|结束)>>>.*$")
-SentenceGate = Callable[[Hit, str], bool]  # (cited passage, sentence) → stays in the question's scope
 _HISTORY_TURNS = 3
 _HISTORY_CHARS = 300
 _REWRITE_TOKENS = 128
@@ -156,7 +152,7 @@ class LLMAnswerer:
             kept = drop_unsupported(kept, final)
             final = check_answer(kept, passages)
         removed = _removed_notice(report)
-        kept, outside = _outside_scope(kept, final, hits, in_scope)
+        kept, outside = drop_unfounded(kept, final, hits, in_scope)
         if outside:
             final = check_answer(kept, passages)
             removed = "; ".join(x for x in (removed, f"removed {outside} sentence(s) about another place, body, "
@@ -197,32 +193,6 @@ class LLMAnswerer:
         return candidate if _plausible_rewrite(candidate, question, context) else question
 
 
-def _outside_scope(text: str, report: CheckReport, hits: Sequence[Hit],
-                   in_scope: SentenceGate | None) -> tuple[str, int]:
-    """Drop sentences that cite no passage, or whose cited passages are all about another place, body, law or
-    year than the question's (the answer gate's sentence check): every sentence offered must stand on one."""
-    if not report.sentences:
-        return text, 0
-    in_scope = in_scope or (lambda hit, sentence: True)
-    flags = []
-    for s in report.sentences:
-        valid = [n for n in s.markers if n not in s.invalid_markers]
-        plain = MARKER.sub("", s.sentence).strip()
-        lead_in = plain.endswith(("：", ":")) and len(report.sentences) > 1
-        supported = [n for n in valid if _shares_words(plain, hits[n - 1].chunk.text)]
-        flags.append(not lead_in and (not supported or not any(in_scope(hits[n - 1], plain) for n in supported)))
-    if not any(flags):
-        return text, 0
-    return drop_sentences(text, flags), sum(flags)
-
-
-def _shares_words(sentence: str, passage: str) -> bool:
-    """A Chinese sentence must be made of its cited passage's words: at least a third of its character
-    bigrams appear there (an English answer over Chinese passages cannot be checked this way, so it passes)."""
-    grams = {g for g in _bigrams(sentence) if CJK.search(g)}
-    return len(grams) < 4 or len(grams & _bigrams(passage)) >= len(grams) / 3
-
-
 def with_notice(fallback: Answer, reason: str) -> Answer:
     """The extractive answer, saying why the LLM answer is not shown."""
     notice = f"LLM unavailable/failed checks: {reason}, showing extractive answer"
@@ -242,38 +212,8 @@ def passage_header(n: int, hit: Hit) -> str:
     return " | ".join(parts)
 
 
-def best_quote(chunk_text: str, claims: Sequence[str]) -> str:
-    """The chunk sentence that best supports the claims (shared quantities first, then shared bigrams),
-    widened to the neighbouring sentences that hold the claims' other quantities. Always a substring."""
-    spans = sentence_spans(chunk_text) or [(0, len(chunk_text))]
-    claim_text = MARKER.sub("", " ".join(claims))
-    claim_grams = _bigrams(claim_text)
-    quantities = extract_quantities(claim_text)
-    sentences = [chunk_text[a:b] for a, b in spans]
-
-    def score(i: int) -> tuple[int, float]:
-        grams = _bigrams(sentences[i])
-        shared = len(grams & claim_grams) / math.sqrt(max(1, len(grams)) * max(1, len(claim_grams)))
-        return sum(quantity_supported(q, sentences[i]) for q in quantities), shared
-
-    best = max(range(len(spans)), key=score)
-    first = last = best
-    for q in quantities:
-        if not quantity_supported(q, sentences[best]):
-            holders = [i for i, sentence in enumerate(sentences) if quantity_supported(q, sentence)]
-            if holders:
-                nearest = min(holders, key=lambda i: abs(i - best))
-                first, last = min(first, nearest), max(last, nearest)
-    return chunk_text[spans[first][0]:spans[last][1]]
-
-
 def _claims_citing(report: CheckReport, n: int) -> list[str]:
     return [s.sentence for s in report.sentences if n in s.markers and not s.failed]
-
-
-def _bigrams(text: str) -> set[str]:
-    chars = re.sub(r"[^\w]", "", text.lower())
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
 
 def _removed_notice(report: CheckReport) -> str:
@@ -324,5 +264,5 @@ def _plausible_rewrite(candidate: str, question: str, context: str) -> bool:
     """A rewrite must be short and built from the conversation's words, not new material (or base-model noise)."""
     if len(candidate) < 2 or len(candidate) > max(200, 3 * len(question)):
         return False
-    grams = _bigrams(candidate)
-    return bool(grams) and len(grams & _bigrams(context)) >= 0.5 * len(grams)
+    grams = bigrams(candidate)
+    return bool(grams) and len(grams & bigrams(context)) >= 0.5 * len(grams)

@@ -52,7 +52,11 @@ def _source_label(contact: Contact, language: str) -> str:
 def refusal_text(language: str, contact: Contact | None = None) -> str:
     """The fixed refusal sentence in zh or en; with a known contact, point the user to it."""
     lang = "en" if language == "en" else "zh"
-    text = _REFUSAL[lang]
+    return _with_contact(_REFUSAL[lang], lang, contact)
+
+
+def _with_contact(text: str, lang: str, contact: Contact | None) -> str:
+    """The refusal, then where to ask instead when a contact is known."""
     if contact is None or not contact.organisation:
         return text
     source = _source_label(contact, lang)
@@ -70,12 +74,7 @@ def scope_refusal_text(language: str, missing: str, topic: str, contact: Contact
                 else f"The documents in the library contain no information about {missing} on this question.")
     else:
         text = f"资料中没有找到{missing}的{topic}信息。" if topic else f"资料中没有找到关于{missing}的相关信息。"
-    if contact is None or not contact.organisation:
-        return text
-    source = _source_label(contact, lang)
-    if lang == "en":
-        return f"{text} You can contact {_contact_route_en(contact)}" + (f", {source}." if source else ".")
-    return f"{text}您可以联系{_contact_route_zh(contact)}" + (f"，{source}。" if source else "。")
+    return _with_contact(text, lang, contact)
 
 
 def nearest_lead_in(language: str, other: str, missing: str) -> str:
