@@ -105,10 +105,36 @@ def _has_subject(question: str) -> bool:
     return any(_entities(question).values()) or bool(words & EN_PLACES.keys())
 
 
+# "那温江区呢？" / "2024年的呢" / "What about Wenjiang?": only a scope element and particles — the same question
+# as before, about something else.
+_ELLIPSIS_PARTICLES = re.compile(r"^(?:那么?|还有|另外|那如果是|如果是|换成|what about|how about|and)?[\s，,]*|"
+                                 r"[\s，,]*(?:的情况|的呢|呢|怎么样|如何|又如何|又怎样|情况如何)?[\s？?。.!！]*$", re.I)
+
+
+def swap_scope(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """An elliptical follow-up that only names a new place, body, law or year: the previous question with that
+    element replaced (金牛区的母基金规模有多大？ + 那温江区呢？ → 温江区的母基金规模有多大？); "" when it is not one."""
+    from assistant.query.scope import question_scope
+
+    if not history:
+        return ""
+    rest = _ELLIPSIS_PARTICLES.sub("", question).strip()
+    new = question_scope(rest)
+    if not rest or len(new.items) != 1 or new.items[0].text.strip("《》") != rest.strip("《》"):
+        return ""
+    item, previous = new.items[0], history[-1][0]
+    old = [i for i in question_scope(previous).items if i.kind == item.kind]
+    if old:
+        return previous.replace(old[0].text, item.text, 1)
+    return f"{item.text}{previous}" if item.kind != "law" else f"{previous.rstrip('？?')}（{item.text}）？"
+
+
 def is_followup(question: str, history: Sequence[tuple[str, str]]) -> bool:
     """True when the question leans on the conversation: it points back, or names no subject of its own."""
     if not history:
         return False
+    if swap_scope(question, history):
+        return True
     if _ANAPHOR_NOUN.search(question) or _ANAPHOR_WORD.search(question):
         return True
     if _has_subject(question):
@@ -175,6 +201,9 @@ def rewrite_followup(question: str, history: Sequence[tuple[str, str]]) -> str:
     """The follow-up with its subject put in ("它在哪?" → "四川通信产业园在哪?"); others unchanged."""
     if not is_followup(question, history):
         return question
+    swapped = swap_scope(question, history)
+    if swapped:
+        return swapped
     if detect_language(question) == "en":
         subject = _subject(history, ("org", "title", "place"))
         return _rewrite_en(question, subject) if subject else question
