@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from assistant.web.render import answer_html, escape, library_rows
 from assistant.web.server import build_server, staff_login
 from assistant.web.uploads import UploadRejected, check_upload, safe_file_name, store_upload
 
+PROJECT_README = Path(__file__).resolve().parent.parent / "README.md"
 HOSTILE = ('<script>window.x=1</script><img src=x onerror="alert(1)"> ![x](http://evil.example/x.png) '
            '[点我](javascript:alert(2)) $$\\int$$ **粗体**\n\n<b>第二段</b>')
 
@@ -245,12 +247,32 @@ def test_staff_upload_accepts_only_files_that_were_uploaded(base_url, fixture_as
     before = {d.doc_id for d in fixture_assistant.library.docs()}
     with httpx.Client(base_url=base_url, timeout=60) as client:
         assert _login(client) == 200
-        payload = [[{"path": str(secret), "orig_name": "notes.md", "meta": {"_type": "gradio.FileData"}}]]
-        status, _table, _docs = _call(client, "upload", payload)
-        suite = _call(client, "evaluate", [{"path": str(suite_on_server), "meta": {"_type": "gradio.FileData"}}])
-    assert "not a file uploaded in this session" in status
-    assert {d.doc_id for d in fixture_assistant.library.docs()} == before  # nothing of the server was indexed
-    assert "not a file uploaded" in suite[0] and "机密问题" not in json.dumps(suite, ensure_ascii=False)
+        for api, path in (("upload", secret), ("evaluate", suite_on_server)):
+            value = {"path": str(path), "orig_name": path.name, "meta": {"_type": "gradio.FileData"}}
+            r = client.post(f"/staff/gradio_api/call/{api}", json={"data": [[value] if api == "upload" else value]})
+            assert r.status_code == 400 and "only files uploaded" in r.text
+        # a file that really was uploaded goes through
+        up = client.post("/staff/gradio_api/upload", files={"files": ("青羊文创扶持办法.txt", "青羊区文创扶持办法\n第一条 对文创企业给予房租补贴。".encode())})
+        [uploaded] = up.json()
+        status, _table, _docs = _call(client, "upload", [[{"path": uploaded, "orig_name": "青羊文创扶持办法.txt",
+                                                           "meta": {"_type": "gradio.FileData"}}]])
+    assert "added 1" in status
+    added = {d.doc_id for d in fixture_assistant.library.docs()} - before
+    assert len(added) == 1 and "青羊" in added.pop()  # nothing of the server's own files was indexed
+    fixture_assistant.library.delete("青羊文创扶持办法.txt")  # the shared fixture index stays as it was
+
+
+def test_handlers_refuse_paths_outside_the_staff_files(tmp_path):
+    from assistant.web.uploads import arrived_upload
+
+    inside = tmp_path / "staff" / "uploads" / "a.txt"
+    inside.parent.mkdir(parents=True)
+    inside.write_text("x", encoding="utf-8")
+    assert arrived_upload(str(inside), tmp_path / "staff") == inside
+    (tmp_path / "staff" / "link.txt").symlink_to(PROJECT_README)
+    for given in (PROJECT_README, tmp_path / "staff" / "link.txt", tmp_path / "staff" / "../staff/../x.txt"):
+        with pytest.raises(UploadRejected, match="not a file uploaded"):
+            arrived_upload(str(given), tmp_path / "staff")
 
 
 @pytest.mark.parametrize("route", ["cancel", "reset", "stream/abc/close", "vibe-code"])

@@ -80,7 +80,7 @@ def _mount_staff(app: FastAPI, assistant: Any, feedback: FeedbackStore, settings
     uploads, outputs = files / "uploads", files / "outputs"
     uploads.mkdir()
     outputs.mkdir()
-    staff = build_staff_pages(StaffActions(assistant, feedback, login.demo, files / "work", uploads))
+    staff = build_staff_pages(StaffActions(assistant, feedback, login.demo, files / "work", files))
     for block in [staff, *staff.blocks.values()]:  # Gradio copies what a handler returns into GRADIO_CACHE
         block.GRADIO_CACHE = str(outputs)
     message = f"{settings.bureau_name} · 工作人员登录 / Staff sign-in"
@@ -88,7 +88,7 @@ def _mount_staff(app: FastAPI, assistant: Any, feedback: FeedbackStore, settings
                         max_file_size=f"{settings.upload_max_mb}mb", **common)
     _mounted(app, STAFF_PATH).uploaded_file_dir = str(uploads)
     app.add_middleware(StaffGuard, staff_app=lambda: _mounted(app, STAFF_PATH), prefix=STAFF_PATH,
-                       throttle=LoginThrottle())
+                       throttle=LoginThrottle(), upload_dir=uploads)
     return files
 
 

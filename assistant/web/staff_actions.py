@@ -26,13 +26,14 @@ FEEDBACK_COLUMNS = ["id", "created_at", "rating", "question", "comment", "cited 
 
 class StaffActions:
     def __init__(self, assistant: Any, feedback: FeedbackStore, demo_password: bool, work_dir: Path,
-                 upload_dir: Path):
+                 files_dir: Path):
         self.assistant, self.feedback, self.demo_password = assistant, feedback, demo_password
         self.settings = assistant.settings
         self.lang = self.settings.language if self.settings.language in ("zh", "en") else "zh"
         self.work_dir = work_dir  # exports, before Gradio copies them into the staff file folder
-        # Where the staff app's /upload puts files: the only place a file handed to a handler may come from.
-        self.upload_dir = upload_dir
+        # The staff app's file folder (uploads, and Gradio's copies of them): the only place a file handed to a
+        # handler may come from (StaffGuard already refuses requests naming other files; this is the second lock).
+        self.files_dir = files_dir
 
     def _out(self, name: str) -> Path:
         folder = self.work_dir / dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -73,7 +74,7 @@ class StaffActions:
         accepted, messages = [], []
         for temp in files or []:
             try:
-                uploaded = arrived_upload(temp, self.upload_dir)
+                uploaded = arrived_upload(temp, self.files_dir)
                 accepted.append(store_upload(uploaded, uploaded.name, self.settings.index_dir / "uploads",
                                              self.settings.upload_max_mb).path)
             except UploadRejected as exc:
@@ -124,7 +125,7 @@ class StaffActions:
         if not suite_file:
             return "", [], gr.update(value=[]), []
         try:
-            suite_file = str(arrived_upload(suite_file, self.upload_dir))
+            suite_file = str(arrived_upload(suite_file, self.files_dir))
             cases = load_suite(suite_file)
         except UploadRejected as exc:
             return _status([t(self.lang, "rejected", reason=str(exc))]), [], gr.update(value=[]), []

@@ -1,5 +1,6 @@
-"""In front of the staff app: login back-off (per client and overall, failures logged) and a session required on
-every staff API route — Gradio itself leaves /cancel, /reset, /stream… open to anyone who can reach them."""
+"""In front of the staff app: login back-off (per client and overall, failures logged), a session required on
+every staff API route — Gradio itself leaves /cancel, /reset, /stream… open to anyone who can reach them — and
+file references in staff requests limited to files that arrived through the staff upload route."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -17,6 +19,7 @@ log = logging.getLogger(__name__)
 # Staff API routes an anonymous browser needs to show the login form; every other one needs a session.
 _OPEN_API = frozenset({"login_check", "user", "app_id", "theme.css", "startup-events"})
 _MAX_LOGIN_BODY = 4096
+_MAX_EVENT_BODY = 16 * 1024 * 1024
 
 
 @dataclass
@@ -86,11 +89,51 @@ async def _reply(send, status: int, body: dict, headers: list | None = None) -> 
     await send({"type": "http.response.body", "body": data})
 
 
-class StaffGuard:
-    """ASGI middleware on the outer app; `staff_app()` returns the mounted Gradio staff app (its login tokens)."""
+def _file_paths(value: Any) -> Iterator[str]:
+    """Every "path" of a file reference (Gradio FileData) anywhere in a request's JSON."""
+    if isinstance(value, dict):
+        if isinstance(value.get("path"), str):
+            yield value["path"]
+        for v in value.values():
+            yield from _file_paths(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _file_paths(v)
 
-    def __init__(self, app: Any, staff_app: Callable[[], Any], prefix: str, throttle: LoginThrottle):
+
+async def _read_body(receive, limit: int) -> bytes | None:
+    body, more = b"", True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+        if len(body) > limit:
+            return None
+    return body
+
+
+def _replaying(body: bytes, receive):
+    """A receive() that hands the app the body we already read, then whatever the client does next."""
+    replayed = False
+
+    async def replay() -> dict:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+class StaffGuard:
+    """ASGI middleware on the outer app; `staff_app()` returns the mounted Gradio staff app (its login tokens),
+    `upload_dir` is where its /upload route stores files."""
+
+    def __init__(self, app: Any, staff_app: Callable[[], Any], prefix: str, throttle: LoginThrottle,
+                 upload_dir: Path):
         self.app, self.staff_app, self.prefix, self.throttle = app, staff_app, prefix, throttle
+        self.upload_dir = Path(upload_dir).resolve()
 
     async def __call__(self, scope: dict, receive, send) -> None:
         path = scope.get("path", "")
@@ -103,7 +146,31 @@ class StaffGuard:
             route = rest[len("/gradio_api/"):].split("/", 1)[0]
             if route not in _OPEN_API and not self._signed_in(scope):
                 return await _reply(send, 401, {"detail": {"error": "Not authenticated"}})
+            if scope["method"] == "POST" and route != "upload":
+                return await self._event(scope, receive, send)
         return await self.app(scope, receive, send)
+
+    def _uploaded(self, path: str) -> bool:
+        try:
+            return Path(path).resolve().is_relative_to(self.upload_dir)
+        except (OSError, RuntimeError, ValueError):
+            return False
+
+    async def _event(self, scope: dict, receive, send) -> None:
+        """A staff request may name files only from the upload folder: Gradio would otherwise copy any server
+        file it names (the README, /etc/…) into its cache and hand it to the handler as if uploaded."""
+        body = await _read_body(receive, _MAX_EVENT_BODY)
+        if body is None:
+            return await _reply(send, 413, {"detail": "request too large"})
+        try:
+            payload = json.loads(body) if body.strip() else None
+        except ValueError:
+            payload = None  # not JSON: Gradio refuses it itself
+        foreign = [p for p in _file_paths(payload) if not self._uploaded(p)]
+        if foreign:
+            log.warning("staff request named files that were not uploaded: %s", ", ".join(foreign[:5]))
+            return await _reply(send, 400, {"detail": "only files uploaded in this session can be used; upload it again"})
+        return await self.app(scope, _replaying(body, receive), send)
 
     def _signed_in(self, scope: dict) -> bool:
         staff = self.staff_app()
@@ -118,22 +185,11 @@ class StaffGuard:
             log.warning("staff login from %s refused: backing off for %.0f s", client, wait)
             return await _reply(send, 429, {"detail": f"Too many failed sign-ins. Try again in {wait:.0f} s."},
                                 [(b"retry-after", str(int(wait) + 1).encode())])
-        body, more = b"", True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > _MAX_LOGIN_BODY:
-                return await _reply(send, 413, {"detail": "sign-in form too large"})
+        body = await _read_body(receive, _MAX_LOGIN_BODY)
+        if body is None:
+            return await _reply(send, 413, {"detail": "sign-in form too large"})
         user = (parse_qs(body.decode("utf-8", "replace")).get("username") or [""])[0][:64]
-        status, replayed = 0, False
-
-        async def replay() -> dict:
-            nonlocal replayed
-            if replayed:  # after the form, whatever the client does next (a disconnect)
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
+        status = 0
 
         async def watch(message: dict) -> None:
             nonlocal status
@@ -141,7 +197,7 @@ class StaffGuard:
                 status = message["status"]
             await send(message)
 
-        await self.app(scope, replay, watch)
+        await self.app(scope, _replaying(body, receive), watch)
         if status == 200:
             self.throttle.succeeded(client)
             log.info("staff login of %r from %s", user, client)
