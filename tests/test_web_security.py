@@ -284,7 +284,7 @@ def test_anonymous_requests_cannot_reach_staff_job_routes(base_url, route):
 
 def test_failed_llm_shows_visitors_a_fixed_notice_not_the_error(fixture_assistant, tmp_path, caplog):
     from assistant.factory import build_assistant
-    from assistant.feedback import FeedbackStore
+    from assistant.staff.feedback import FeedbackStore
     from assistant.web.chat_page import ChatPage
 
     settings = fixture_assistant.settings.model_copy(update={
