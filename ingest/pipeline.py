@@ -122,6 +122,7 @@ class Ingestor:
         if records:  # the loader reports lines it could not use on the first record
             tally.skipped.extend((path_text(path), w) for w in records[0].warnings if w.startswith("line "))
         for loaded in records:
+            loaded = replace(loaded, path=path_text(loaded.path))
             rid = loaded.path.rsplit("::", 1)[-1]
             doc_id = f"{file_id}::{rid}"
             seen.add(doc_id)

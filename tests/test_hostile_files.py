@@ -42,9 +42,11 @@ def _good(folder: Path, name: str = "good.txt", extra: str = "") -> Path:
 
 def _peak_rss_mb_of_load(path: Path) -> tuple[str, float]:
     """Load a file in a fresh process (so earlier tests' memory does not hide a spike): (error, peak RSS MB)."""
-    code = ("import json, resource, sys\nfrom pathlib import Path\nfrom ingest.loaders import load\n"
+    # VmHWM, not ru_maxrss: Linux carries the parent's peak over fork+exec into ru_maxrss.
+    code = ("import json, re, sys\nfrom pathlib import Path\nfrom ingest.loaders import load\n"
             "try:\n    load(Path(sys.argv[1])); err = ''\nexcept Exception as exc:\n    err = str(exc)\n"
-            "print(json.dumps([err, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))")
+            "peak = int(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1))\n"
+            "print(json.dumps([err, peak / 1024]))")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
                          cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)})
     err, peak = json.loads(out.stdout.strip().splitlines()[-1])
