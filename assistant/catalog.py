@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -23,7 +24,7 @@ CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT, ordin
     start INT, "end" INT, article TEXT, heading TEXT);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, pid INT, since TEXT);
+CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, pid INT, host TEXT, since TEXT);
 """
 ALL = "*"  # the pending row of a change to the whole index (rebuild)
 
@@ -110,8 +111,8 @@ class Catalog:
 
     # --- the write-ahead journal: a row says "Chroma may not match the catalog for this document" ------
     def _journal(self, doc_id: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?)",
-                         (doc_id, os.getpid(), dt.datetime.now().isoformat(timespec="seconds")))
+        self._db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
+                         (doc_id, os.getpid(), socket.gethostname(), dt.datetime.now().isoformat(timespec="seconds")))
 
     def begin_change(self, doc_id: str) -> None:
         """Committed before Chroma is touched, so a crash at any later point leaves a row to repair from."""
@@ -122,10 +123,12 @@ class Catalog:
         with self._lock, self._db:
             self._db.execute("DELETE FROM pending WHERE doc_id=?", (doc_id,))
 
-    def pending(self) -> list[tuple[str, int]]:
-        return [(r[0], int(r[1])) for r in self._db.execute("SELECT doc_id, pid FROM pending ORDER BY doc_id")]
+    def pending(self) -> list[tuple[str, int, str]]:
+        """(doc_id, pid, host) of every change begun and not finished."""
+        rows = self._db.execute("SELECT doc_id, pid, host FROM pending ORDER BY doc_id")
+        return [(r[0], int(r[1]), r[2] or "") for r in rows]
 
-    def snapshot(self) -> tuple[list[tuple[str, int]], set[str]]:
+    def snapshot(self) -> tuple[list[tuple[str, int, str]], set[str]]:
         """Pending changes and the chunk ids of indexed documents, read in one transaction."""
         with self._lock:
             self._db.execute("BEGIN")

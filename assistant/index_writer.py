@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 from collections.abc import Sequence
 
@@ -29,8 +30,11 @@ def doc_of(chunk_id: str) -> str:
     return chunk_id.rsplit("#", 1)[0]
 
 
-def _abandoned(pid: int) -> bool:
-    """A pending row is ours (we hold the write lock, so it is left from a failure) or of a dead process."""
+def _abandoned(pid: int, host: str) -> bool:
+    """A pending row is ours (we hold the write lock, so it is left from a failure) or of a dead process.
+    A row of another machine sharing the index folder is left to that machine: its processes are not ours to see."""
+    if host and host != socket.gethostname():
+        return False
     if pid == os.getpid():
         return True
     try:
@@ -104,21 +108,29 @@ class IndexWriter:
         """Finish or undo what crashed processes left; then check the id sets. Returns what was repaired."""
         with self.lock:
             repaired = []
-            for doc_id, pid in self.catalog.pending():
-                if _abandoned(pid):
+            for doc_id, pid, host in self.catalog.pending():
+                if not _abandoned(pid, host):
+                    continue
+                try:
                     self._reconcile(None if doc_id == ALL else [doc_id])
-                    self.catalog.end_change(doc_id)
-                    repaired.append(doc_id)
+                except Exception as exc:  # e.g. an embedding server down: the row stays, the next open retries
+                    log.error("could not repair %s yet (%s: %s); will retry", doc_id, type(exc).__name__, exc)
+                    continue
+                self.catalog.end_change(doc_id)
+                repaired.append(doc_id)
             # Chroma first, then the catalog and its journal in one snapshot: a live writer in another
             # process journals before touching Chroma, so its documents show up as busy and are left alone.
             chroma_ids = self.chroma.all_ids()
             pending, catalog_ids = self.catalog.snapshot()
-            busy = {d for d, _ in pending}
+            busy = {d for d, *_ in pending}
             if ALL not in busy:
                 odd = {doc_of(i) for i in chroma_ids ^ catalog_ids} - busy
                 if odd:
-                    self._reconcile(sorted(odd))
-                    repaired += sorted(odd)
+                    try:
+                        self._reconcile(sorted(odd))
+                        repaired += sorted(odd)
+                    except Exception as exc:
+                        log.error("could not repair %d documents yet (%s: %s)", len(odd), type(exc).__name__, exc)
             if repaired:
                 log.warning("index repaired after an interrupted change: %s", ", ".join(repaired[:20]))
             return repaired

@@ -4,6 +4,7 @@ after reopening, Chroma and the catalog agree chunk by chunk, and a deleted docu
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +142,24 @@ def test_every_crash_point_is_exercised():
                                                         "edit:catalog-written", "edit:chroma-updated",
                                                         "rebuild:catalog-cleared"}
     assert covered == set(POINTS)
+
+
+def test_a_live_writer_in_another_process_is_left_alone(settings, tmp_path):
+    """Repair on open must not undo a change another process is still making (server mode, CLI next to the app)."""
+    import sqlite3
+
+    lib = _library_of_two(settings, tmp_path / "docs")
+    doc = lib.get("policy.txt").doc_id
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:  # the other process has journalled its change and deleted the chunks from Chroma, not yet the catalog
+        with sqlite3.connect(settings.index_dir / "catalog.sqlite") as db:
+            db.execute("INSERT INTO pending VALUES (?, ?, ?, '')", (doc, writer.pid, socket.gethostname()))
+        lib.chroma.delete_ids(lib.catalog.chunk_ids(doc))
+        reopened = build_library(settings)
+        assert reopened.repaired == [] and reopened.consistency_problems()  # not touched while it lives
+    finally:
+        writer.kill()
+        writer.wait()
+    after = build_library(settings)
+    assert after.repaired == [doc]
+    _assert_agree(after)
