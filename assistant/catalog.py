@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -22,7 +24,9 @@ CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT, ordin
     start INT, "end" INT, article TEXT, heading TEXT);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, pid INT, host TEXT, since TEXT);
 """
+ALL = "*"  # the pending row of a change to the whole index (rebuild)
 
 
 def doc_info(rec: DocRecord) -> DocInfo:
@@ -105,15 +109,50 @@ class Catalog:
             f"INSERT OR REPLACE INTO documents ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values
         )
 
-    def put_record(self, rec: DocRecord) -> None:
+    # --- the write-ahead journal: a row says "Chroma may not match the catalog for this document" ------
+    def _journal(self, doc_id: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
+                         (doc_id, os.getpid(), socket.gethostname(), dt.datetime.now().isoformat(timespec="seconds")))
+
+    def begin_change(self, doc_id: str) -> None:
+        """Committed before Chroma is touched, so a crash at any later point leaves a row to repair from."""
+        with self._lock, self._db:
+            self._journal(doc_id)
+
+    def end_change(self, doc_id: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM pending WHERE doc_id=?", (doc_id,))
+
+    def pending(self) -> list[tuple[str, int, str]]:
+        """(doc_id, pid, host) of every change begun and not finished."""
+        rows = self._db.execute("SELECT doc_id, pid, host FROM pending ORDER BY doc_id")
+        return [(r[0], int(r[1]), r[2] or "") for r in rows]
+
+    def snapshot(self) -> tuple[list[tuple[str, int, str]], set[str]]:
+        """Pending changes and the chunk ids of indexed documents, read in one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                pending = self.pending()
+                ids = {r[0] for r in self._db.execute(
+                    "SELECT c.chunk_id FROM chunks c JOIN documents d ON c.doc_id = d.doc_id WHERE d.status='indexed'")}
+            finally:
+                self._db.execute("COMMIT")
+        return pending, ids
+
+    def put_record(self, rec: DocRecord, journal: bool = False) -> None:
         """A record without chunks (failed / duplicate), or a metadata change of an indexed one."""
         with self._lock, self._db:
+            if journal:
+                self._journal(rec.doc_id)
             self._write_record(rec)
             self._bump()
 
     def put_document(self, rec: DocRecord, chunks: Sequence[Chunk]) -> None:
-        """Replace a document and all its chunks in one transaction: never half a document."""
+        """Replace a document and all its chunks in one transaction: never half a document. It completes the
+        document's pending change (Chroma was written first)."""
         with self._lock, self._db:
+            self._db.execute("DELETE FROM pending WHERE doc_id=?", (rec.doc_id,))
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec.doc_id,))
             self._db.executemany(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -123,14 +162,18 @@ class Catalog:
             self._write_record(replace(rec, chunk_count=len(chunks)))
             self._bump()
 
-    def delete(self, doc_id: str) -> None:
+    def delete(self, doc_id: str, journal: bool = False) -> None:
         with self._lock, self._db:
+            if journal:
+                self._journal(doc_id)
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             self._bump()
 
-    def clear(self) -> None:
+    def clear(self, journal: bool = False) -> None:
         with self._lock, self._db:
+            if journal:
+                self._journal(ALL)
             self._db.execute("DELETE FROM chunks")
             self._db.execute("DELETE FROM documents")
             self._bump()

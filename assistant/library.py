@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from assistant.catalog import Catalog
 from assistant.errors import ConfigError, DocumentNotFound
+from assistant.index_writer import IndexWriter
 from assistant.settings import Settings
 from assistant.types import DOC_TYPES, Contact, DocRecord, IngestReport
+from ingest.limits import LoadLimits
 from ingest.pipeline import Ingestor, Progress, doc_id_for
 from vectorstore.bm25_index import BM25Index
 from vectorstore.chroma_index import ChromaIndex, make_client
@@ -25,10 +26,14 @@ class Library:
         self.chroma = ChromaIndex(make_client(settings.index_dir, settings.chroma_host, settings.chroma_port),
                                   settings.collection)
         self.embedder = embedder
-        self.ingestor = Ingestor(self.catalog, self.chroma, embedder, settings.chunk_chars)
+        # One writer at a time (UI uploads vs re-index vs edits); held only around index writes.
+        self.writer = IndexWriter(self.catalog, self.chroma, embedder)
+        self._lock = self.writer.lock
+        self.ingestor = Ingestor(self.catalog, self.writer, embedder, settings.chunk_chars,
+                                 LoadLimits.from_settings(settings))
         self._bm25: tuple[int, BM25Index] | None = None
         self._docs: tuple[int, list[DocRecord]] | None = None
-        self._lock = threading.Lock()  # one writer at a time (UI uploads vs re-index)
+        self.repaired = self.writer.repair()  # a change a crashed process left half done is finished or undone
 
     # --- writing -----------------------------------------------------------------------------
     def _check_model(self) -> None:
@@ -43,17 +48,16 @@ class Library:
     def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
         with self._lock:
             if rebuild:
-                self.catalog.clear()
-                self.chroma.reset()
+                self.writer.clear()
             self._check_model()
-            return self.ingestor.run([Path(p) for p in paths], progress)
+        return self.ingestor.run([Path(p) for p in paths], progress)
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Re-read every source file (new extraction rules, edited files); embeddings come from the cache."""
         sources = sorted({r.source.split("::")[0] for r in self.catalog.documents() if r.status != "duplicate"})
         with self._lock:
             self._check_model()
-            return self.ingestor.run([Path(s) for s in sources if Path(s).exists()], progress, force=True)
+        return self.ingestor.run([Path(s) for s in sources if Path(s).exists()], progress, force=True)
 
     def ensure_sample(self, progress: Progress | None = None) -> IngestReport | None:
         """Index the bundled demo corpus when the library is empty (first start)."""

@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     )
     embed_batch: int = Field(32, description="Passages per embedding call.")
 
+    # --- limits per file (hostile or broken files must not cost memory or hours) ----------
+    unpacked_max_mb: int = Field(
+        100, description="Largest uncompressed content of a DOCX package, in MB; bigger ones are refused as zip bombs."
+    )
+    ocr_max_pages: int = Field(30, description="Most pages OCR'd per PDF; further image-only pages are left out with a warning.")
+    ocr_max_seconds: float = Field(120.0, description="OCR time budget per PDF, in seconds; pages after it are left out with a warning.")
+
     # --- chunking / retrieval ----------------------------------------------------------------
     chunk_chars: int = Field(320, description="Target chunk size in characters (sentences are never cut).")
     top_k: int = Field(5, description="Passages given to the answer generator.")
@@ -78,7 +85,7 @@ class Settings(BaseSettings):
         SecretStr(""), description="Staff password. Required in production; empty in demo mode = 'demo'."
     )
     production: bool = Field(False, description="Production mode: refuse to start staff pages without a password.")
-    upload_max_mb: int = Field(25, description="Largest upload accepted, in MB.")
+    upload_max_mb: int = Field(25, description="Largest file accepted, in MB: staff uploads and CLI ingest alike.")
     feedback_db: Path = Field(Path(""), description="Feedback SQLite file; default index_dir/feedback.sqlite.")
     bureau_name: str = Field("投资促进局", description="Name used in reply drafts' 落款 and in refusals' hand-off.")
     bureau_phone: str = Field("", description="The bureau's own phone, offered when the library has no contact for the asked place.")

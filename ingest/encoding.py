@@ -39,19 +39,56 @@ def declared_charset(data: bytes) -> str:
     return normalise_codec(found.group(1).decode("ascii", "ignore")) if found else ""
 
 
-def looks_binary(data: bytes) -> bool:
-    """True for bytes that are not text in any encoding we read (NULs outside UTF-16, magic numbers)."""
+_MAGIC = ((b"%PDF", "a PDF"), (b"PK\x03\x04", "a zip package (DOCX, XLSX…)"), (b"\x89PNG", "a PNG image"),
+          (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"), (b"\x7fELF", "a program"),
+          (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)"), (b"\x1f\x8b", "a gzip archive"),
+          (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"), (b"RIFF", "audio or video"))
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+
+
+def binary_kind(data: bytes) -> str:
+    """What binary thing the bytes are ('a PNG image'…), 'NUL bytes' for NULs outside UTF-16, or '' for text."""
     sample = data[:8192]
     if any(sample.startswith(b) for b, _ in _BOMS[1:]):
-        return False
-    if sample.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF")):
-        return True
-    return sample.count(b"\x00") > 0
+        return ""
+    for magic, kind in _MAGIC:
+        if sample.startswith(magic):
+            return kind
+    return "NUL bytes" if b"\x00" in sample else ""
 
 
 def control_ratio(text: str) -> float:
     """Share of control/replacement characters: high means the bytes were not text in this codec."""
     return len(_CONTROL.findall(text)) / max(len(text), 1)
+
+
+def _common_han_share(han: list[str]) -> float:
+    """Share of Han characters in GB2312 (the 6,763 everyday ones): ~1.0 for Chinese prose, ~0.3 for random
+    bytes read as GBK, where every byte pair above 0x80 is some character."""
+    common = 0
+    for ch in han:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / max(len(han), 1)
+
+
+def not_text_reason(data: bytes, text: str) -> str:
+    """Why bytes that were decoded to `text` are not really text ('' when they are)."""
+    kind = binary_kind(data)
+    if kind:
+        return f"the file is binary ({kind}), not text (wrong extension?)"
+    if control_ratio(text) > 0.02:
+        return "the file does not decode as text in any supported encoding"
+    if len(_PRIVATE_USE.findall(text)) > max(len(text) // 100, 2):
+        return "the file decodes only to private-use characters (binary data?)"
+    han = _CJK_CHAR.findall(text[:20000])
+    if len(han) >= 50 and _common_han_share(han) < 0.6:
+        return "the file decodes only to rare characters (binary or encrypted data?)"
+    return ""
 
 
 def decode_bytes(data: bytes, declared: str = "") -> DecodedText:

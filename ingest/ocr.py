@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
@@ -10,7 +11,36 @@ from typing import Any
 _ENGINE: Any = None
 _ENGINE_LOCK = threading.Lock()
 RENDER_SCALE = 2.0  # ~144 dpi: small print in brochures stays legible, a page renders in ~0.1 s
+# Per-page bound: OCR time grows with pixels, so a poster-sized page is rendered no larger than an A3 page at 144 dpi.
+MAX_SIDE_PX = 2400
 _MIN_SCORE = 0.5  # below this rapidocr's guesses are mostly noise (textures, photos)
+# Blank-page test on a 36 dpi thumbnail (~0.01 s): fewer dark pixels than this share means nothing to read.
+# One short heading line on A4 darkens ~0.1% of the thumbnail, so such a page is still OCR'd.
+_THUMB_SCALE = 0.5
+_INK_LEVEL = 200
+_BLANK_INK_SHARE = 0.0002
+
+
+class OcrBudget:
+    """How much OCR one file may still spend: pages and seconds (the clock starts at its first OCR'd page)."""
+
+    def __init__(self, max_pages: int, max_seconds: float):
+        self.max_pages, self.max_seconds = max_pages, max_seconds
+        self.pages = 0
+        self.started: float | None = None
+
+    def refusal(self) -> str:
+        """Why no further page of this file may be OCR'd, or ''."""
+        if self.pages >= self.max_pages:
+            return f"the OCR limit of {self.max_pages} pages per file is reached (ASSISTANT_OCR_MAX_PAGES)"
+        if self.started is not None and time.monotonic() - self.started > self.max_seconds:
+            return f"the OCR time budget of {self.max_seconds:.0f} s per file is used up (ASSISTANT_OCR_MAX_SECONDS)"
+        return ""
+
+    def spend_page(self) -> None:
+        if self.started is None:
+            self.started = time.monotonic()
+        self.pages += 1
 
 
 @dataclass(frozen=True)
@@ -48,16 +78,33 @@ def ocr_image(image: Any) -> str:
     return "\n".join(reading_order(boxes, width))
 
 
-def ocr_pdf_page(pdf_path: str, index: int, scale: float = RENDER_SCALE) -> str:
-    """Render page `index` (0-based) with pypdfium2 and OCR it."""
+def is_blank(page: Any) -> bool:
+    """A pypdfium2 page with (almost) no ink, judged on a thumbnail: no OCR needed."""
+    import numpy as np
+
+    gray = np.asarray(page.render(scale=_THUMB_SCALE, grayscale=True).to_pil().convert("L"))
+    return bool((gray < _INK_LEVEL).mean() < _BLANK_INK_SHARE)
+
+
+def render_page(pdf_path: str, index: int, scale: float = RENDER_SCALE) -> Any | None:
+    """Page `index` (0-based) as a PIL image for OCR, at most MAX_SIDE_PX on its long side; None when blank."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(pdf_path)
     try:
-        image = pdf[index].render(scale=scale).to_pil()
+        page = pdf[index]
+        if is_blank(page):
+            return None
+        width, height = page.get_size()  # points (1/72 inch)
+        return page.render(scale=min(scale, MAX_SIDE_PX / max(width, height, 1.0))).to_pil()
     finally:
         pdf.close()
-    return ocr_image(image)
+
+
+def ocr_pdf_page(pdf_path: str, index: int, scale: float = RENDER_SCALE) -> str:
+    """Render page `index` (0-based) with pypdfium2 and OCR it ('' for a blank page)."""
+    image = render_page(pdf_path, index, scale)
+    return "" if image is None else ocr_image(image)
 
 
 def _columns(boxes: list[OcrBox], width: float) -> list[list[OcrBox]]:

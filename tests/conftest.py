@@ -18,6 +18,16 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`stress` tests (extra kill points, load) run only when asked for: `pytest -m stress`."""
+    if "stress" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="stress test: run with `pytest -m stress`")
+    for item in items:
+        if "stress" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """No developer setting (an LLM key, an index dir, a .env) leaks into a test."""

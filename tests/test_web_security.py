@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from assistant.web.render import answer_html, escape, library_rows
 from assistant.web.server import build_server, staff_login
 from assistant.web.uploads import UploadRejected, check_upload, safe_file_name, store_upload
 
+PROJECT_README = Path(__file__).resolve().parent.parent / "README.md"
 HOSTILE = ('<script>window.x=1</script><img src=x onerror="alert(1)"> ![x](http://evil.example/x.png) '
            '[点我](javascript:alert(2)) $$\\int$$ **粗体**\n\n<b>第二段</b>')
 
@@ -105,7 +107,8 @@ def test_production_without_password_refuses_staff_pages(fixture_assistant, tmp_
         staff_login(settings)
     with serve(build_server(fixture_assistant, settings)) as url:
         r = httpx.get(url + "/staff/", timeout=10)
-        assert r.status_code == 503 and "ASSISTANT_STAFF_PASSWORD" in r.text
+        # anonymous visitors learn that staff pages are off, not which setting is missing (that is logged)
+        assert r.status_code == 503 and "not available" in r.text and "ASSISTANT_" not in r.text
         assert httpx.get(url + "/staff/gradio_api/info", timeout=10).status_code == 503
         assert httpx.get(url + "/", timeout=10).status_code == 200  # the public chat still runs
 
@@ -174,3 +177,124 @@ def test_upload_type_and_size_limits(tmp_path):
     temp.write_text("另一份政策", encoding="utf-8")
     second = store_upload(temp, "政策.txt", uploads, 1)
     assert second.path != first.path and first.path.read_text(encoding="utf-8") == "政策"  # never overwritten
+
+
+# --- hardening (issue 12): login back-off, staff files, uploads, anonymous cancel, raw errors ---------------
+
+def _login(client: httpx.Client, password: str = "s3cret-for-tests") -> int:
+    return client.post("/staff/login", data={"username": "staff", "password": password}).status_code
+
+
+def _call(client: httpx.Client, api: str, data: list) -> list:
+    """Run a staff handler through Gradio's HTTP API and return its outputs."""
+    job = client.post(f"/staff/gradio_api/call/{api}", json={"data": data})
+    assert job.status_code == 200, job.text
+    stream = client.get(f"/staff/gradio_api/call/{api}/{job.json()['event_id']}").text
+    assert "event: complete" in stream, stream[-500:]
+    return json.loads(stream.split("event: complete\ndata: ", 1)[1].splitlines()[0])
+
+
+def test_login_backs_off_per_client_and_logs_failures(fixture_assistant, tmp_path, caplog):
+    settings = fixture_assistant.settings.model_copy(update={
+        "staff_password": SecretStr("s3cret-for-tests"), "feedback_db": tmp_path / "fb.sqlite"})
+    with serve(build_server(fixture_assistant, settings)) as url, httpx.Client(base_url=url, timeout=10) as client:
+        started = time.perf_counter()
+        codes = [_login(client, f"guess-{i}") for i in range(30)]
+        assert codes[:5] == [400] * 5 and codes.count(429) >= 20  # was 3,000 guesses in 2.3 s
+        refused = client.post("/staff/login", data={"username": "staff", "password": "s3cret-for-tests"})
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1  # even the right one
+        assert time.perf_counter() - started < 10  # refusals are immediate, not slow
+    failures = [r for r in caplog.records if "staff login failed" in r.getMessage()]
+    assert failures and "127.0.0.1" in failures[0].getMessage() and "guess" not in failures[0].getMessage()
+
+
+def test_login_throttle_backs_off_globally_and_forgives_success():
+    from assistant.web.staff_guard import LoginThrottle
+
+    now = [1000.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for i in range(49):  # many clients, a few guesses each: no single client is over its allowance
+        throttle.failed(f"10.0.{i}.1")
+    assert throttle.wait("10.9.9.9") == 0
+    throttle.failed("10.0.50.1")
+    assert throttle.wait("10.9.9.9") == pytest.approx(30)  # everybody waits now
+    now[0] += 31
+    assert throttle.wait("10.9.9.9") == 0
+    for _ in range(7):
+        throttle.failed("10.1.1.1")
+    assert throttle.wait("10.1.1.1") == pytest.approx(2)  # 6th failure: 1 s, 7th: 2 s
+    throttle.succeeded("10.1.1.1")
+    assert throttle.wait("10.1.1.1") == 0
+
+
+def test_staff_exports_are_served_only_with_a_staff_session(base_url):
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        assert _login(client) == 200
+        [out] = _call(client, "export_md", ["尊敬的李总：\n\n内部草稿，勿外传。"])
+        path = out["path"]
+        assert client.get(f"/staff/gradio_api/file={path}").status_code == 200
+    public = httpx.get(f"{base_url}/gradio_api/file={path}", timeout=10)
+    assert public.status_code == 403 and "内部草稿" not in public.text  # was served to anyone with the URL
+    assert httpx.get(f"{base_url}/staff/gradio_api/file={path}", timeout=10).status_code == 401
+
+
+def test_staff_upload_accepts_only_files_that_were_uploaded(base_url, fixture_assistant, tmp_path):
+    secret = tmp_path / "server_notes.md"
+    secret.write_text("# 服务器内部说明\n数据库口令存放位置：机密。\n", encoding="utf-8")
+    suite_on_server = tmp_path / "private_suite.jsonl"
+    suite_on_server.write_text(json.dumps({"id": "x", "question": "机密问题？"}, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+    before = {d.doc_id for d in fixture_assistant.library.docs()}
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        assert _login(client) == 200
+        for api, path in (("upload", secret), ("evaluate", suite_on_server)):
+            value = {"path": str(path), "orig_name": path.name, "meta": {"_type": "gradio.FileData"}}
+            r = client.post(f"/staff/gradio_api/call/{api}", json={"data": [[value] if api == "upload" else value]})
+            assert r.status_code == 400 and "only files uploaded" in r.text
+        # a file that really was uploaded goes through
+        up = client.post("/staff/gradio_api/upload", files={"files": ("青羊文创扶持办法.txt", "青羊区文创扶持办法\n第一条 对文创企业给予房租补贴。".encode())})
+        [uploaded] = up.json()
+        status, _table, _docs = _call(client, "upload", [[{"path": uploaded, "orig_name": "青羊文创扶持办法.txt",
+                                                           "meta": {"_type": "gradio.FileData"}}]])
+    assert "added 1" in status
+    added = {d.doc_id for d in fixture_assistant.library.docs()} - before
+    assert len(added) == 1 and "青羊" in added.pop()  # nothing of the server's own files was indexed
+    fixture_assistant.library.delete("青羊文创扶持办法.txt")  # the shared fixture index stays as it was
+
+
+def test_handlers_refuse_paths_outside_the_staff_files(tmp_path):
+    from assistant.web.uploads import arrived_upload
+
+    inside = tmp_path / "staff" / "uploads" / "a.txt"
+    inside.parent.mkdir(parents=True)
+    inside.write_text("x", encoding="utf-8")
+    assert arrived_upload(str(inside), tmp_path / "staff") == inside
+    (tmp_path / "staff" / "link.txt").symlink_to(PROJECT_README)
+    for given in (PROJECT_README, tmp_path / "staff" / "link.txt", tmp_path / "staff" / "../staff/../x.txt"):
+        with pytest.raises(UploadRejected, match="not a file uploaded"):
+            arrived_upload(str(given), tmp_path / "staff")
+
+
+@pytest.mark.parametrize("route", ["cancel", "reset", "stream/abc/close", "vibe-code"])
+def test_anonymous_requests_cannot_reach_staff_job_routes(base_url, route):
+    body = {"session_hash": "x", "fn_index": 3, "event_id": "abc"}
+    r = httpx.post(f"{base_url}/staff/gradio_api/{route}", json=body, timeout=10)
+    assert r.status_code == 401  # /cancel answered 200 and cancelled a running staff job
+
+
+def test_failed_llm_shows_visitors_a_fixed_notice_not_the_error(fixture_assistant, tmp_path, caplog):
+    from assistant.factory import build_assistant
+    from assistant.staff.feedback import FeedbackStore
+    from assistant.web.chat_page import ChatPage
+
+    settings = fixture_assistant.settings.model_copy(update={
+        "openai_base_url": "http://127.0.0.1:9/v1", "openai_api_key": SecretStr("sk-secret-key-0000"),
+        "llm_model": "internal-model-7b", "llm_timeout": 2.0})
+    llm_assistant = build_assistant(settings, library=fixture_assistant.library)
+    page = ChatPage(llm_assistant, FeedbackStore(tmp_path / "fb.sqlite"))
+    *_, (_, messages, turns) = page.respond("四川通信产业园标准厂房租金补贴是多少？", [], [], "", "", False, "zh")
+    shown = messages[-1]["content"]
+    assert turns and "智能生成暂不可用" in shown
+    for secret in ("127.0.0.1:9", "sk-secret", "internal-model", "LLM unavailable", "Connection"):
+        assert secret not in shown
+    assert any("LLM unavailable" in r.getMessage() for r in caplog.records)  # the operator still sees why

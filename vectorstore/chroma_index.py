@@ -137,6 +137,10 @@ class ChromaIndex:
         for cid, text, meta, dist in zip(
             res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
         ):
+            # A process killed right after a delete can leave the id in Chroma's vector index with its record
+            # gone (measured with chromadb 1.5.9): such a hit has no text and must never be cited.
+            if meta is None or text is None:
+                continue
             out.append((chunk_from_record(cid, text, meta), 1.0 - float(dist)))
         return out
 

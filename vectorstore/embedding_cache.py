@@ -18,7 +18,7 @@ def text_key(text: str) -> str:
 
 
 class CachedEmbedder:
-    """Wraps any Embedder; passages are looked up first, only misses are embedded (queries are not cached)."""
+    """Wraps any Embedder; passages are looked up first, only distinct misses are embedded (queries are not cached)."""
 
     def __init__(self, inner: Embedder, cache_dir: Path):
         self.inner = inner
@@ -49,7 +49,12 @@ class CachedEmbedder:
         keys = [text_key(t) for t in texts]
         with self._lock:
             found = self._lookup(keys)
-        missing = [i for i, k in enumerate(keys) if k not in found]
+        # A text repeated inside one batch (a header on every page, a pasted clause) is embedded once.
+        first: dict[str, int] = {}
+        for i, k in enumerate(keys):
+            if k not in found:
+                first.setdefault(k, i)
+        missing = list(first.values())
         self.hits += len(texts) - len(missing)
         self.misses += len(missing)
         if missing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import gradio as gr
@@ -16,6 +17,20 @@ from assistant.web.render import answer_html, escape, partial_html, user_html
 
 log = logging.getLogger(__name__)
 EXAMPLE_KEYS = ("example_1", "example_2", "example_3")
+# The LLM fallback notice carries the raw error (server address, model, exception text): for the log and the
+# staff pages, not for anonymous visitors, who get a fixed sentence instead.
+_LLM_NOTICE = "LLM unavailable/failed checks"
+
+
+def public_answer(answer: Answer, lang: str) -> Answer:
+    """The answer as a visitor may see it: operational notices replaced by a fixed sentence."""
+    if not any(w.startswith(_LLM_NOTICE) for w in answer.warnings):
+        return answer
+    for w in answer.warnings:
+        if w.startswith(_LLM_NOTICE):
+            log.warning("%s", w)
+    kept = [w for w in answer.warnings if not w.startswith(_LLM_NOTICE)]
+    return replace(answer, warnings=(*kept, t(lang, "llm_fallback")))
 
 
 def header_html(lang: str) -> str:
@@ -57,12 +72,14 @@ class ChatPage:
                 streamed += item
                 messages[-1] = {"role": "assistant", "content": partial_html(streamed)}
                 yield "", messages, turns
-        except AssistantError as exc:  # domain errors carry their own fix: show them, keep the chat alive
-            messages[-1] = {"role": "assistant", "content": partial_html(t(lang, "error", error=str(exc)))}
+        except AssistantError as exc:  # the fix is for the operator (log); the visitor gets a fixed sentence
+            log.error("answering %r failed: %s", question[:80], exc)
+            messages[-1] = {"role": "assistant", "content": partial_html(t(lang, "error_public"))}
             yield "", messages, turns
             return
         if final is None:
             return
+        final = public_answer(final, lang)
         turns = [*turns, final]
         messages[-1] = {"role": "assistant", "content": answer_html(final, f"a{len(turns)}", lang)}
         yield "", messages, turns

@@ -52,6 +52,8 @@ _ZH: dict[str, str] = {
     "disclaimer": "本助手仅根据已收录文件作答，不构成正式政策解释；以主管部门正式文件为准。",
     "staff_link": "工作人员入口",
     "error": "出错了：{error}",
+    "error_public": "抱歉，暂时无法回答，请稍后再试。",
+    "llm_fallback": "智能生成暂不可用，以下为文件原文摘录的回答。",
     # staff pages
     "staff_title": "招商政策助手 · 工作人员",
     "demo_banner": "演示模式：未设置员工密码，当前密码为 “demo”。正式部署请设置 ASSISTANT_STAFF_PASSWORD。",
@@ -144,6 +146,8 @@ _EN: dict[str, str] = {
     "the issuing authority's documents prevail.",
     "staff_link": "Staff sign-in",
     "error": "Something went wrong: {error}",
+    "error_public": "Sorry, the assistant cannot answer right now. Please try again later.",
+    "llm_fallback": "The language model is unavailable; this answer is quoted from the documents.",
     "staff_title": "Investment Policy Assistant · Staff",
     "demo_banner": "Demo mode: no staff password is set, so the password is \"demo\". "
     "Set ASSISTANT_STAFF_PASSWORD before deploying.",

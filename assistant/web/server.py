@@ -2,26 +2,32 @@
 
 Two separate Blocks on purpose: each mounted Gradio app has its own function registry and API routes, so no
 staff handler (upload, delete, draft…) exists in the public app's API at all, and every staff route
-(/staff/gradio_api/info, /call/…, /queue/join, /upload) sits behind Gradio's login check.
+(/staff/gradio_api/info, /call/…, /queue/join, /upload, and /cancel, /reset… which Gradio leaves open) sits
+behind the login (StaffGuard adds the routes Gradio does not check, and the login back-off). Staff uploads and
+exports live in a folder of their own that the public app is forbidden to serve.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
+from starlette.routing import Mount
 
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 from assistant.staff.feedback import FeedbackStore
 from assistant.web.chat_page import ChatPage
 from assistant.web.staff_actions import StaffActions
+from assistant.web.staff_guard import LoginThrottle, StaffGuard
 from assistant.web.staff_pages import build_staff_pages
 from assistant.web.style import CSS, HEAD, theme
 
@@ -55,11 +61,35 @@ def staff_login(settings: Settings) -> StaffLogin:
     return StaffLogin(check, demo)
 
 
-def _staff_disabled(reason: str) -> Callable[..., Any]:
-    async def refuse(path: str = "") -> PlainTextResponse:
-        return PlainTextResponse(f"Staff pages are disabled: {reason}", status_code=503)
+# Anonymous visitors learn that staff pages are off, never why: the reason names settings (it is in the log).
+STAFF_DISABLED = "Staff pages are not available. The administrator can find the reason in the server log."
 
-    return refuse
+
+async def _staff_disabled(path: str = "") -> PlainTextResponse:
+    return PlainTextResponse(STAFF_DISABLED, status_code=503)
+
+
+def _mounted(app: FastAPI, path: str) -> Any:
+    return next(r.app for r in app.routes if isinstance(r, Mount) and r.path == path)
+
+
+def _mount_staff(app: FastAPI, assistant: Any, feedback: FeedbackStore, settings: Settings, login: StaffLogin,
+                 common: dict) -> Path:
+    """Mount the staff Blocks with its own file folder (uploads in, exports out); returns that folder."""
+    files = Path(tempfile.mkdtemp(prefix="zhaoshang-staff-files-"))
+    uploads, outputs = files / "uploads", files / "outputs"
+    uploads.mkdir()
+    outputs.mkdir()
+    staff = build_staff_pages(StaffActions(assistant, feedback, login.demo, files / "work", files))
+    for block in [staff, *staff.blocks.values()]:  # Gradio copies what a handler returns into GRADIO_CACHE
+        block.GRADIO_CACHE = str(outputs)
+    message = f"{settings.bureau_name} · 工作人员登录 / Staff sign-in"
+    gr.mount_gradio_app(app, staff, STAFF_PATH, auth=login.check, auth_message=message, allowed_paths=[str(files)],
+                        max_file_size=f"{settings.upload_max_mb}mb", **common)
+    _mounted(app, STAFF_PATH).uploaded_file_dir = str(uploads)
+    app.add_middleware(StaffGuard, staff_app=lambda: _mounted(app, STAFF_PATH), prefix=STAFF_PATH,
+                       throttle=LoginThrottle(), upload_dir=uploads)
+    return files
 
 
 def build_server(assistant: Any, settings: Settings) -> FastAPI:
@@ -68,18 +98,17 @@ def build_server(assistant: Any, settings: Settings) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     common = {"theme": theme(), "css": CSS, "head": HEAD, "footer_links": [], "run_history": False,
               "server_name": settings.host, "server_port": settings.port, "ssr_mode": False}
+    blocked: list[str] = []
     try:
         login = staff_login(settings)
     except ConfigError as exc:
-        log.error("%s", exc)
-        app.add_api_route(STAFF_PATH, _staff_disabled(str(exc)), methods=["GET", "POST"])
-        app.add_api_route(STAFF_PATH + "/{path:path}", _staff_disabled(str(exc)), methods=["GET", "POST"])
+        log.error("staff pages disabled: %s", exc)
+        app.add_api_route(STAFF_PATH, _staff_disabled, methods=["GET", "POST"])
+        app.add_api_route(STAFF_PATH + "/{path:path}", _staff_disabled, methods=["GET", "POST"])
     else:
-        staff = build_staff_pages(StaffActions(assistant, feedback, login.demo))
-        message = f"{settings.bureau_name} · 工作人员登录 / Staff sign-in"
-        gr.mount_gradio_app(app, staff, STAFF_PATH, auth=login.check, auth_message=message,
-                            max_file_size=f"{settings.upload_max_mb}mb", **common)
+        blocked.append(str(_mount_staff(app, assistant, feedback, settings, login, common)))
     chat = ChatPage(assistant, feedback, settings.language, settings.chat_workers).build()
     # The public page has no upload component; a tiny limit stops strangers using /upload as file storage.
-    gr.mount_gradio_app(app, chat, "/", max_file_size="1kb", **common)
+    # Staff files are blocked: the public /gradio_api/file= route would otherwise serve them to anyone.
+    gr.mount_gradio_app(app, chat, "/", max_file_size="1kb", blocked_paths=blocked, **common)
     return app

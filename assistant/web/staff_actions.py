@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from assistant.staff.feedback import FeedbackStore
 from assistant.staff.reply_drafting import draft_reply, markdown_to_docx, to_markdown
 from assistant.web.i18n import t
 from assistant.web.render import escape, library_rows
-from assistant.web.uploads import UploadRejected, store_upload
+from assistant.web.uploads import UploadRejected, arrived_upload, store_upload
 
 log = logging.getLogger(__name__)
 META_FIELDS = ("title", "doc_type", "province", "city", "district", "effective", "expires", "repealed")
@@ -26,11 +25,15 @@ FEEDBACK_COLUMNS = ["id", "created_at", "rating", "question", "comment", "cited 
 
 
 class StaffActions:
-    def __init__(self, assistant: Any, feedback: FeedbackStore, demo_password: bool):
+    def __init__(self, assistant: Any, feedback: FeedbackStore, demo_password: bool, work_dir: Path,
+                 files_dir: Path):
         self.assistant, self.feedback, self.demo_password = assistant, feedback, demo_password
         self.settings = assistant.settings
         self.lang = self.settings.language if self.settings.language in ("zh", "en") else "zh"
-        self.work_dir = Path(tempfile.mkdtemp(prefix="zhaoshang-staff-"))  # exports served back to staff
+        self.work_dir = work_dir  # exports, before Gradio copies them into the staff file folder
+        # The staff app's file folder (uploads, and Gradio's copies of them): the only place a file handed to a
+        # handler may come from (StaffGuard already refuses requests naming other files; this is the second lock).
+        self.files_dir = files_dir
 
     def _out(self, name: str) -> Path:
         folder = self.work_dir / dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -71,7 +74,8 @@ class StaffActions:
         accepted, messages = [], []
         for temp in files or []:
             try:
-                accepted.append(store_upload(Path(temp), Path(temp).name, self.settings.index_dir / "uploads",
+                uploaded = arrived_upload(temp, self.files_dir)
+                accepted.append(store_upload(uploaded, uploaded.name, self.settings.index_dir / "uploads",
                                              self.settings.upload_max_mb).path)
             except UploadRejected as exc:
                 messages.append(t(self.lang, "rejected", reason=str(exc)))
@@ -121,7 +125,10 @@ class StaffActions:
         if not suite_file:
             return "", [], gr.update(value=[]), []
         try:
+            suite_file = str(arrived_upload(suite_file, self.files_dir))
             cases = load_suite(suite_file)
+        except UploadRejected as exc:
+            return _status([t(self.lang, "rejected", reason=str(exc))]), [], gr.update(value=[]), []
         except AssistantError as exc:
             return _status([f"✗ {exc}"]), [], gr.update(value=[]), []
         run = run_suite(cases, lambda q, h: self.assistant.ask(q, h), k=self.settings.top_k,

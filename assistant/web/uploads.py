@@ -53,6 +53,19 @@ def check_upload(original_name: str, size: int, max_mb: int) -> str:
     return name
 
 
+def arrived_upload(given: str | Path, upload_dir: Path) -> Path:
+    """The file a request names, if it is one that arrived through the upload route: a regular file (not a
+    link) inside upload_dir. A request naming any other server path (the README, /etc/…) is refused."""
+    path = Path(given)
+    try:
+        inside = path.resolve(strict=True).is_relative_to(Path(upload_dir).resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside or path.is_symlink() or not path.is_file():
+        raise UploadRejected(f"{path.name}: not a file uploaded in this session; upload it again")
+    return path
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from assistant.errors import IngestError, UnsupportedFileError
 from assistant.types import LoadedFile
+from ingest.limits import DEFAULT_LIMITS, LoadLimits, check_size
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".html", ".htm", ".docx", ".txt", ".md", ".jsonl"})
 
 
-def _loader_for(suffix: str) -> Callable[[Path], list[LoadedFile]]:
+def _loader_for(suffix: str, limits: LoadLimits) -> Callable[[Path], list[LoadedFile]]:
     # Imported per call: loading a TXT file should not import pypdf, lxml or the OCR stack.
     if suffix == ".pdf":
         from ingest.loaders.pdf import load_pdf
 
-        return load_pdf
+        return partial(load_pdf, limits=limits)
     if suffix in (".html", ".htm"):
         from ingest.loaders.html import load_html
 
@@ -24,7 +26,7 @@ def _loader_for(suffix: str) -> Callable[[Path], list[LoadedFile]]:
     if suffix == ".docx":
         from ingest.loaders.docx import load_docx
 
-        return load_docx
+        return partial(load_docx, limits=limits)
     if suffix == ".jsonl":
         from ingest.loaders.jsonl import load_jsonl
 
@@ -34,7 +36,7 @@ def _loader_for(suffix: str) -> Callable[[Path], list[LoadedFile]]:
     return load_text
 
 
-def load(path: Path) -> list[LoadedFile]:
+def load(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile]:
     """One LoadedFile per document (JSONL: one per record; others: exactly one).
 
     Raises IngestError(path, reason, fix) / UnsupportedFileError for unsupported, empty, encrypted,
@@ -49,8 +51,9 @@ def load(path: Path) -> list[LoadedFile]:
         )
     if not path.is_file():
         raise IngestError(str(path), "the file does not exist or is not a regular file", "check the path")
+    check_size(path, limits)
     try:
-        return _loader_for(suffix)(path)
+        return _loader_for(suffix, limits)(path)
     except IngestError:
         raise
     except (OSError, UnicodeError, MemoryError, RecursionError) as exc:

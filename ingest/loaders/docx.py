@@ -7,8 +7,47 @@ from pathlib import Path
 
 from assistant.errors import IngestError
 from assistant.types import LoadedFile, Page
+from ingest.limits import DEFAULT_LIMITS, MAX_COMPRESSION_RATIO, MB, RATIO_MIN_BYTES, LoadLimits
 
 _FIX = "open it in Word or WPS and save it again as .docx (old .doc files must be converted)"
+_FIX_BOMB = "open it in Word or WPS and save it again; a genuine document this large must be split"
+# Word never writes a DTD; one in a part is how entity-expansion ("billion laughs") attacks start.
+_DTD_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be"))
+_SCAN_BLOCK = 1 << 20
+
+
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Stream the part in blocks (sizes already checked), so the scan never holds a whole part in memory."""
+    tail = b""
+    with zf.open(info) as part:
+        for block in iter(lambda: part.read(_SCAN_BLOCK), b""):
+            window = tail + block
+            if any(mark in window for mark in _DTD_MARKS):
+                return True
+            tail = window[-32:]
+    return False
+
+
+def check_package(path: Path, limits: LoadLimits) -> None:
+    """Refuse zip bombs and entity bombs from the zip directory and a streamed scan, before anything inflates.
+
+    zipfile never yields more bytes than an entry's declared size, so checking the declared sizes is enough.
+    """
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > limits.unpacked_max_mb * MB:
+            raise IngestError(str(path), f"refused: the DOCX would unpack to {total / MB:.0f} MB, over the "
+                              f"{limits.unpacked_max_mb} MB limit (ASSISTANT_UNPACKED_MAX_MB) — a zip bomb?", _FIX_BOMB)
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size >= RATIO_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+                raise IngestError(str(path), f"refused: part {info.filename} expands {ratio:.0f}x, over the "
+                                  f"{MAX_COMPRESSION_RATIO}x limit for a document — a zip bomb?", _FIX_BOMB)
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and _has_dtd(zf, info):
+                raise IngestError(str(path), f"refused: part {info.filename} declares a DTD or entities, which "
+                                  "Word never writes (an entity-expansion attack?)", _FIX)
 
 
 def _table_lines(table) -> list[str]:
@@ -50,7 +89,7 @@ def _title(document, lines: list[str]) -> str:
     return lines[0] if lines and len(lines[0]) <= 60 else ""
 
 
-def load_docx(path: Path) -> list[LoadedFile]:
+def load_docx(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile]:
     if path.stat().st_size == 0:
         raise IngestError(str(path), "the file is empty", "upload the document again")
     import docx
@@ -61,6 +100,7 @@ def load_docx(path: Path) -> list[LoadedFile]:
         raise IngestError(str(path), "not a valid DOCX: the file is not a zip package (truncated, or a renamed .doc)",
                           _FIX)
     try:
+        check_package(path, limits)
         document = docx.Document(str(path))
         lines = _body_lines(document)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError, EOFError) as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 from assistant.errors import IngestError
 from assistant.types import LoadedFile, Page
 from ingest.boilerplate import find_source_url
-from ingest.encoding import declared_charset, decode_bytes
+from ingest.encoding import declared_charset, decode_bytes, not_text_reason
 from ingest.html_blocks import Block, blocks_of, main_text, parse
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
@@ -87,9 +87,16 @@ def _canonical(root) -> str:
     return og if og.startswith("http") else ""
 
 
+class NotHtml(ValueError):
+    """Bytes that are not a web page at all (an image, an archive, random data)."""
+
+
 def extract_html(data: bytes) -> HtmlExtract:
     """Main text, title, publication date and canonical URL of one HTML page given as bytes."""
     text = decode_bytes(data, declared_charset(data)).text
+    why = not_text_reason(data, text)
+    if why:
+        raise NotHtml(why)
     meta_root = parse(text)
     blocks = blocks_of(parse(text))  # a second tree: extraction strips furniture from its tree
     body, span = main_text(blocks)
@@ -103,6 +110,9 @@ def load_html(path: Path) -> list[LoadedFile]:
         raise IngestError(str(path), "the file is empty", "upload the saved web page again")
     try:
         page = extract_html(data)
+    except NotHtml as exc:
+        raise IngestError(str(path), str(exc).replace("not text", "not a web page"),
+                          "check the file: save the page again from the browser as HTML") from exc
     except (ValueError, TypeError) as exc:  # lxml refuses some broken markup outright
         raise IngestError(str(path), f"the HTML could not be parsed ({exc})", "save the page again as HTML") from exc
     if not page.text.strip():

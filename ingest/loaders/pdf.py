@@ -9,6 +9,7 @@ from pathlib import Path
 
 from assistant.errors import IngestError
 from assistant.types import LoadedFile, Page
+from ingest.limits import DEFAULT_LIMITS, LoadLimits
 
 _FIX_PASSWORD = "remove the password (print or export an unprotected copy) and upload again"
 _FIX_DAMAGED = "download or export the PDF again; if it opens in a viewer, print it to a new PDF"
@@ -92,7 +93,7 @@ def _open(path: Path):
     return reader
 
 
-def _page_text(reader, index: int, path: Path, warnings: list[str]) -> Page:
+def _page_text(reader, index: int, path: Path, warnings: list[str], budget) -> Page:
     number = index + 1
     try:
         text = reader.pages[index].extract_text() or ""
@@ -102,11 +103,20 @@ def _page_text(reader, index: int, path: Path, warnings: list[str]) -> Page:
     text = fix_radicals(text)
     if not text_layer_unusable(text):
         return Page(number, unwrap_lines(text))
-    from ingest.ocr import ocr_pdf_page
+    from ingest.ocr import ocr_image, render_page
 
     reason = "no text layer" if not text.strip() else "text layer unusable"
+    refusal = budget.refusal()
+    if refusal:
+        warnings.append(f"page {number}: {reason}, not OCR'd: {refusal}")
+        return Page(number, "")
     try:
-        ocr_text = ocr_pdf_page(str(path), index)
+        image = render_page(str(path), index)
+        if image is None:
+            warnings.append(f"page {number}: blank page")
+            return Page(number, "", ocr=True)
+        budget.spend_page()
+        ocr_text = ocr_image(image)
     except Exception as exc:  # a page pdfium cannot render: keep whatever text there was
         logging.getLogger(__name__).warning("OCR of %s page %d failed: %s", path, number, exc)
         warnings.append(f"page {number}: {reason}, OCR failed ({type(exc).__name__})")
@@ -132,12 +142,15 @@ def _title(reader) -> str:
     return "" if title.lower() in ("", "untitled", "无标题") else title
 
 
-def load_pdf(path: Path) -> list[LoadedFile]:
+def load_pdf(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile]:
+    from ingest.ocr import OcrBudget
+
     if path.stat().st_size == 0:
         raise IngestError(str(path), "the file is empty", "upload the PDF again")
     reader = _open(path)
     warnings: list[str] = []
-    pages = tuple(_page_text(reader, i, path, warnings) for i in range(len(reader.pages)))
+    budget = OcrBudget(limits.ocr_max_pages, limits.ocr_max_seconds)
+    pages = tuple(_page_text(reader, i, path, warnings, budget) for i in range(len(reader.pages)))
     if not any(p.text.strip() for p in pages):
         raise IngestError(str(path), "no text could be extracted from any page, not even by OCR",
                           "check the PDF shows text when opened; scans need to be legible (≥150 dpi)")

@@ -8,7 +8,7 @@ from pathlib import Path
 from assistant.errors import IngestError
 from assistant.types import LoadedFile, Page
 from ingest.boilerplate import clean_text
-from ingest.encoding import control_ratio, decode_bytes, looks_binary
+from ingest.encoding import decode_bytes, not_text_reason
 from ingest.loaders.html import iso_date
 
 _MD_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -22,11 +22,10 @@ def decode_text_file(path: Path) -> str:
     data = path.read_bytes()
     if not data.strip():
         raise IngestError(str(path), "the file is empty", "upload a file with text in it")
-    if looks_binary(data):
-        raise IngestError(str(path), "the file is binary, not text (wrong extension?)", _FIX_TEXT)
     text = decode_bytes(data).text
-    if control_ratio(text) > 0.02:
-        raise IngestError(str(path), "the file does not decode as text in any supported encoding", _FIX_TEXT)
+    why = not_text_reason(data, text)
+    if why:
+        raise IngestError(str(path), why, _FIX_TEXT)
     return text.replace("\ufeff", "")
 
 
