@@ -208,5 +208,14 @@ def _record_from(loaded: LoadedFile, doc_id: str, sha: str, meta: DocMeta) -> Do
         doc_type=meta.doc_type, province=meta.region.province, city=meta.region.city,
         district=meta.region.district, issuer=meta.issuer, published=meta.published, effective=iso(v.effective),
         expires=iso(v.expires), repealed=iso(v.repealed), repealed_flag=v.repealed_flag, status="indexed",
-        version_key=meta.version_key, contacts=meta.contacts, warnings=loaded.warnings,
+        version_key=meta.version_key, contacts=meta.contacts, warnings=loaded.warnings + _instruction_flags(loaded),
     )
+
+
+def _instruction_flags(loaded: LoadedFile) -> tuple[str, ...]:
+    """Text that gives the assistant orders (prompt injection) is kept as data but flagged for staff; answers
+    never offer it and LLM prompts mask it (assistant/text/instructions.py)."""
+    from assistant.text.instructions import instruction_sentences
+
+    found = [(p.number, s) for p in loaded.pages for s in instruction_sentences(p.text)]
+    return tuple(f"page {n}: instruction-like text, never followed or quoted: «{s[:60]}»" for n, s in found[:5])
