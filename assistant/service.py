@@ -17,6 +17,7 @@ from assistant.answering.handoff import Handoff
 from assistant.answering.refusal import is_contact_question, nearest_lead_in, refusal_text, scope_refusal_text
 from assistant.errors import ConfigError
 from assistant.query.conversation import is_followup, rewrite_followup
+from assistant.query.english_places import english_name
 from assistant.query.scope import topic_words
 from assistant.query.terms import EVIDENCE, question_intents
 from assistant.settings import Settings
@@ -139,7 +140,7 @@ class Assistant:
         if not scoped:
             return replace(base, text=refusal_text(lang, contact), grounded=False, mode="refusal", citations=())
         missing = verdict.scope.label()
-        text = scope_refusal_text(lang, missing, topic_words(question, verdict.scope, lang), contact)
+        text = scope_refusal_text(lang, verdict.scope.label(lang), topic_words(question, verdict.scope, lang), contact)
         citations: tuple = ()
         if verdict.nearest and verdict.reason == "out_of_scope":
             other = self.gate.checker.passage(verdict.scope, verdict.nearest[0], verdict.asks_number).name
@@ -148,7 +149,11 @@ class Assistant:
                 by_chunk = {h.chunk.chunk_id: h for h in verdict.nearest}
                 citations = tuple(replace(c, scope="other", scope_name=self.gate.checker.passage(
                     verdict.scope, by_chunk[c.chunk_id]).name) for c in cits)
-                text = f"{text}\n{nearest_lead_in(lang, other, missing)}\n{body}"
+                if lang == "en":
+                    other, missing_label = english_name(other), verdict.scope.label(lang)
+                else:
+                    missing_label = missing
+                text = f"{text}\n{nearest_lead_in(lang, other, missing_label)}\n{body}"
         return replace(base, text=text, citations=citations, grounded=False, mode="refusal", missing=missing)
 
 

@@ -70,8 +70,8 @@ def scope_refusal_text(language: str, missing: str, topic: str, contact: Contact
     资料中没有找到温江区的母基金规模信息。 — then, with a known contact, where to ask instead."""
     lang = "en" if language == "en" else "zh"
     if lang == "en":
-        text = (f"The documents in the library contain no information on {topic} for {missing}." if topic
-                else f"The documents in the library contain no information about {missing} on this question.")
+        text = f"The documents in the library hold no information on this for {missing}" + (
+            f" (asked about: {topic})." if topic else ".")
     else:
         text = f"资料中没有找到{missing}的{topic}信息。" if topic else f"资料中没有找到关于{missing}的相关信息。"
     return _with_contact(text, lang, contact)

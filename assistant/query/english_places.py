@@ -81,3 +81,20 @@ def _lookup(word: str, next_word: str, known: Sequence[str]) -> Region | None:
     if not cands:
         return None
     return _choose(cands, _LEVEL_WORDS.get(next_word.rstrip("s")), known)
+
+
+_LEVEL_NAMES = (("自治区", "Autonomous Region"), ("自治州", "Autonomous Prefecture"), ("自治县", "Autonomous County"),
+                ("新区", "New Area"), ("省", "Province"), ("市", ""), ("区", "District"), ("县", "County"))
+
+
+def english_name(name: str) -> str:
+    """温江区 → "Wenjiang District (温江区)", 成都市 → "Chengdu (成都市)": a place as a foreign reader can say it."""
+    from pypinyin import lazy_pinyin
+
+    if not name or not re.search(r"[\u4e00-\u9fff]", name):
+        return name
+    for suffix, word in _LEVEL_NAMES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            stem = "".join(lazy_pinyin(name[: -len(suffix)])).capitalize()
+            return f"{stem} {word} ({name})".replace("  ", " ") if word else f"{stem} ({name})"
+    return f"{''.join(lazy_pinyin(name)).capitalize()} ({name})"

@@ -47,8 +47,13 @@ class QuestionScope:
     def items(self) -> tuple[ScopeItem, ...]:
         return self.places + self.bodies + self.laws + self.years
 
-    def label(self) -> str:
-        """温江区 / 2026年 / 《X条例》: what the refusal says the library lacks."""
+    def label(self, language: str = "zh") -> str:
+        """温江区 / 2026年 / 《X条例》: what the refusal says the library lacks ("Wenjiang District (温江区)")."""
+        from assistant.query.english_places import english_name
+
+        if language == "en":
+            return ", ".join(dict.fromkeys([english_name(p.label) for p in self.places] + [b.label for b in self.bodies]
+                                           + [f"《{law.label}》" for law in self.laws] + [y.text for y in self.years]))
         parts = [p.label for p in self.places] + [b.label for b in self.bodies]
         parts += [f"《{law.label}》" for law in self.laws] + [y.text for y in self.years]
         return "、".join(dict.fromkeys(parts))
