@@ -53,8 +53,9 @@ class AnswerGate(Protocol):
         """Relevance, asked datum and scope of the passages for this question."""
         ...
 
-    def sentence_scope(self, verdict: Verdict, hit: Hit, sentence: str) -> ScopeMatch:
-        """Whether one sentence of a passage (or of a generated answer citing it) stays in the question's scope."""
+    def sentence_scope(self, verdict: Verdict, hit: Hit, sentence: str, generated: bool = False) -> ScopeMatch:
+        """Whether one sentence of a passage (or, generated, of an LLM answer citing it) stays in the question's
+        scope."""
         ...
 
 

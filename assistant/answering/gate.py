@@ -40,7 +40,7 @@ class ScopeGate:
         inside = [(h, m) for h, m in zip(hits, matches, strict=True) if m.ok]
         outside = [h for h, m in zip(hits, matches, strict=True) if not m.ok]
         def keep(hit: Hit, sentence: str) -> bool:
-            return scope.empty or self.checker.sentence(scope, hit, sentence, asks_number).ok
+            return scope.empty or self.checker.sentence(scope, hit, sentence, asks_number, generated=False).ok
 
         relevance = self.relevance.score(question, [h for h, _ in inside], keep) if inside else 0.0
         if relevance >= self.min_relevance:
@@ -60,8 +60,8 @@ class ScopeGate:
         nearest = tuple(outside[:_NEAREST]) if near >= self.min_relevance else ()
         return Verdict(False, "out_of_scope", relevance, scope, nearest=nearest, asks_number=asks_number)
 
-    def sentence_scope(self, verdict: Verdict, hit: Hit, sentence: str) -> ScopeMatch:
-        return self.checker.sentence(verdict.scope, hit, sentence, verdict.asks_number)
+    def sentence_scope(self, verdict: Verdict, hit: Hit, sentence: str, generated: bool = False) -> ScopeMatch:
+        return self.checker.sentence(verdict.scope, hit, sentence, verdict.asks_number, generated)
 
     def contact_in_scope(self, scope: QuestionScope, contact: Contact, doc: DocInfo | None) -> ScopeMatch:
         """A contact answers only for the asked place or a place above it (and the asked body)."""

@@ -86,7 +86,7 @@ class FallbackGenerator:
             return
         gate = self.extractive.gate
         for item in self.llm.answer(question, list(verdict.hits), history, language, fallback=fallback,
-                                    in_scope=lambda hit, s: gate.sentence_scope(verdict, hit, s).ok):
+                                    in_scope=lambda hit, s: gate.sentence_scope(verdict, hit, s, generated=True).ok):
             if isinstance(item, Answer) and any(_UNREACHABLE.search(w) for w in item.warnings):
                 self._down_until = time.monotonic() + self.cooldown
             if isinstance(item, Answer) and item.mode == "llm":

@@ -8,6 +8,7 @@ a fact dated to another year does not answer a question about this one."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -55,19 +56,21 @@ def _depth(r: Region) -> int:
 
 @lru_cache(maxsize=4096)
 def _place_mentions(text: str) -> tuple[tuple[int, Region], ...]:
-    """Places a text names. A short form glued to a name (南京派光, 北京嘉岳: companies) is not a place the
-    text is about; a full name (南京市) or a short form followed by a separator or 的 is."""
+    """Places a text names. A short form glued to a park's or company's name (四川通信产业园) is that name, not a
+    place the text is about; a full name (南京市) always is."""
+    from assistant.query.entities import body_suffix_at
     from ingest.regions import find_place_spans
 
     out = []
     for start, end, region in find_place_spans(text):
-        glued = end < len(text) and _CJK.match(text[end]) and text[end] not in _AFTER_PLACE
+        run = _NAME_RUN.match(text, end)
+        glued = bool(run) and text[end] not in _AFTER_PLACE and body_suffix_at(run.group())
         if not glued or text[start:end].endswith(_SUFFIXES):
             out.append((start, region))
     return tuple(out)
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
 _AFTER_PLACE = "的、和与及等在市省区县州旗镇乡新高经开自综保港"
 _SUFFIXES = ("省", "市", "区", "县", "州", "旗")
 
@@ -85,20 +88,44 @@ def _frame(hit: Hit) -> str:
     return f"{c.doc.title}\n{c.heading}"
 
 
+class LibraryYears:
+    """The years the library's texts state anywhere (or are dated): a year none of them names has no facts
+    here, whatever an undated passage says. Recounted when the library changes, never per question."""
+
+    def __init__(self, chunks: Callable[[], Sequence[Chunk]]):
+        self.chunks, self._key, self._years = chunks, None, frozenset()
+
+    def __call__(self) -> frozenset[int]:
+        chunks = self.chunks()
+        key = (id(chunks), len(chunks))
+        if key != self._key:
+            years = {y for c in chunks for a, b, _ in year_spans(f"{c.doc.title}\n{c.text}") for y in range(a, b + 1)}
+            years |= {int(c.doc.published[:4]) for c in chunks if c.doc.published[:4].isdigit()}
+            self._key, self._years = key, frozenset(years)
+        return self._years
+
+
 class ScopeChecker:
     """Passage- and sentence-level scope checks; `asks_number` makes a narrower place's figure fail (温江区's
     fund is not 成都市's fund), while for lists and descriptions it may answer, labelled."""
 
+    def __init__(self, library_years: Callable[[], frozenset[int]] | None = None):
+        self.library_years = library_years
+
     def passage(self, scope: QuestionScope, hit: Hit, asks_number: bool = False) -> ScopeMatch:
         return self._check(scope, hit, None, asks_number)
 
-    def sentence(self, scope: QuestionScope, hit: Hit, sentence: str, asks_number: bool = False) -> ScopeMatch:
-        return self._check(scope, hit, sentence, asks_number)
+    def sentence(self, scope: QuestionScope, hit: Hit, sentence: str, asks_number: bool = False,
+                 generated: bool = False) -> ScopeMatch:
+        """generated: the sentence was written by an LLM, so every place it names counts; a quoted sentence of a
+        document about the asked place itself may name others in passing (推介会在上海举行, 南京派光等项目签约)."""
+        return self._check(scope, hit, sentence, asks_number, generated)
 
-    def _check(self, scope: QuestionScope, hit: Hit, sentence: str | None, asks_number: bool) -> ScopeMatch:
+    def _check(self, scope: QuestionScope, hit: Hit, sentence: str | None, asks_number: bool,
+               generated: bool = True) -> ScopeMatch:
         if scope.empty:
             return ScopeMatch(True)
-        results = [self._place(p, hit, sentence, asks_number) for p in scope.places]
+        results = [self._place(p, hit, sentence, asks_number, generated) for p in scope.places]
         results += [self._named(b, hit, sentence, law=False) for b in scope.bodies]
         results += [self._named(law, hit, sentence, law=True) for law in scope.laws]
         results += [self._year(y, hit, sentence) for y in scope.years]
@@ -121,7 +148,8 @@ class ScopeChecker:
         return self._check(QuestionScope(scope.places, scope.bodies), hit, None, False)  # years/laws: n/a
 
     # --- places --------------------------------------------------------------------------------
-    def _place(self, item: ScopeItem, hit: Hit, sentence: str | None, asks_number: bool) -> ScopeMatch:
+    def _place(self, item: ScopeItem, hit: Hit, sentence: str | None, asks_number: bool,
+               generated: bool = True) -> ScopeMatch:
         asked = item.region or Region()
         doc = hit.chunk.doc
         fail = ScopeMatch(False, "other", "", (item.label,))
@@ -134,6 +162,8 @@ class ScopeChecker:
         # In a document about the asked place itself, a place named earlier in the passage is incidental (推介会
         # held in 上海); in a document about a wider area it says which part the next sentences are about.
         local = self._local_place(asked, text, sentence, doc_rel != "same") if sentence is not None else None
+        if local is not None and local[0] == "other" and doc_rel == "same" and not generated:
+            local = None  # the document is about the asked place: a place its own sentence names is incidental
         if local is None:  # the passage as a whole: any mention of the asked place ties it; others exclude it
             # (the title of a document about several places names them all: only the passage itself counts)
             where = f"{hit.chunk.heading}\n{text}" if doc_rel == "several" else f"{_frame(hit)}\n{text}"
@@ -164,8 +194,13 @@ class ScopeChecker:
         """A document whose region is a sibling may still be about several places: its title names the asked
         one (成都金牛区、温江区、邛崃市…动态), or it is a sibling in the same city and the passage names it."""
         doc = hit.chunk.doc
-        if any(place_relation(asked, r) == "same" for _, r in _place_mentions(doc.title)):
+        title_places = [r for _, r in _place_mentions(doc.title)]
+        if any(place_relation(asked, r) == "same" for r in title_places):
             return True
+        if not any(place_relation(doc.region, r) in ("same", "child") for r in title_places):
+            # The region was only inferred from the text (a national agency's news that mentions 北京 often):
+            # too weak to exclude a passage that names the asked place itself.
+            return any(place_relation(asked, r) in ("same", "child") for _, r in _place_mentions(hit.chunk.text))
         same_city = bool(asked.city and asked.city == doc.region.city and asked.district and doc.region.district)
         return same_city and any(place_relation(asked, r) in ("same", "child")
                                  for _, r in _place_mentions(hit.chunk.text))
@@ -220,6 +255,9 @@ class ScopeChecker:
                 if any(a <= last and first <= b for a, b in stated):
                     return ScopeMatch(True, "same", item.text)
                 return ScopeMatch(False, "other", f"{stated[0][0]}年", (item.text,))
+        if self.library_years is not None and not _in_force(doc, first, last) and not any(
+                y in self.library_years() for y in range(first, last + 1)):
+            return ScopeMatch(False, "other", "", (item.text,))  # no text in the library names that year
         if sentence is None:
             stated = [(a, b) for a, b, _ in year_spans(hit.chunk.text)]
             if stated and not any(a <= last and first <= b for a, b in stated) and not _in_force(doc, first, last):

@@ -16,7 +16,7 @@ _SUFFIXES = tuple(sorted(
     key=len, reverse=True))
 # Tags of words that can be part of a name: nouns, places, person and organisation names, verbal nouns,
 # distinguishing words; and words tagged so that nonetheless end a name.
-_NAME_TAGS = ("n", "ns", "nt", "nz", "nr", "vn", "b", "j", "l", "eng", "ng")
+_NAME_TAGS = ("n", "ns", "nt", "nz", "nr", "vn", "b", "j", "l", "eng", "ng", "an", "a")
 _BOUNDARY_WORDS = frozenset("请问 问题 哪些 什么 有关 相关 关于 情况 政策 企业".split())
 _PLACE_PREFIX = re.compile(r"^(?:[省市区县州镇乡])")
 _BRACKETED = re.compile(r"《([^》]{2,60})》")
@@ -49,9 +49,10 @@ def generic_bodies() -> frozenset[str]:
 
 
 # A suffix followed by these is another word (部门, 局长, 委员, 办法, 中心城区).
-_BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事面势名城])")
+_BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事面势名城署分队位件落])")
 # Offices are specific by their suffix; a park, company, event or centre only with a proper name in it
 # (研发中心 is a kind of body, 锦川产业园 one body).
+_VERBS_ENDING_LIKE_BODIES = frozenset("部署 签署 联署 布署 开办 举办 创办 主办 承办 协办 督办 交办 部局 布局 格局 大局".split())
 _AUTHORITY = ("部", "局", "厅", "署", "委", "委员会", "人民政府", "政府", "管委会", "管理委员会", "办公室", "办公厅", "总局",
               "博会", "博览会", "交易会")
 _PROPER_TAGS = ("nr", "ns", "nz", "nt", "eng")
@@ -86,6 +87,13 @@ def name_forms(name: str) -> tuple[str, ...]:
 
 
 def _strip_places(name: str, place_forms: set[str]) -> str:
+    """The body's name without the places it starts with (甘肃省平凉市政务服务中心 → 政务服务中心)."""
+    from ingest.regions import find_place_spans
+
+    spans = find_place_spans(name)
+    while spans and spans[0][0] == 0 and spans[0][1] < len(name):
+        name = name[spans[0][1]:]
+        spans = find_place_spans(name)
     changed = True
     while changed:
         changed = False
@@ -100,6 +108,8 @@ def entity_names(question: str, place_forms: set[str] = frozenset()) -> list[tup
     the place check (温江区投资促进局 → nothing here: 温江区 is the scope)."""
     out: dict[str, tuple[str, ...]] = {}
     for m in _BODY_END.finditer(question):
+        if question[max(0, m.start() - 1): m.end()] in _VERBS_ENDING_LIKE_BODIES:
+            continue
         start = _name_start(question, m.start())
         name = _strip_places(question[start : m.end()], place_forms)
         if len(name) >= 3 and name not in generic_bodies() and name not in place_forms and _specific(name):

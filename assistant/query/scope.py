@@ -65,7 +65,8 @@ class QuestionScope:
 
 # Years: 2024年, 2023年度, 2021-2025年, 2021年至2025年, 25年 (a title's short year); five-year plans by name.
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年)?\s*(?:[-－—–~～至到]\s*)((?:19|20)\d\d)\s*年")
-_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d|\d\d)\s*年(?!代|龄|级|轻|均|限|内|以来)")
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d|\d\d)\s*年(?!代|龄|级|轻|均|限|内|以来)"
+                   r"|[〔［\[（(]((?:19|20)\d\d)[〕］\]）)]\s*\d{1,4}\s*号")  # document numbers: 苏政传发〔2020〕20号
 _PLAN = re.compile(r"“?(十[一二三四五]五)”?(?:规划|时期|期间|期末|末)")
 _PLAN_YEARS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
                "十五五": (2026, 2030)}
@@ -80,7 +81,7 @@ def year_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _YEAR.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        y = m.group(1)
+        y = m.group(1) or m.group(2)
         if len(y) == 2:  # "25年预算": a two-digit year only right after a non-digit and before 年, within 2000-2039
             if int(y) > 39 or (m.start() > 0 and text[m.start() - 1].isdigit()):
                 continue
