@@ -1,4 +1,5 @@
-"""PDF loader: pypdf text page by page, repaired Kangxi radicals, OCR for pages without a usable text layer."""
+"""PDF loader: pypdf text page by page, ruled tables as labelled rows (pdfplumber), repaired Kangxi radicals,
+OCR for pages without a usable text layer."""
 
 from __future__ import annotations
 
@@ -93,7 +94,35 @@ def _open(path: Path):
     return reader
 
 
-def _page_text(reader, index: int, path: Path, warnings: list[str], budget) -> Page:
+class _TableFinder:
+    """pdfplumber over the same file, opened on first use; remembers the last table for the next page."""
+
+    def __init__(self, path: Path):
+        self.path, self.pdf, self.carry = path, None, None
+
+    def page(self, index: int, warnings: list[str]):
+        from ingest.loaders.pdf_tables import page_with_tables
+
+        try:
+            if self.pdf is None:
+                import pdfplumber
+
+                self.pdf = pdfplumber.open(str(self.path))
+            page = self.pdf.pages[index]
+            found, self.carry = page_with_tables(page, fix_radicals, unwrap_lines, self.carry)
+            page.close()
+            return found
+        except Exception as exc:  # pdfminer fails on some content streams pypdf reads: keep pypdf's text
+            warnings.append(f"page {index + 1}: tables not read ({type(exc).__name__})")
+            self.carry = None
+            return None
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _page_text(reader, index: int, path: Path, warnings: list[str], budget, tables: _TableFinder) -> Page:
     number = index + 1
     try:
         text = reader.pages[index].extract_text() or ""
@@ -102,7 +131,11 @@ def _page_text(reader, index: int, path: Path, warnings: list[str], budget) -> P
         text = ""
     text = fix_radicals(text)
     if not text_layer_unusable(text):
+        found = tables.page(index, warnings)
+        if found is not None:
+            return Page(number, found.text, tables=found.tables)
         return Page(number, unwrap_lines(text))
+    tables.carry = None
     from ingest.ocr import ocr_image, render_page
 
     reason = "no text layer" if not text.strip() else "text layer unusable"
@@ -150,7 +183,11 @@ def load_pdf(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile
     reader = _open(path)
     warnings: list[str] = []
     budget = OcrBudget(limits.ocr_max_pages, limits.ocr_max_seconds)
-    pages = tuple(_page_text(reader, i, path, warnings, budget) for i in range(len(reader.pages)))
+    tables = _TableFinder(path)
+    try:
+        pages = tuple(_page_text(reader, i, path, warnings, budget, tables) for i in range(len(reader.pages)))
+    finally:
+        tables.close()
     if not any(p.text.strip() for p in pages):
         raise IngestError(str(path), "no text could be extracted from any page, not even by OCR",
                           "check the PDF shows text when opened; scans need to be legible (≥150 dpi)")
