@@ -118,6 +118,8 @@ def _label_columns(body: list[list[Cell]]) -> set[int]:
     text_cols = {c for c, vs in enumerate(values) if vs and sum(not is_number(v) for v in vs) * 2 >= len(vs)}
     if not text_cols:
         return set()
+    if len(text_cols) == width:  # all text (奖励标准 "最高500万元"): the first column names the row
+        return {0}
     first = min(text_cols)
     codes = {c for c in range(first) if values[c] and all(_CODE.match(v) for v in values[c])}
     return text_cols | codes
