@@ -143,6 +143,32 @@ def _value(text: str, unit: tuple[str, bool]) -> str:
     return text + name if name and is_number(text) and (every or amount) and not text.endswith("%") else text
 
 
+def _row_line(row: list[Cell], labels: list[str], label_cols: set[int], units: list[tuple[str, bool]]) -> str:
+    """"row label：column value，column value｜next row label：…。" — empty cells left out."""
+    groups: list[tuple[list[str], list[str]]] = []
+    for c, (text, cid) in enumerate(row):
+        if c > 0 and row[c - 1][1] == cid:
+            continue  # the rest of a cell merged across columns
+        is_label = c in label_cols
+        if not groups or (is_label and c - 1 not in label_cols):
+            groups.append(([], []))  # each run of label columns names the value columns after it
+        if not text:
+            continue
+        if is_label:
+            groups[-1][0].append(text)
+        else:
+            value = _value(text, units[c])
+            groups[-1][1].append(f"{labels[c]} {value}" if labels[c] else value)
+    parts = []
+    for names, values in groups:
+        name = " ".join(names)
+        if name and values:
+            parts.append(f"{name}：{_CELL_SEP.join(values)}")
+        elif name or values:
+            parts.append(name or _CELL_SEP.join(values))
+    return _ROW_SEP.join(parts) + "。" if parts else ""
+
+
 def render_rows(rows: list[list[Cell]], unit: str = "") -> tuple[list[str], list[str]]:
     """(one labelled line per body row, column labels) of a table block."""
     k = _header_count(rows)
@@ -150,34 +176,8 @@ def render_rows(rows: list[list[Cell]], unit: str = "") -> tuple[list[str], list
     labels = _column_labels(header)
     label_cols = _label_columns(body)
     units = _units(labels, unit)
-    lines = []
-    for row in body:
-        groups: list[tuple[list[str], list[str]]] = []
-        seen: set[int] = set()
-        for c, (text, cid) in enumerate(row):
-            if cid in seen and c > 0 and row[c - 1][1] == cid:
-                continue  # the rest of a cell merged across columns
-            seen.add(cid)
-            is_label = c in label_cols
-            if not groups or (is_label and c - 1 not in label_cols):
-                groups.append(([], []))  # each run of label columns names the value columns after it
-            if not text:
-                continue
-            if is_label:
-                groups[-1][0].append(text)
-            else:
-                head = labels[c]
-                groups[-1][1].append(f"{head} {_value(text, units[c])}" if head else _value(text, units[c]))
-        parts = []
-        for names, values in groups:
-            name = " ".join(names)
-            if name and values:
-                parts.append(f"{name}：{_CELL_SEP.join(values)}")
-            elif name or values:
-                parts.append(name or _CELL_SEP.join(values))
-        if parts:
-            lines.append(_ROW_SEP.join(parts) + "。")
-    return lines, labels
+    lines = (_row_line(row, labels, label_cols, units) for row in body)
+    return [line for line in lines if line], labels
 
 
 def is_table(rows: list[list[Cell]]) -> bool:
