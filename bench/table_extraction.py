@@ -127,7 +127,8 @@ def run(name: str, method: Method, files: list[Path], labelled: bool) -> dict:
             texts[(path.name, number)] = text.split("\n")
     for file, page, row, column, value in EXPECTED:
         right += _right(texts.get((file, page), []), row, column, value, labelled)
-    return {"method": name, "tables": tables, "cells": f"{right}/{len(EXPECTED)}", "ms_page": 1000 * seconds / pages}
+    return {"method": name, "tables": tables, "cells": f"{right}/{len(EXPECTED)}", "ms_page": 1000 * seconds / pages,
+            "pages": pages}
 
 
 def main() -> None:
@@ -151,7 +152,7 @@ def main() -> None:
     print("| method | tables found | cells right | ms/page |\n|---|---|---|---|")
     for name, method, labelled in methods:
         r = run(name, method, files, labelled)
-        print(f"| {r['method']} | {r['tables']} | {r['cells']} | {r['ms_page']:.0f} |")
+        print(f"| {r['method']} | {r['tables']} | {r['cells']} | {r['ms_page']:.0f} |  ({r['pages']} pages)")
 
 
 if __name__ == "__main__":
