@@ -72,10 +72,24 @@ def data_grid(table: html.HtmlElement) -> Grid | None:
     return grid if height >= 2 and width >= 2 else None
 
 
+def _looks_like_data(table: html.HtmlElement, grid: Grid) -> bool:
+    """Link lists, login forms and "索引号：| … | 分类：| …" info boxes are laid out in tables too; data tables
+    have few links, a header that is not a row of "label：" prompts, and a <th> or figures in their cells."""
+    text = "".join(table.text_content().split())
+    links = sum(len("".join(a.text_content().split())) for a in table.iter("a"))
+    if not text or links > 0.3 * len(text):
+        return False
+    if any(t.rstrip().endswith(("：", ":", "？")) or len(t) > 60 for t, _ in grid[0] if t):
+        return False  # prompts of a form, or a paragraph: not column labels
+    cells = [t for row in grid[1:] for t, _ in row if t]
+    figures = sum(1 for t in cells if any(ch.isdigit() for ch in t))
+    return any(True for _ in table.iter("th")) or figures * 10 >= 3 * max(len(cells), 1)
+
+
 def render_table(table: html.HtmlElement, before: str) -> RenderedTable | None:
     """Lines of a data table; its caption is the <caption> or the text just above it (`before`)."""
     grid = data_grid(table)
-    if grid is None:
+    if grid is None or not _looks_like_data(table, grid):
         return None
     caption = table.find("caption")
     context = [cell_text(caption.text_content())] if caption is not None else [before]

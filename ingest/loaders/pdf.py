@@ -98,12 +98,30 @@ class _TableFinder:
     """pdfplumber over the same file, opened on first use; remembers the last table for the next page."""
 
     def __init__(self, path: Path):
-        self.path, self.pdf, self.carry = path, None, None
+        self.path, self.pdf, self.pdfium, self.carry = path, None, None, None
+
+    def _drawn(self, index: int) -> bool:
+        """Whether the page draws any path (rules, boxes): pdfium answers in ~1 ms what pdfminer needs a full
+        content-stream parse for, and a page without one has no ruled table."""
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        if self.pdfium is None:
+            self.pdfium = pdfium.PdfDocument(str(self.path))
+        page = self.pdfium[index]
+        try:
+            return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
+        finally:
+            page.close()
 
     def page(self, index: int, warnings: list[str]):
+        """The page's text with its tables (None when it has none), carrying a table over from the last page."""
         from ingest.loaders.pdf_tables import page_with_tables
 
         try:
+            if not self._drawn(index):
+                self.carry = None
+                return None
             if self.pdf is None:
                 import pdfplumber
 
@@ -118,12 +136,16 @@ class _TableFinder:
             return None
 
     def close(self) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
+        for doc in (self.pdf, self.pdfium):
+            if doc is not None:
+                doc.close()
 
 
 def _page_text(reader, index: int, path: Path, warnings: list[str], budget, tables: _TableFinder) -> Page:
     number = index + 1
+    found = tables.page(index, warnings)  # a page with a ruled table is read once, by pdfplumber
+    if found is not None and not text_layer_unusable(found.text):
+        return Page(number, found.text, tables=found.tables)
     try:
         text = reader.pages[index].extract_text() or ""
     except Exception as exc:  # pypdf raises many types on one broken content stream; the page goes to OCR
@@ -131,9 +153,6 @@ def _page_text(reader, index: int, path: Path, warnings: list[str], budget, tabl
         text = ""
     text = fix_radicals(text)
     if not text_layer_unusable(text):
-        found = tables.page(index, warnings)
-        if found is not None:
-            return Page(number, found.text, tables=found.tables)
         return Page(number, unwrap_lines(text))
     tables.carry = None
     from ingest.ocr import ocr_image, render_page
