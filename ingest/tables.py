@@ -99,16 +99,17 @@ def _header_count(rows: list[list[Cell]]) -> int:
     return 1
 
 
-def _column_labels(header: list[list[Cell]]) -> list[str]:
-    labels = []
+def _column_parts(header: list[list[Cell]]) -> list[tuple[str, ...]]:
+    """Each column's header texts top to bottom (a merged parent repeated over its columns only once)."""
+    columns = []
     for c in range(len(header[0])):
         parts: list[str] = []
         for row in header:
             text = row[c][0]
             if text and text not in parts:
                 parts.append(text)
-        labels.append("".join(parts))
-    return labels
+        columns.append(tuple(parts))
+    return columns
 
 
 def _label_columns(body: list[list[Cell]]) -> set[int]:
@@ -139,26 +140,39 @@ def _units(labels: list[str], table_unit: str) -> list[tuple[str, bool]]:
 
 def _value(text: str, unit: tuple[str, bool]) -> str:
     name, every = unit
-    amount = bool(re.search(r"[.,]", text))
-    return text + name if name and is_number(text) and (every or amount) and not text.endswith("%") else text
+    plain = text.replace(",", "").lstrip("-+－")
+    zero = not plain.strip("0.")
+    return text + name if name and is_number(text) and (every or not zero) and not text.endswith("%") else text
 
 
-def _row_line(row: list[Cell], labels: list[str], label_cols: set[int], units: list[tuple[str, bool]]) -> str:
+def _label(parts: tuple[str, ...], said: tuple[str, ...]) -> str:
+    """A column's label without the parent labels the row just said ("收入预算合计 …，财政拨款收入 …")."""
+    k = 0
+    while k < min(len(parts), len(said)) - 1 and parts[k] == said[k]:
+        k += 1
+    return "".join(parts[k:])
+
+
+def _row_line(row: list[Cell], columns: list[tuple[str, ...]], label_cols: set[int],
+              units: list[tuple[str, bool]]) -> str:
     """"row label：column value，column value｜next row label：…。" — empty cells left out."""
     groups: list[tuple[list[str], list[str]]] = []
+    said: tuple[str, ...] = ()
     for c, (text, cid) in enumerate(row):
         if c > 0 and row[c - 1][1] == cid:
             continue  # the rest of a cell merged across columns
         is_label = c in label_cols
         if not groups or (is_label and c - 1 not in label_cols):
             groups.append(([], []))  # each run of label columns names the value columns after it
+            said = ()
         if not text:
             continue
         if is_label:
             groups[-1][0].append(text)
         else:
-            value = _value(text, units[c])
-            groups[-1][1].append(f"{labels[c]} {value}" if labels[c] else value)
+            value, label = _value(text, units[c]), _label(columns[c], said)
+            groups[-1][1].append(f"{label} {value}" if label else value)
+            said = columns[c]
     parts = []
     for names, values in groups:
         name = " ".join(names)
@@ -173,10 +187,11 @@ def render_rows(rows: list[list[Cell]], unit: str = "") -> tuple[list[str], list
     """(one labelled line per body row, column labels) of a table block."""
     k = _header_count(rows)
     header, body = rows[:k], rows[k:]
-    labels = _column_labels(header)
+    columns = _column_parts(header)
+    labels = ["".join(parts) for parts in columns]
     label_cols = _label_columns(body)
     units = _units(labels, unit)
-    lines = (_row_line(row, labels, label_cols, units) for row in body)
+    lines = (_row_line(row, columns, label_cols, units) for row in body)
     return [line for line in lines if line], labels
 
 

@@ -125,7 +125,7 @@ def test_html_table_with_merged_header(tmp_path: Path) -> None:
     (tmp_path / "budget.html").write_text(html, encoding="utf-8")
     loaded, chunks = _chunks(tmp_path / "budget.html")
     assert [t.caption for t in loaded.pages[0].tables] == ["2025年部门预算表"]
-    [chunk] = [c for c in chunks if "“三公”经费：预算数2025年 1.00万元，预算数2024年 2.00万元。" in c.text]
+    [chunk] = [c for c in chunks if "“三公”经费：预算数2025年 1.00万元，2024年 2.00万元。" in c.text]
     assert chunk.table == "2025年部门预算表"
 
 
