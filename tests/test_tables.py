@@ -153,6 +153,10 @@ def test_docs_reports_table_counts_and_old_catalog_is_migrated(budget_pdf: Path,
     assert docs["old.txt"]["title"] == "旧文件" and docs["old.txt"]["table_count"] == 0  # kept through migration
     [pdf] = [d for d in docs.values() if d["file_name"] == budget_pdf.name]
     assert pdf["table_count"] == 3
+    from assistant.factory import build_library
+
+    stored = {c.table for c in build_library(settings).catalog.chunks() if c.table}  # chunks keep their table
+    assert stored == {"表1 2025年部门收支预算总表", "表2 2025年重点产业项目补贴明细表"}
     assert main(["docs", "--index", str(index)]) == 0
     table = capsys.readouterr().out
     assert "tables" in table and any(budget_pdf.name in ln and "│ 3 " in ln for ln in table.splitlines())
