@@ -122,7 +122,9 @@ def _label_columns(body: list[list[Cell]]) -> set[int]:
     if len(text_cols) == width:  # all text (奖励标准 "最高500万元"): the first column names the row
         return {0}
     first = min(text_cols)
-    codes = {c for c in range(first) if values[c] and all(_CODE.match(v) for v in values[c])}
+    # a 合计 cell merged across the code and name columns is the name, not a code
+    own = [[r[c][0] for r in body if r[c][0] and r[c][1] != r[first][1]] for c in range(first)]
+    codes = {c for c in range(first) if own[c] and all(_CODE.match(v) for v in own[c])}
     return text_cols | codes
 
 
