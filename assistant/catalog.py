@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS documents ({", ".join(n + (" PRIMARY KEY" if n == "do
     contacts TEXT, warnings TEXT, edited TEXT);
 CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT, ordinal INT, text TEXT, page INT,
-    start INT, "end" INT, article TEXT, heading TEXT);
+    start INT, "end" INT, article TEXT, heading TEXT, "table" TEXT DEFAULT '');
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, pid INT, host TEXT, since TEXT);
@@ -42,6 +42,7 @@ def _row_to_record(row: sqlite3.Row) -> DocRecord:
     d = {k: row[k] for k in _SCALAR}
     d["repealed_flag"] = bool(d["repealed_flag"])
     d["chunk_count"] = int(d["chunk_count"] or 0)
+    d["table_count"] = int(d["table_count"] or 0)
     d = {k: ("" if v is None else v) for k, v in d.items()}
     contacts = tuple(Contact(**c) for c in json.loads(row["contacts"] or "[]"))
     return DocRecord(
@@ -59,6 +60,17 @@ class Catalog:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Columns added since a catalog was created: added with their default, existing rows kept."""
+        added = {"documents": {"table_count": "INT DEFAULT 0"}, "chunks": {"table": "TEXT DEFAULT ''"}}
+        with self._lock, self._db:
+            for table, columns in added.items():
+                have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+                for name, decl in columns.items():
+                    if name not in have:
+                        self._db.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {decl}')
 
     # --- meta --------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str = "") -> str:
@@ -155,9 +167,10 @@ class Catalog:
             self._db.execute("DELETE FROM pending WHERE doc_id=?", (rec.doc_id,))
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec.doc_id,))
             self._db.executemany(
-                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(c.chunk_id, c.doc.doc_id, c.ordinal, c.text, c.page, c.start, c.end, c.article, c.heading)
-                 for c in chunks],
+                'INSERT INTO chunks (chunk_id, doc_id, ordinal, text, page, start, "end", article, heading, "table")'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.chunk_id, c.doc.doc_id, c.ordinal, c.text, c.page, c.start, c.end, c.article, c.heading,
+                  c.table) for c in chunks],
             )
             self._write_record(replace(rec, chunk_count=len(chunks)))
             self._bump()
@@ -195,7 +208,7 @@ class Catalog:
         infos = {r.doc_id: doc_info(r) for r in recs if r.status == "indexed"}
         return [
             Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"], r["end"],
-                  r["article"] or "", r["heading"] or "")
+                  r["article"] or "", r["heading"] or "", r["table"] or "")
             for r in rows if r["doc_id"] in infos
         ]
 

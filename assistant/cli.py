@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="empty the index first (embeddings stay cached)")
     _add_index(p)
 
-    p = sub.add_parser("docs", help="list documents: type, region, dates, validity, status, chunks, errors")
+    p = sub.add_parser("docs", help="list documents: type, region, dates, validity, status, chunks, tables, errors")
     p.add_argument("--json", action="store_true", help="one JSON object per document")
     _add_index(p)
 
@@ -119,13 +119,13 @@ def cmd_docs(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     t = Table(title=f"{len(docs)} documents")
-    for col in ("doc_id", "title", "type", "region", "published", "validity", "status", "chunks", "note"):
+    for col in ("doc_id", "title", "type", "region", "published", "validity", "status", "chunks", "tables", "note"):
         t.add_column(col, overflow="fold")
     for d in docs:
         note = d.error or (f"duplicate of {d.duplicate_of}" if d.duplicate_of else "") or (
             f"superseded by {d.superseded_by}" if d.superseded_by else "")
         t.add_row(d.doc_id, d.title[:40], d.doc_type, d.region.label(), d.published, d.validity_status(),
-                  d.status, str(d.chunk_count), note)
+                  d.status, str(d.chunk_count), str(d.table_count), note)
     Console().print(t)
     return 0
 

@@ -15,12 +15,30 @@ ValidityStatus = Literal["valid", "expired", "repealed", "not_yet_effective", "u
 
 
 @dataclass(frozen=True)
+class TableSpan:
+    """Where a table sits in its page's text: text[start:end] is its rows, one labelled line per row."""
+
+    start: int
+    end: int
+    caption: str = ""  # nearest title line before the table ("2025年部门收支总表", "表1 …"), "" when none
+    unit: str = ""  # unit the caption area states for the amounts (元, 万元), applied to the rendered values
+    columns: tuple[str, ...] = ()  # column labels from the header rows, joined top to bottom
+    rows: int = 0  # body rows rendered
+
+    @property
+    def label(self) -> str:
+        """What a chunk and a citation call the table: its caption, else its column labels."""
+        return self.caption or "表：" + "、".join(c for c in self.columns if c)[:40]
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of extracted text (1-based number); HTML/TXT files are a single page."""
 
     number: int
     text: str
     ocr: bool = False  # text came from OCR, not from a text layer
+    tables: tuple[TableSpan, ...] = ()  # tables rendered into text, in reading order
 
 
 @dataclass(frozen=True)
@@ -167,7 +185,8 @@ class Chunk:
     start: int
     end: int
     article: str = ""  # 第十二条 / 三、/ （二） — the clause this chunk belongs to
-    heading: str = ""  # nearest section heading (第二章 …, 一、…) for context
+    heading: str = ""  # nearest section heading (第二章 …, 一、…) for context; a table's caption for its rows
+    table: str = ""  # label of the table whose rows this chunk holds (caption, else column labels), "" for prose
 
     def with_doc(self, doc: DocInfo) -> Chunk:
         return replace(self, doc=doc)
@@ -293,6 +312,7 @@ class DocRecord:
     error: str = ""
     duplicate_of: str = ""
     chunk_count: int = 0
+    table_count: int = 0  # tables found and rendered row by row (PDF text layer, DOCX, HTML)
     superseded_by: str = ""
     version_key: str = ""
     contacts: tuple[Contact, ...] = ()

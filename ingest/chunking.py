@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.types import Chunk, DocInfo, Page
+from assistant.types import Chunk, DocInfo, Page, TableSpan
 
 _NUM = "一二三四五六七八九十百零〇"
 _ARTICLE = re.compile(rf"^第[{_NUM}\d]+条")
@@ -35,11 +35,12 @@ class _Unit:
     segment: int = 0  # increases at every skipped marker line (<!-- page … -->): chunks never straddle one
     article: str = ""
     heading: str = ""
+    table: str = ""  # label of the table this row belongs to (rows never share a chunk with prose)
 
 
 def split_document(pages: Sequence[Page], doc: DocInfo, target_chars: int = 320) -> list[Chunk]:
     """Chunks of about target_chars that never cut a sentence, carry article and heading, and slice one page."""
-    units = [u for i, p in enumerate(pages) for u in _page_units(i, p.text, target_chars)]
+    units = [u for i, p in enumerate(pages) for u in _page_units(i, p, target_chars)]
     _assign_context(units)
     groups = _pack(units, target_chars)
     chunks = []
@@ -50,6 +51,7 @@ def split_document(pages: Sequence[Page], doc: DocInfo, target_chars: int = 320)
         chunks.append(Chunk(
             chunk_id=f"{doc.doc_id}#{ordinal}", doc=doc, ordinal=ordinal, text=page.text[start:end],
             page=page.number, start=start, end=end, article=context.article, heading=context.heading,
+            table=context.table,
         ))
     return chunks
 
@@ -68,9 +70,30 @@ def _lines(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _page_units(page: int, text: str, target: int) -> list[_Unit]:
+def _table_units(page: int, table: TableSpan, text: str, target: int) -> list[_Unit]:
+    """A table's rows: each a sentence-like unit headed by the caption, never a clause marker of its own."""
+    units = []
+    for ls, le, seg in _lines(text[: table.end]):
+        if ls < table.start:
+            continue
+        for s, e in _sentences(text, ls, le, target):
+            units.append(_Unit(page, s, e, "text", segment=seg, heading=table.caption or table.label,
+                               table=table.label, opens=not units))
+    return units
+
+
+def _page_units(page: int, p: Page, target: int) -> list[_Unit]:
+    text = p.text
     units: list[_Unit] = []
+    tables = {t.start: t for t in p.tables}
+    skip_to = -1
     for ls, le, seg in _lines(text):
+        if ls < skip_to:
+            continue
+        if ls in tables:
+            units.extend(_table_units(page, tables[ls], text, target))
+            skip_to = tables[ls].end
+            continue
         line = text[ls:le]
         body = _MARKDOWN_HEADING.sub("", line)
         marker = _marker(body)
@@ -135,6 +158,9 @@ def _assign_context(units: list[_Unit]) -> None:
     """Give every unit the clause number and the nearest heading in force where it stands."""
     article = heading = previous = ""
     for u in units:
+        if u.table:
+            u.article, previous = article, u.kind
+            continue  # a row keeps its caption as heading; the prose after the table is under the old heading
         if u.kind == "head":
             heading, article = u.title, u.marker
         elif u.kind == "lead":
@@ -178,7 +204,7 @@ def _breaks(current: list[_Unit], u: _Unit, clause_end: int, target: int) -> boo
     headings_only = all(x.kind != "text" for x in current)
     if headings_only:  # a heading or lead-in line always joins the text after it (unless lead-ins pile up)
         return u.end - current[0].start > 2 * target
-    if u.opens:
+    if u.opens or u.table != current[-1].table:
         return True
     if u.end - current[0].start <= target:
         return False

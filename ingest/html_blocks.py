@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree, html
 
 from ingest.boilerplate import clean_text, is_junk_line
+from ingest.html_tables import RenderedTable, render_table
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "select", "option", "button", "textarea", "input",
               "nav", "footer", "aside", "head", "object", "embed", "svg", "map", "label")
@@ -32,6 +33,7 @@ class Block:
     text: str
     link_chars: int = 0
     tag: str = ""
+    table: RenderedTable | None = None  # set on the first row line of a data table
 
     @property
     def size(self) -> int:
@@ -72,6 +74,8 @@ def blocks_of(root: html.HtmlElement) -> list[Block]:
 
     def walk(el: html.HtmlElement, in_link: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "table" and _add_table(el, out):
+            return
         if tag in _BLOCK_TAGS or tag == "br":
             flush(tag)
         in_link = in_link or tag == "a"
@@ -96,6 +100,24 @@ def blocks_of(root: html.HtmlElement) -> list[Block]:
             seen.add(key)
             kept.append(block)
     return kept
+
+
+def _add_table(el: html.HtmlElement, out: list[Block]) -> bool:
+    """A data table as one block per labelled row (after its <caption>); False for a layout table."""
+    before = next((b.text.strip() for b in reversed(out) if b.text.strip()), "")
+    rendered = render_table(el, before)
+    if rendered is None:
+        return False
+    caption = el.find("caption")
+    lines = ([" ".join(caption.text_content().split())] if caption is not None else []) + list(rendered.lines)
+    if out[-1].text.strip():
+        out.append(Block(""))
+    for line in lines:
+        out[-1].text = line
+        out[-1].tag = "tr"
+        out.append(Block(""))
+    out[-(len(rendered.lines) + 1)].table = rendered
+    return True
 
 
 def _add(block: Block, text: str, in_link: bool) -> None:

@@ -209,6 +209,7 @@ def _record_from(loaded: LoadedFile, doc_id: str, sha: str, meta: DocMeta) -> Do
         district=meta.region.district, issuer=meta.issuer, published=meta.published, effective=iso(v.effective),
         expires=iso(v.expires), repealed=iso(v.repealed), repealed_flag=v.repealed_flag, status="indexed",
         version_key=meta.version_key, contacts=meta.contacts, warnings=loaded.warnings + _instruction_flags(loaded),
+        table_count=sum(len(p.tables) for p in loaded.pages),
     )
 
 

@@ -29,7 +29,7 @@ def chunk_metadata(chunk: Chunk) -> dict:
         expires_ord=_ord(chunk.doc.expires),
         repealed_ord=_ord(chunk.doc.repealed),
         ordinal=chunk.ordinal, page=chunk.page, start=chunk.start, end=chunk.end,
-        article=chunk.article, heading=chunk.heading,
+        article=chunk.article, heading=chunk.heading, table=chunk.table,
     )
     return meta
 
@@ -39,7 +39,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
     return Chunk(
         chunk_id=chunk_id, doc=doc, ordinal=int(meta["ordinal"]), text=text, page=int(meta["page"]),
         start=int(meta["start"]), end=int(meta["end"]), article=meta.get("article", ""),
-        heading=meta.get("heading", ""),
+        heading=meta.get("heading", ""), table=meta.get("table", "") or "",
     )
 
 

@@ -1,4 +1,4 @@
-"""DOCX loader: paragraphs and tables in document order (python-docx), one page."""
+"""DOCX loader: paragraphs and tables (one labelled line per row) in document order (python-docx), one page."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from assistant.errors import IngestError
 from assistant.types import LoadedFile, Page
 from ingest.limits import DEFAULT_LIMITS, MAX_COMPRESSION_RATIO, MB, RATIO_MIN_BYTES, LoadLimits
+from ingest.tables import Grid, PageText, cell_text
 
 _FIX = "open it in Word or WPS and save it again as .docx (old .doc files must be converted)"
 _FIX_BOMB = "open it in Word or WPS and save it again; a genuine document this large must be split"
@@ -50,32 +51,32 @@ def check_package(path: Path, limits: LoadLimits) -> None:
                                   "Word never writes (an entity-expansion attack?)", _FIX)
 
 
-def _table_lines(table) -> list[str]:
-    lines = []
+def _grid(table) -> Grid:
+    """Cell texts by grid position; a merged cell repeats in every position it covers, with one id."""
+    grid: Grid = []
     for row in table.rows:
-        cells: list[str] = []
-        for cell in row.cells:
-            text = " ".join(cell.text.split())
-            if text and (not cells or cells[-1] != text):  # merged cells repeat the same text
-                cells.append(text)
-        if cells:
-            lines.append(" | ".join(cells))
-    return lines
+        grid.append([(cell_text(cell.text), id(cell._tc)) for cell in row.cells])
+    width = max((len(r) for r in grid), default=0)
+    return [r + [("", -k - 1) for k in range(width - len(r))] for r in grid]  # rows that end early
 
 
-def _body_lines(document) -> list[str]:
+def _body(document) -> PageText:
+    """Paragraphs as lines and tables as labelled rows, in document order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    lines: list[str] = []
+    out = PageText()
+    recent: list[str] = []  # the paragraphs just above a table hold its caption and unit
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             text = block.text.strip()
             if text:
-                lines.append(text)
+                out.add(text)
+                recent = (recent + [text])[-3:]
         elif isinstance(block, Table):
-            lines.extend(_table_lines(block))
-    return lines
+            out.add_grid(_grid(block), before=recent)
+            recent = []
+    return out
 
 
 def _title(document, lines: list[str]) -> str:
@@ -102,10 +103,12 @@ def load_docx(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFil
     try:
         check_package(path, limits)
         document = docx.Document(str(path))
-        lines = _body_lines(document)
+        body = _body(document)
+        lines = body.lines
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError, EOFError) as exc:
         raise IngestError(str(path), f"not a valid DOCX: the package is damaged ({exc})", _FIX) from exc
     if not lines:
         raise IngestError(str(path), "the document has no text", "check the DOCX is not only images; "
                           "for scans, export a PDF and upload that (it will be OCR'd)")
-    return [LoadedFile(str(path), "docx", (Page(1, "\n".join(lines)),), title_hint=_title(document, lines))]
+    page = Page(1, body.text, tables=tuple(body.tables))
+    return [LoadedFile(str(path), "docx", (page,), title_hint=_title(document, lines))]

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import IngestError
-from assistant.types import LoadedFile, Page
+from assistant.types import LoadedFile, Page, TableSpan
 from ingest.boilerplate import find_source_url
 from ingest.encoding import declared_charset, decode_bytes, not_text_reason
 from ingest.html_blocks import Block, blocks_of, main_text, parse
+from ingest.html_tables import locate
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _DATE_CUE = re.compile(r"来源|发布|时间|日期|更新|发表|出处|作者|编辑")
@@ -27,6 +28,7 @@ class HtmlExtract:
     title: str = ""
     date: str = ""  # ISO YYYY-MM-DD
     url: str = ""
+    tables: tuple[TableSpan, ...] = ()  # data tables kept in the main text, one labelled line per row
 
 
 def iso_date(text: str) -> str:
@@ -101,7 +103,8 @@ def extract_html(data: bytes) -> HtmlExtract:
     blocks = blocks_of(parse(text))  # a second tree: extraction strips furniture from its tree
     body, span = main_text(blocks)
     url = _canonical(meta_root) or find_source_url(body)
-    return HtmlExtract(body, _title(meta_root), _date(meta_root, blocks, span), url)
+    tables = locate(body, [b.table for b in blocks[span[0] : span[1]] if b.table is not None])
+    return HtmlExtract(body, _title(meta_root), _date(meta_root, blocks, span), url, tables)
 
 
 def load_html(path: Path) -> list[LoadedFile]:
@@ -119,5 +122,5 @@ def load_html(path: Path) -> list[LoadedFile]:
         raise IngestError(str(path), "no readable main text in the HTML page",
                           "save the article page itself (not a frame or index page), or paste its text into a .txt file")
     suffix = path.suffix.lower().lstrip(".")
-    return [LoadedFile(str(path), "html" if suffix in ("html", "htm") else suffix, (Page(1, page.text),),
+    return [LoadedFile(str(path), "html" if suffix in ("html", "htm") else suffix, (Page(1, page.text, tables=page.tables),),
                        title_hint=page.title, date_hint=page.date, source_url=page.url)]

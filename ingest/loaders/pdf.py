@@ -1,4 +1,5 @@
-"""PDF loader: pypdf text page by page, repaired Kangxi radicals, OCR for pages without a usable text layer."""
+"""PDF loader: pypdf text page by page, ruled tables as labelled rows (pdfplumber), repaired Kangxi radicals,
+OCR for pages without a usable text layer."""
 
 from __future__ import annotations
 
@@ -93,8 +94,58 @@ def _open(path: Path):
     return reader
 
 
-def _page_text(reader, index: int, path: Path, warnings: list[str], budget) -> Page:
+class _TableFinder:
+    """pdfplumber over the same file, opened on first use; remembers the last table for the next page."""
+
+    def __init__(self, path: Path):
+        self.path, self.pdf, self.pdfium, self.carry = path, None, None, None
+
+    def _drawn(self, index: int) -> bool:
+        """Whether the page draws any path (rules, boxes): pdfium answers in ~1 ms what pdfminer needs a full
+        content-stream parse for, and a page without one has no ruled table."""
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        if self.pdfium is None:
+            self.pdfium = pdfium.PdfDocument(str(self.path))
+        page = self.pdfium[index]
+        try:
+            return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
+        finally:
+            page.close()
+
+    def page(self, index: int, warnings: list[str]):
+        """The page's text with its tables (None when it has none), carrying a table over from the last page."""
+        from ingest.loaders.pdf_tables import page_with_tables
+
+        try:
+            if not self._drawn(index):
+                self.carry = None
+                return None
+            if self.pdf is None:
+                import pdfplumber
+
+                self.pdf = pdfplumber.open(str(self.path))
+            page = self.pdf.pages[index]
+            found, self.carry = page_with_tables(page, fix_radicals, unwrap_lines, self.carry)
+            page.close()
+            return found
+        except Exception as exc:  # pdfminer fails on some content streams pypdf reads: keep pypdf's text
+            warnings.append(f"page {index + 1}: tables not read ({type(exc).__name__})")
+            self.carry = None
+            return None
+
+    def close(self) -> None:
+        for doc in (self.pdf, self.pdfium):
+            if doc is not None:
+                doc.close()
+
+
+def _page_text(reader, index: int, path: Path, warnings: list[str], budget, tables: _TableFinder) -> Page:
     number = index + 1
+    found = tables.page(index, warnings)  # a page with a ruled table is read once, by pdfplumber
+    if found is not None and not text_layer_unusable(found.text):
+        return Page(number, found.text, tables=found.tables)
     try:
         text = reader.pages[index].extract_text() or ""
     except Exception as exc:  # pypdf raises many types on one broken content stream; the page goes to OCR
@@ -103,6 +154,7 @@ def _page_text(reader, index: int, path: Path, warnings: list[str], budget) -> P
     text = fix_radicals(text)
     if not text_layer_unusable(text):
         return Page(number, unwrap_lines(text))
+    tables.carry = None
     from ingest.ocr import ocr_image, render_page
 
     reason = "no text layer" if not text.strip() else "text layer unusable"
@@ -150,7 +202,11 @@ def load_pdf(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile
     reader = _open(path)
     warnings: list[str] = []
     budget = OcrBudget(limits.ocr_max_pages, limits.ocr_max_seconds)
-    pages = tuple(_page_text(reader, i, path, warnings, budget) for i in range(len(reader.pages)))
+    tables = _TableFinder(path)
+    try:
+        pages = tuple(_page_text(reader, i, path, warnings, budget, tables) for i in range(len(reader.pages)))
+    finally:
+        tables.close()
     if not any(p.text.strip() for p in pages):
         raise IngestError(str(path), "no text could be extracted from any page, not even by OCR",
                           "check the PDF shows text when opened; scans need to be legible (≥150 dpi)")
