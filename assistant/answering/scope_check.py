@@ -84,8 +84,10 @@ def is_national(doc: DocInfo) -> bool:
 
 
 def _frame(hit: Hit) -> str:
+    """What names the passage's subject besides its text: title, heading, and the file name (上海市普陀区商务委员会
+    单位25年预算.pdf says whose budget and which year when the title does not)."""
     c = hit.chunk
-    return f"{c.doc.title}\n{c.heading}"
+    return f"{c.doc.title}\n{c.heading}\n{c.doc.file_name.rsplit('.', 1)[0]}"
 
 
 class LibraryYears:

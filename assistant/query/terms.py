@@ -23,7 +23,7 @@ _STOP = frozenset(
     "对 对于 关于 有关 给 这 那 这个 那个 这些 那些 这里 那里 其 该 些 个 一 上 中 下 等 都 也 还 就 又 具体 主要 "
     "情况 问题 内容 方面 相关 现在 目前 可 一些 有没有 没有 是不是 能不能 多 如果 时候 的话 呢 吗 那么 以及 还有 "
     "有何 何 年 月 日 号 人 当 来 次 种 时间 日期 哪天 哪年 何时 能拿 拿 从 起 开始 一共 总共 共 到底 究竟 多长时间 多久 多长 "
-    "多少时间 用了 到".split()
+    "多少时间 用了 到 数是".split()
 )
 _EN_STOP = frozenset(
     "a an the of in on at for to from by with and or is are was were be been do does did what which who whom whose "
