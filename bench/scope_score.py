@@ -53,10 +53,12 @@ def score_pair(case: dict, control: dict, trap: dict) -> dict[str, float]:
             "control_right_facts": facts, "both_right": refused and facts}
 
 
-def mean_rows(rows: Sequence[dict[str, float]], latencies: Sequence[float]) -> dict[str, float | int | None]:
+def mean_rows(rows: Sequence[dict[str, float | None]], latencies: Sequence[float]) -> dict[str, float | int | None]:
+    """Mean of each metric over the rows it applies to (None = not applicable), plus latency."""
     out: dict[str, float | int | None] = {"n": len(rows)}
-    for key in (rows[0] if rows else {}):
-        out[key] = sum(float(r[key]) for r in rows) / len(rows)
+    for key in dict.fromkeys(k for r in rows for k in r):
+        values = [float(r[key]) for r in rows if r.get(key) is not None]
+        out[key] = sum(values) / len(values) if values else None
     out["p50_ms"] = percentile(latencies, 50)
     out["p95_ms"] = percentile(latencies, 95)
     return out
