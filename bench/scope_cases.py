@@ -15,6 +15,8 @@ from pathlib import Path
 
 from scope_seeds import Doc, Seed
 
+from ingest.regions import short_forms
+
 KINDS = ("place", "body", "law", "year")
 DEV_SHARE = 40  # percent of gold documents in dev
 _SKIP_PROVINCES = ("71", "81", "82")  # 台湾, 香港, 澳门: not sibling provinces in a policy sense
@@ -52,6 +54,7 @@ class Library:
 
     def __init__(self, docs: Sequence[Doc]):
         self.text = "\n".join(d.title + "\n" + d.text for d in docs)
+        self.titles = "\n".join(d.title for d in docs)
 
     def absent(self, *names: str) -> bool:
         return all(n not in self.text for n in names)
@@ -91,6 +94,8 @@ class PlaceSwapper:
         short = m.name != div.name
         sibs = self.siblings(div)
         rng.shuffle(sibs)
+        # Same suffix first: 平凉市民 (citizens) must stay 某某市民, and 温江区 reads best as another 区.
+        sibs.sort(key=lambda d: d.name[-1] != div.name[-1])
         for sib in sibs:
             forms = self.r.short_forms(sib.name)
             new_name = next((f for f in forms if f != sib.name), "") if short else sib.name
@@ -123,7 +128,8 @@ class BodySwapper:
         self.names = sorted(names, key=lambda x: -len(x[0]))  # longest first: 国家税务总局 before 税务总局
 
     def swap(self, text: str, rng: random.Random) -> tuple[str, str, str] | None:
-        found = [(n, grp, body) for n, grp, body in self.names if n in text]
+        # 财政部门 / 交通运输部门 are "departments of finance/transport" in general, not the ministry.
+        found = [(n, grp, body) for n, grp, body in self.names if re.search(re.escape(n) + "(?!门)", text)]
         bodies = {body for _, _, body in found}
         if len(bodies) != 1:
             return None  # no body, or several (财政部、税务总局公告…): one element per pair
@@ -134,7 +140,7 @@ class BodySwapper:
         rng.shuffle(same_suffix)
         for sib in same_suffix + sibs:
             new_name = sib[0] if name == body[0] or len(sib) == 1 else sib[1]
-            return text.replace(name, new_name, 1), name, new_name
+            return re.sub(re.escape(name) + "(?!门)", new_name, text, count=1), name, new_name
         return None
 
 
@@ -177,9 +183,14 @@ def pair(seed_q: Seed, kind: str, swappers: dict, seed: int) -> Case | None:
 
 
 def _swap_law(seed_q: Seed, swappers: dict, rng: random.Random) -> tuple[str, str, str] | None:
-    """《北京市优化营商环境条例》→《天津市优化营商环境条例》: the new title must be in no document."""
-    got = swappers["place"].swap(seed_q.title, rng, strict=False)
-    if not got or not swappers["library"].absent(got[0]):
+    """《北京市优化营商环境条例》→《天津市优化营商环境条例》: the new title is in no document, and no title in
+    the library names that place (山东省开发区条例 would only be a misnamed 山东省经济开发区条例)."""
+    place = swappers["place"]
+    if place.r._NATIONAL_TITLE.match(seed_q.title):
+        return None  # 国务院关于鼓励投资开发海南岛的规定: the place is the subject, not the law's scope
+    got = place.swap(seed_q.title, rng, strict=False)
+    library = swappers["library"]
+    if not got or not library.absent(got[0]) or any(f in library.titles for f in short_forms(got[2])):
         return None
     return seed_q.question.replace(seed_q.title, got[0], 1), seed_q.title, got[0]
 
