@@ -16,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).with_name("bench_worker.py")
+# What decides answers; when none of it differs from the baseline, one run serves both columns.
+CODE = ("assistant", "ingest", "vectorstore", "prompts", "pyproject.toml")
 DEFAULT_BASELINE = "8834778"  # today's code when the scope benchmark was written (before the scope gate)
 
 
@@ -50,18 +52,31 @@ def ask_tree(tree: Path, index: Path, ingest: list[Path], questions: list[dict],
     return result
 
 
+def same_code(commit: str) -> bool:
+    """The current checkout's product code (tracked and untracked) is byte-identical to commit's."""
+    changed = git("diff", "--name-only", commit, "--", *CODE)
+    untracked = git("ls-files", "--others", "--exclude-standard", "--", *CODE)
+    return not changed and not untracked
+
+
 def run_trees(name: str, questions: list[dict], ingest: list[Path], out_dir: Path, baseline: str | None) -> dict:
-    """{'baseline': worker result, 'current': worker result}; baseline None = current tree only."""
+    """{'baseline': worker result, 'current': worker result}; baseline None = current tree only.
+    When the current code is identical to the baseline's, its answers are reused (deterministic extractive
+    answers; only latency would differ) and the report says so."""
     out_dir.mkdir(parents=True, exist_ok=True)
     results = {}
+    head = git("rev-parse", "HEAD")
     if baseline:
         with baseline_tree(baseline) as (tree, commit):
             results["baseline"] = ask_tree(tree, out_dir / f"index-{name}-{commit[:8]}", ingest, questions,
                                            out_dir / f"answers-{name}-baseline.json")
             results["baseline"]["commit"] = commit
+        if same_code(commit):
+            results["current"] = {**results["baseline"], "commit": f"{head} (product code identical to "
+                                                                    f"{commit[:8]}: answers reused)"}
+            return results
     results["current"] = ask_tree(ROOT, out_dir / f"index-{name}-current", ingest, questions,
                                   out_dir / f"answers-{name}-current.json")
-    results["current"]["commit"] = git("rev-parse", "HEAD") + (" (+uncommitted)" if git("status", "--porcelain",
-                                                                                           "--", "assistant", "ingest",
-                                                                                           "vectorstore") else "")
+    dirty = git("status", "--porcelain", "--", *CODE)
+    results["current"]["commit"] = head + (" (+uncommitted)" if dirty else "")
     return results

@@ -6,7 +6,7 @@ answer is absent: expected refusal), for the POSITIVE half positives and negativ
 answer, ideally holding the gold answer). Questions are split dev/test by a stable hash of the RGB id (40/60).
 The same library and questions run against a baseline commit and the current tree, each with its own index.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/rgb_rejection.py                    # 120 questions, ~10 min cold
+    PYTHONPATH=$PWD .venv/bin/python bench/rgb_rejection.py                    # 80 questions, ~10 min cold
     PYTHONPATH=$PWD .venv/bin/python bench/rgb_rejection.py --questions 300 --no-baseline
 
 Writes bench/out/rgb_rejection/{corpus.jsonl, cases.json, results.json, report.md} and prints report.md.
@@ -66,7 +66,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DATA, help="the rgb_zh folder (read by path, never copied)")
     ap.add_argument("--out", type=Path, default=OUT, help="output folder (git-ignored); indexes live here too")
-    ap.add_argument("--questions", type=int, default=120, help="questions sampled from zh_refine's 300 (seeded)")
+    ap.add_argument("--questions", type=int, default=80, help="questions sampled from zh_refine's 300 (seeded)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--baseline", default=DEFAULT_BASELINE, help="git ref measured beside the current tree")
     ap.add_argument("--no-baseline", action="store_true", help="measure the current tree only")
@@ -82,7 +82,7 @@ def main() -> None:
     n_rej = sum(c["reject"] for c in cases)
     md = "\n".join([f"## RGB negative rejection (zh_refine, {len(cases)} questions: {n_rej} rejection, "
                     f"{len(cases) - n_rej} positive; dev/test by question id)", "", table(metrics, "all", METRICS),
-                    "", "code: " + "; ".join(f"{t} = {r['commit'][:12]}" for t, r in results.items()),
+                    "", "code: " + "; ".join(f"{t} = {r['commit'][:12]}{r['commit'][40:]}" for t, r in results.items()),
                     f"wall time: {(time.perf_counter() - t0) / 60:.1f} min"])
     (args.out / "results.json").write_text(json.dumps({"metrics": metrics}, indent=1), encoding="utf-8")
     (args.out / "report.md").write_text(md + "\n", encoding="utf-8")

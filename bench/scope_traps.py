@@ -58,7 +58,7 @@ def report(results: dict, metrics: dict, cases: list[dict], minutes: float) -> s
              "", table(metrics, "all", METRICS)]
     for kind in KINDS:
         lines += ["", f"### {kind}", "", table(metrics, kind, METRICS)]
-    lines += ["", "code: " + "; ".join(f"{t} = {r['commit'][:12]} (ingest {r['ingest_s']}s)"
+    lines += ["", "code: " + "; ".join(f"{t} = {r['commit'][:12]}{r['commit'][40:]} (ingest {r['ingest_s']}s)"
                                        for t, r in results.items()), f"wall time: {minutes:.1f} min"]
     return "\n".join(lines)
 
