@@ -195,7 +195,7 @@ def _swap_law(seed_q: Seed, swappers: dict, rng: random.Random) -> tuple[str, st
     return seed_q.question.replace(seed_q.title, got[0], 1), seed_q.title, got[0]
 
 
-def generate(seeds: Sequence[Seed], docs: Sequence[Doc], seed: int = 13, per_kind: int = 70,
+def generate(seeds: Sequence[Seed], docs: Sequence[Doc], seed: int = 13, per_kind: int = 50,
              per_doc: int = 2, per_source_doc: dict[str, int] | None = None) -> list[Case]:
     """Up to per_kind pairs of each kind, at most per_doc per gold document and kind (per_source_doc
     overrides it by source: the Lucheng policies are one document), in a seeded order."""

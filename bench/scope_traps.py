@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA, help="the shared data folder (read by path, never copied)")
     ap.add_argument("--out", type=Path, default=OUT, help="output folder (git-ignored); indexes live here too")
     ap.add_argument("--seed", type=int, default=13, help="seed of the case generator (order and sibling choice)")
-    ap.add_argument("--per-kind", type=int, default=70, help="at most this many pairs per kind")
+    ap.add_argument("--per-kind", type=int, default=50, help="at most this many pairs per kind")
     ap.add_argument("--limit", type=int, default=0, help="score only the first N pairs (smoke runs)")
     ap.add_argument("--baseline", default=DEFAULT_BASELINE, help="git ref measured beside the current tree")
     ap.add_argument("--no-baseline", action="store_true", help="measure the current tree only")
