@@ -47,7 +47,7 @@ def build(data: Path, n: int, seed: int, out: Path) -> tuple[list[dict], Path]:
 
 
 def rgb_metrics(cases: list[dict], answers: dict) -> dict[str, dict]:
-    from assistant.numbers import contains_fact
+    from assistant.text.numbers import contains_fact
 
     def score(case: dict) -> tuple[dict, list[float]]:
         a = answers[case["id"]]

@@ -3,7 +3,7 @@
 Rules, stated once:
 - refused = the answer is not grounded (a "资料中没有找到…" text with labelled nearest facts still counts).
 - right source = grounded and a cited document is the gold one (metrics.matches_source).
-- right facts = right source and every gold fact is in the answer (assistant.numbers.contains_fact: numbers,
+- right facts = right source and every gold fact is in the answer (assistant.text.numbers.contains_fact: numbers,
   dates and Chinese numerals compared after normalising); a gold answer without such facts (a long NCP span)
   counts when the answer contains it or covers >= 60% of its characters in order (difflib matching blocks).
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Sequence
 
-from assistant.citation_check import MARKER
 from assistant.evaluation.metrics import matches_source, percentile
-from assistant.numbers import contains_fact
+from assistant.text.markers import strip_markers
+from assistant.text.numbers import contains_fact
 
 SPAN_RECALL = 0.6
 TREES = ("baseline", "current")
@@ -24,7 +24,7 @@ SPLITS = ("dev", "test")
 
 def span_recall(gold: str, text: str) -> float:
     """Share of the gold span's characters found in the answer, in order (markers removed)."""
-    gold, text = gold.strip(), MARKER.sub("", text)
+    gold, text = gold.strip(), strip_markers(text)
     if not gold:
         return 0.0
     if gold in text:
