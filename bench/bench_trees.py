@@ -52,6 +52,12 @@ def ask_tree(tree: Path, index: Path, ingest: list[Path], questions: list[dict],
     return result
 
 
+def commit_label(commit: str) -> str:
+    """A 40-hex commit (and any note after it) shortened to 12 hex digits for tables."""
+    return commit[:12] + commit[40:] if len(commit) >= 40 and all(c in "0123456789abcdef" for c in commit[:40]) \
+        else commit
+
+
 def same_code(commit: str) -> bool:
     """The current checkout's product code (tracked and untracked) is byte-identical to commit's."""
     changed = git("diff", "--name-only", commit, "--", *CODE)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_trees import DEFAULT_BASELINE, run_trees  # noqa: E402
+from bench_trees import DEFAULT_BASELINE, commit_label, run_trees  # noqa: E402
 from scope_cases import split_of  # noqa: E402
 from scope_score import grouped, table  # noqa: E402
 
@@ -82,7 +82,7 @@ def main() -> None:
     n_rej = sum(c["reject"] for c in cases)
     md = "\n".join([f"## RGB negative rejection (zh_refine, {len(cases)} questions: {n_rej} rejection, "
                     f"{len(cases) - n_rej} positive; dev/test by question id)", "", table(metrics, "all", METRICS),
-                    "", "code: " + "; ".join(f"{t} = {r['commit'][:12]}{r['commit'][40:]}" for t, r in results.items()),
+                    "", "code: " + "; ".join(f"{t} = {commit_label(r['commit'])}" for t, r in results.items()),
                     f"wall time: {(time.perf_counter() - t0) / 60:.1f} min"])
     (args.out / "results.json").write_text(json.dumps({"metrics": metrics}, indent=1), encoding="utf-8")
     (args.out / "report.md").write_text(md + "\n", encoding="utf-8")

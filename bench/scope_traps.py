@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_trees import DEFAULT_BASELINE, run_trees  # noqa: E402
+from bench_trees import DEFAULT_BASELINE, commit_label, run_trees  # noqa: E402
 from scope_cases import KINDS, generate  # noqa: E402
 from scope_score import scope_metrics, table  # noqa: E402
 from scope_seeds import library_docs, library_paths, lucheng_seeds, ncp_seeds, regulation_seeds  # noqa: E402
@@ -58,9 +58,21 @@ def report(results: dict, metrics: dict, cases: list[dict], minutes: float) -> s
              "", table(metrics, "all", METRICS)]
     for kind in KINDS:
         lines += ["", f"### {kind}", "", table(metrics, kind, METRICS)]
-    lines += ["", "code: " + "; ".join(f"{t} = {r['commit'][:12]}{r['commit'][40:]} (ingest {r['ingest_s']}s)"
+    lines += ["", "code: " + "; ".join(f"{t} = {commit_label(r['commit'])} (ingest {r['ingest_s']}s)"
                                        for t, r in results.items()), f"wall time: {minutes:.1f} min"]
     return "\n".join(lines)
+
+
+def saved_answers(out: Path) -> dict:
+    """Worker outputs of an earlier run; a missing current column means the code was the baseline's."""
+    results = {}
+    for tree in ("baseline", "current"):
+        path = out / f"answers-scope-{tree}.json"
+        if path.is_file():
+            results[tree] = json.loads(path.read_text(encoding="utf-8")) | {"commit": f"saved {path.name}"}
+    if not results:
+        raise SystemExit(f"no answers-scope-*.json in {out}. Fix: run without --score-only first")
+    return results
 
 
 def main() -> None:
@@ -73,6 +85,8 @@ def main() -> None:
     ap.add_argument("--baseline", default=DEFAULT_BASELINE, help="git ref measured beside the current tree")
     ap.add_argument("--no-baseline", action="store_true", help="measure the current tree only")
     ap.add_argument("--cases-only", action="store_true", help="generate the pairs, print counts, stop")
+    ap.add_argument("--score-only", action="store_true",
+                    help="re-score the answers a previous run saved in --out (answers-scope-*.json), ask nothing")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -83,8 +97,11 @@ def main() -> None:
     print(f"{len(cases)} pairs:", dict(collections.Counter((c["kind"], c["source"], c["split"]) for c in cases)))
     if args.cases_only:
         return
-    results = run_trees("scope", questions_of(cases), library_paths(args.data), args.out,
-                        None if args.no_baseline else args.baseline)
+    if args.score_only:
+        results = saved_answers(args.out)
+    else:
+        results = run_trees("scope", questions_of(cases), library_paths(args.data), args.out,
+                            None if args.no_baseline else args.baseline)
     metrics = {tree: scope_metrics(cases, r["answers"]) for tree, r in results.items()}
     md = report(results, metrics, cases, (time.perf_counter() - t0) / 60)
     (args.out / "results.json").write_text(json.dumps(
