@@ -71,12 +71,12 @@ def run_trees(name: str, questions: list[dict], ingest: list[Path], out_dir: Pat
     answers; only latency would differ) and the report says so."""
     out_dir.mkdir(parents=True, exist_ok=True)
     results = {}
-    head = git("rev-parse", "HEAD")
     if baseline:
         with baseline_tree(baseline) as (tree, commit):
             results["baseline"] = ask_tree(tree, out_dir / f"index-{name}-{commit[:8]}", ingest, questions,
                                            out_dir / f"answers-{name}-baseline.json")
             results["baseline"]["commit"] = commit
+        head = git("rev-parse", "HEAD")  # read now: the checkout may have moved while the baseline ran
         if same_code(commit):
             results["current"] = {**results["baseline"], "commit": f"{head} (product code identical to "
                                                                     f"{commit[:8]}: answers reused)"}
@@ -84,5 +84,5 @@ def run_trees(name: str, questions: list[dict], ingest: list[Path], out_dir: Pat
     results["current"] = ask_tree(ROOT, out_dir / f"index-{name}-current", ingest, questions,
                                   out_dir / f"answers-{name}-current.json")
     dirty = git("status", "--porcelain", "--", *CODE)
-    results["current"]["commit"] = head + (" (+uncommitted)" if dirty else "")
+    results["current"]["commit"] = git("rev-parse", "HEAD") + (" (+uncommitted)" if dirty else "")
     return results
