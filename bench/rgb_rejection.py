@@ -6,7 +6,7 @@ answer is absent: expected refusal), for the POSITIVE half positives and negativ
 answer, ideally holding the gold answer). Questions are split dev/test by a stable hash of the RGB id (40/60).
 The same library and questions run against a baseline commit and the current tree, each with its own index.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/rgb_rejection.py                    # 80 questions, ~10 min cold
+    PYTHONPATH=$PWD .venv/bin/python bench/rgb_rejection.py --questions 30     # 10 min cold, 2 cores
     PYTHONPATH=$PWD .venv/bin/python bench/rgb_rejection.py --questions 300 --no-baseline
 
 Writes bench/out/rgb_rejection/{corpus.jsonl, cases.json, results.json, report.md} and prints report.md.

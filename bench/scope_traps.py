@@ -10,7 +10,7 @@ The library is one index of the NCP policy corpus (599 docs), the 74 regulations
 built by each code tree's own ingest. The same cases run against a BASELINE commit (checked out with
 `git worktree add --detach`, default 8834778) and the current checkout, in the same run.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/scope_traps.py                 # baseline + current, ~25 min cold
+    PYTHONPATH=$PWD .venv/bin/python bench/scope_traps.py                 # baseline + current: 45 min cold, 2 cores
     PYTHONPATH=$PWD .venv/bin/python bench/scope_traps.py --no-baseline   # current tree only
     PYTHONPATH=$PWD .venv/bin/python bench/scope_traps.py --cases-only    # print the generated pairs' counts
 
