@@ -70,6 +70,8 @@ def _place_mentions(text: str) -> tuple[tuple[int, Region], ...]:
     return tuple(out)
 
 
+# "新华社北京1月31日电（记者 安蓓）": where the news was filed, not what it is about.
+_DATELINE = re.compile(r"(?:新华社|中新社|人民网|央视新闻)?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电(?:[（(][^）)]{0,20}[）)])?")
 _NAME_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
 _AFTER_PLACE = "的、和与及等在市省区县州旗镇乡新高经开自综保港"
 _SUFFIXES = ("省", "市", "区", "县", "州", "旗")
@@ -196,7 +198,7 @@ class ScopeChecker:
         """A document whose region is a sibling may still be about several places: its title names the asked
         one (成都金牛区、温江区、邛崃市…动态), or it is a sibling in the same city and the passage names it."""
         doc = hit.chunk.doc
-        title_places = [r for _, r in _place_mentions(doc.title)]
+        title_places = [r for _, r in _place_mentions(_DATELINE.sub("", doc.title))]
         if any(place_relation(asked, r) == "same" for r in title_places):
             return True
         if not any(place_relation(doc.region, r) in ("same", "child") for r in title_places):
