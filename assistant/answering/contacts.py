@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from assistant.answering.citations import make_citation
 from assistant.answering.validity_notes import with_validity_dates
-from assistant.query.terms import Term, coverage, question_terms
+from assistant.query.terms import Term, coverage, question_terms, with_pinyin_places
 from assistant.text.numbers import extract_quantities, quantity_supported
 from assistant.types import Citation, Contact, Hit
 
@@ -19,10 +19,11 @@ _CONTACT_WORDS = frozenset(
 )
 
 
-def _subject_terms(question: str) -> list[Term]:
-    # For "whom do I ask", the place decides: 鹿城区's 投资促进局 answers 鹿城区楼宇招商 questions too.
-    return [replace(t, weight=t.weight * 3) if t.place else t for t in question_terms(question)
-            if t.text not in _CONTACT_WORDS]
+def _subject_terms(question: str, hits: Sequence[Hit]) -> list[Term]:
+    # For "whom do I ask", the place decides: 鹿城区's 投资促进局 answers 鹿城区楼宇招商 questions too. English
+    # names are read in the passages' pinyin first (Jinchuan → 锦川).
+    return [replace(t, weight=t.weight * 3) if t.place else t
+            for t in with_pinyin_places(question_terms(question), hits) if t.text not in _CONTACT_WORDS]
 
 
 def _known_route(contact: Contact) -> bool:
@@ -38,7 +39,7 @@ def _context(contact: Contact, hits: Sequence[Hit]) -> str:
 
 def _fitting(question: str, contacts: Sequence[Contact], hits: Sequence[Hit]) -> list[Contact]:
     """Contacts for the subject the question names, or for the retrieved documents when it names none."""
-    terms = _subject_terms(question)
+    terms = _subject_terms(question, hits)
     doc_rank = {}
     for rank, hit in enumerate(hits):
         doc_rank.setdefault(hit.chunk.doc.doc_id, rank)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import rjieba
 
-from assistant.query.terms import EN_PLACES
+from assistant.query.english_places import english_places
 from assistant.text.language import detect_language
 from assistant.text.markers import strip_markers
 
@@ -101,8 +101,7 @@ def _subject(history: History, kinds: Sequence[str]) -> str:
 
 
 def _has_subject(question: str) -> bool:
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
-    return any(_entities(question).values()) or bool(words & EN_PLACES.keys())
+    return any(_entities(question).values()) or bool(english_places(question))
 
 
 # "那温江区呢？" / "2024年的呢" / "What about Wenjiang?": only a scope element and particles — the same question

@@ -98,3 +98,17 @@ def english_name(name: str) -> str:
             stem = "".join(lazy_pinyin(name[: -len(suffix)])).capitalize()
             return f"{stem} {word} ({name})".replace("  ", " ") if word else f"{stem} ({name})"
     return f"{''.join(lazy_pinyin(name)).capitalize()} ({name})"
+
+
+def english_place(word: str) -> tuple[str, ...]:
+    """One English word spelling divisions' pinyin → their short Chinese names, highest level first (wenjiang →
+    温江; lucheng → 潞城, 鹿城: homophones all kept, the passages decide); () if none."""
+    from ingest.regions import short_forms
+
+    key = re.sub(r"[^a-z]", "", word.lower())
+    cands = _pinyin_index().get(key) if len(key) >= 4 and key not in _ENGLISH else None
+    names: dict[str, None] = {}
+    for _, _, name in sorted(cands or (), key=lambda c: c[0]):
+        forms = sorted((f for f in short_forms(name) if len(f) >= 2), key=len)
+        names[forms[0] if forms else name] = None
+    return tuple(names)

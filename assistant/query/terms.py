@@ -12,85 +12,20 @@ from functools import lru_cache
 import rjieba
 
 from assistant.answering.refusal import is_contact_question
+from assistant.query.english_places import english_place
+from assistant.query.wordlists import lines, pairs, words
 from assistant.text.language import CJK
 from assistant.types import Hit
 from ingest.regions import short_forms
 
-# Function words and question words carry no evidence about the topic.
-_STOP = frozenset(
-    "的 了 是 在 有 和 与 及 或 吗 呢 吧 啊 呀 么 嘛 啥 我 我们 你 您 你们 他 她 它 它们 他们 请问 请 想 想要 了解 一下 "
-    "知道 告诉 什么 怎么 怎么样 怎样 如何 哪 哪些 哪里 哪儿 哪个 哪家 多少 几 谁 为什么 是否 能否 可以 能 会 要 需要 "
-    "对 对于 关于 有关 给 这 那 这个 那个 这些 那些 这里 那里 其 该 些 个 一 上 中 下 等 都 也 还 就 又 具体 主要 "
-    "情况 问题 内容 方面 相关 现在 目前 可 一些 有没有 没有 是不是 能不能 多 如果 时候 的话 呢 吗 那么 以及 还有 "
-    "有何 何 年 月 日 号 人 当 来 次 种 时间 日期 哪天 哪年 何时 能拿 拿 从 起 开始 一共 总共 共 到底 究竟 多长时间 多久 多长 "
-    "多少时间 用了 到 数是".split()
-)
-_EN_STOP = frozenset(
-    "a an the of in on at for to from by with and or is are was were be been do does did what which who whom whose "
-    "where when why how much many there here it its this that these those i me my we our you your they them their "
-    "can could will would should may might please tell about any some get give offer provide available kind type "
-    "like know want need more other all also if as than into out up s get got must still now currently does let "
-    "whether within take taken".split()
-)
-# Domain words any policy passage contains: weak evidence that a passage is on topic.
-_GENERIC = frozenset(
-    "企业 公司 政策 项目 发展 支持 规定 办法 措施 优惠 优惠政策 园区 工作 服务 提供 给予 单位 市场 "
-    "城市 地区 国家 全国 地方 区域 当地 中国 我国 全省 全市".split()
-)
-_SYNONYMS = (  # groups of words a passage may use for the question's word
-    "补贴 补助 奖励 资助 奖补 扶持 补贴资金|联系方式 电话 联系人 联系 咨询 热线|地址 位于 坐落 地点 在哪|"
-    "到期 有效期 有效 施行 废止 截止 期限|租金 房租 租赁|贷款 融资 贴息|落户 入驻 引进 新引进 新落户"
-).split("|")
-_SYNONYM_OF = {w: tuple(group.split()) for group in _SYNONYMS for w in group.split()}
-# English question words mapped to the Chinese words a passage would use (matching only, never shown).
-_GLOSSARY = dict(  # "english=中文/中文": what an English question word looks like in a Chinese passage
-    pair.split("=")
-    for pair in """subsidy=补贴/补助/资助/奖补 grant=补贴/补助/资助 reward=奖励 award=奖励 bonus=奖励 prize=奖励
-    incentive=奖励/补贴/扶持/优惠 support=支持/扶持 tax=税 rent=租金/房租/租赁 office=办公 land=土地/用地 loan=贷款
-    financing=融资 finance=融资/金融 fund=基金/资金 interest=贴息/利息 talent=人才 housing=住房/公寓/安家 apartment=公寓
-    park=园区/产业园/开发区 zone=开发区/园区/新区 district=区 city=市 province=省 county=县 contact=联系 phone=电话
-    telephone=电话 address=地址/位于 located=位于/地址 expire=有效期/到期/截止 expiry=有效期/到期 valid=有效期/施行
-    effective=施行/生效 effect=施行/生效 deadline=截止/期限 chip=集成电路/芯片/半导体 semiconductor=半导体/集成电路/芯片
-    integrated=集成 circuit=电路 software=软件 manufacturing=制造 factory=厂房/工厂 plant=厂房/工厂 workshop=厂房
-    building=楼宇/厂房 headquarter=总部 research=研发 startup=创业/初创 export=出口 trade=贸易/外贸
-    foreign=外资/外商 apply=申报/申请 application=申报/申请 equipment=设备 investment=投资 invest=投资 investor=投资
-    relocation=落户/迁入/入驻 relocate=落户/迁入 settle=落户/入驻 new=新 optical=光 communication=通信 telecom=通信
-    project=项目 area=面积 size=面积 planned=规划 industry=产业 industrial=产业/工业 registered=注册 design=设计
-    maximum=最高 max=最高 annual=年 first=首次 talent=人才 biomedicine=生物医药 pharmaceutical=医药
-    artificial=人工智能 intelligence=智能 data=数据 digital=数字 energy=能源 vehicle=汽车 automotive=汽车
-    battery=电池 logistics=物流 patent=专利 listing=上市 ipo=上市 policy=政策/措施/办法 measure=措施
-    regulation=条例/规定 company=企业/公司 enterprise=企业 firm=企业/公司 business=企业 large=大型 small=中小/小
-    medium=中小 sme=中小企业 pay=支付/付款 payment=支付/款项/付款 goods=货物 service=服务 day=日/天 month=月 year=年
-    negative=负面 list=清单/目录 system=制度/体系 management=管理 foreign=外资/外商/外国 investor=投资者/投资
-    prohibited=禁止 prohibit=禁止 restricted=限制 restrict=限制 field=领域 sector=领域/行业 law=法 rule=规定/规则
-    signed=签约/签署 sign=签约/签署 signing=签约 contract=合同/签约 total=总/共 value=额/值 amount=金额/额
-    matching=对接 docking=对接 event=活动 conference=大会/会议 forum=论坛 expo=博览会/博会 exhibition=展览/博览
-    smart=智能/智慧 intelligent=智能 connected=网联/互联 innovation=创新 center=中心 centre=中心 key=重点/关键
-    electronic=电子 information=信息 additional=追加/新增 capital=资本/资金 registered=注册 approval=审批
-    approve=审批 working=工作 complete=办结/完成 procedure=流程/程序 process=流程 agreement=协议 scale=规模
-    matrix=矩阵 optoelectronic=光电 photoelectric=光电 optoelectronics=光电 photonics=光电/光子 aerospace=航空航天
-    satellite=卫星 material=材料 equipment=装备/设备 high=高 tech=技术/科技 technology=技术/科技 national=国家
-    recognized=认定 certified=认定 phd=博士 doctoral=博士 master=硕士 graduate=研究生/毕业生 settlement=安家/落户
-    household=户 accounts=账款 receivable=应收 debt=债权/债务 confirm=确认 complaint=投诉 dispute=争议/纠纷
-    government=政府 agency=机关/部门 department=部门 commission=委员会 committee=委员会
-    bureau=局 procurement=采购 purchase=采购 treatment=待遇 entry=准入 access=准入 establish=设立
-    established=设立 development=开发/发展 economic=经济 economy=经济 promotion=促进 protection=保护 protect=保护
-    property=产权/财产 intellectual=知识 operating=营业/经营 revenue=收入/营收 income=收入/所得 profit=利润
-    growth=增长 output=产值 employee=员工/职工 worker=职工/工人 job=就业/岗位 employment=就业 training=培训
-    china=中国 chinese=中国 national=国家/全国 state=国家/国务院 council=国务院 municipal=市 provincial=省""".split()
-)
-_EN_GENERIC = frozenset("policy company enterprise business new first annual district city province".split())
-EN_PLACES = dict(
-    pair.split(":")
-    for pair in "beijing:北京 shanghai:上海 shenzhen:深圳 guangzhou:广州 guangdong:广东 chengdu:成都 sichuan:四川 "
-    "chongqing:重庆 hangzhou:杭州 zhejiang:浙江 wenzhou:温州 lucheng:鹿城 suzhou:苏州 nanjing:南京 jiangsu:江苏 "
-    "wuhan:武汉 tianjin:天津 xian:西安 hefei:合肥 qianhai:前海 pudong:浦东 tianfu:天府 hainan:海南".split()
-)
-# Multi-word English names whose Chinese passages use one short form (京津冀, 长三角, 负面清单).
-_EN_PHRASES = dict(p.split("=") for p in (
-    "beijing-tianjin-hebei=京津冀", "jing-jin-ji=京津冀", "yangtze river delta=长三角", "greater bay area=大湾区",
-    "pearl river delta=珠三角", "chengdu-chongqing=成渝", "belt and road=一带一路", "free trade zone=自贸",
-    "free trade pilot zone=自由贸易试验区", "high-tech zone=高新区", "negative list=负面清单"))
+# Word lists are data (assistant/query/data/, each file says where it came from).
+_STOP = words("stop_words_zh")  # function and question words: no evidence about the topic
+_EN_STOP = words("stop_words_en")
+_GENERIC = words("generic_words")  # domain words any policy passage contains: weak evidence
+_SYNONYM_OF = {w: tuple(group.split()) for group in lines("synonyms") for w in group.split()}
+_GLOSSARY = pairs("glossary_en_zh")  # English question word → the Chinese words a passage would use (matching only)
+_EN_GENERIC = words("en_generic")
+_EN_PHRASES = pairs("en_phrases")  # multi-word English names whose Chinese passages use one short form
 _EN_PHRASE = re.compile("|".join(sorted(map(re.escape, _EN_PHRASES), key=len, reverse=True)), re.I)
 _PLACE_SUFFIX = re.compile(r"[省市县区镇乡园港]$|新区$|开发区$|自贸区$")
 _INTENTS = {
@@ -157,8 +92,9 @@ def _english_term(word: str, capitalised: bool = False) -> Term | None:
     w = w[:-3] + "y" if w.endswith("ies") else (w[:-1] if w.endswith("s") and not w.endswith("ss") else w)
     if w in _EN_STOP or len(w) < 2:
         return None
-    if w in EN_PLACES:
-        return Term(w, 1.5, (EN_PLACES[w], w), place=True)
+    places = english_place(w)  # the gazetteer's divisions by pinyin: wenjiang → 温江
+    if places:
+        return Term(w, 1.5, (*places, w), place=True, name=capitalised)
     if w in _GLOSSARY:
         return Term(w, 0.5 if w in _EN_GENERIC else 1.0, (*_GLOSSARY[w].split("/"), w))
     # Not in the glossary: off the domain (France, cup) unless it spells a name the passages hold in pinyin.
@@ -191,7 +127,8 @@ def _pinyin_words(text: str) -> dict[str, str]:
 def with_pinyin_places(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:
     """Unknown English words that spell a retrieved document's place in pinyin ("Wenjiang") become that place;
     proper nouns that spell a word of the passages ("Jinchuan" → 锦川, "Meiyadi" → 美亚迪) become that word."""
-    unknown = {t.text for t in terms if t.alts == (t.text,) and t.text.isascii() and t.text.isalpha()}
+    # Gazetteer pinyin places count as unknown here too: "Jinchuan" spells 金川区 and also the passages' 锦川.
+    unknown = {t.text for t in terms if (t.alts == (t.text,) or t.place) and t.text.isascii() and t.text.isalpha()}
     if not unknown:
         return list(terms)
     places = {}
@@ -208,7 +145,7 @@ def with_pinyin_places(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]
         if t.text in places and t.text in unknown:
             t = Term(t.text, 1.5, (places[t.text], t.text), True)
         elif t.text in names:
-            t = replace(t, alts=(names[t.text], t.text))
+            t = replace(t, alts=(names[t.text], *t.alts))
         out.append(t)
     return out
 
@@ -277,7 +214,9 @@ def _glued(tagged: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def glossary_query(question: str) -> str:
     """The Chinese words the glossary knows for an English question's terms (for BM25); "" if none."""
-    words = [next((a for a in t.alts if CJK.search(a)), "") for t in question_terms(question)]
+    # A place's homophones all go in (lucheng → 潞城 鹿城); other words by their first Chinese form.
+    words = [" ".join(a for a in t.alts if CJK.search(a)) if t.place else next((a for a in t.alts if CJK.search(a)), "")
+             for t in question_terms(question)]
     return " ".join(w for w in words if w)
 
 
