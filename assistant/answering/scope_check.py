@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.query.entities import law_core
-from assistant.query.scope import QuestionScope, ScopeItem, year_spans
+from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, year_spans
 from assistant.types import Chunk, Contact, DocInfo, Hit, Region
 
 NATIONAL = "全国"
@@ -244,6 +244,9 @@ class ScopeChecker:
                 return ScopeMatch(True, "same", item.label)
             return ScopeMatch(False, "other", doc.title, (f"《{item.label}》",))
         hay = f"{_frame(hit)}\n{hit.chunk.text}"
+        other = _other_edition(item, sentence) if sentence is not None else ""
+        if other:  # the sentence is about 神舟十六号 though its passage also names 神舟十四号
+            return ScopeMatch(False, "other", other, (item.label,))
         if any(f in hay for f in item.forms) or any(_abbreviation_in(f, hay) for f in item.forms if len(f) <= 4):
             return ScopeMatch(True, "same", item.label)
         return ScopeMatch(False, "other", doc.title, (item.label,))
@@ -289,3 +292,20 @@ def _abbreviation_pattern(short: str) -> re.Pattern:
 def _abbreviation_in(short: str, text: str) -> bool:
     """人社局 in 人力资源社会保障局, 智博会 in 智能产业博览会: a 简称's characters in order within a name."""
     return len(short) >= 3 and bool(_abbreviation_pattern(short).search(text))
+
+
+_ANY_EDITION = re.compile(r"第(?:[一二三四五六七八九十零〇两]{1,4}|\d{1,3})(?:届|次)")
+
+
+def _other_edition(item: ScopeItem, sentence: str) -> str:
+    """Another edition or number of the asked thing named in the sentence without the asked one, or ""."""
+    if any(f in sentence for f in item.forms):
+        return ""
+    if item.text.startswith("第"):
+        found = [m.group() for m in _ANY_EDITION.finditer(sentence) if m.group()[-1] == item.text[-1]]
+        return found[0] if found else ""
+    m = NUMBERED.fullmatch(item.text)
+    if not m:
+        return ""
+    found = [x.group() for x in NUMBERED.finditer(sentence) if x.group(1) == m.group(1)]
+    return found[0] if found else ""

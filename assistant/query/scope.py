@@ -66,7 +66,8 @@ class QuestionScope:
 # Years: 2024年, 2023年度, 2021-2025年, 2021年至2025年, 25年 (a title's short year); five-year plans by name.
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年)?\s*(?:[-－—–~～至到]\s*)((?:19|20)\d\d)\s*年")
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d|\d\d)\s*年(?!代|龄|级|轻|均|限|内|以来)"
-                   r"|[〔［\[（(]((?:19|20)\d\d)[〕］\]）)]\s*\d{1,4}\s*号")  # document numbers: 苏政传发〔2020〕20号
+                   r"|[〔［\[（(]((?:19|20)\d\d)[〕］\]）)]\s*\d{1,4}\s*号"  # document numbers: 苏政传发〔2020〕20号
+                   r"|(?<![\d.\-/])((?:19|20)\d\d)(?=[\u4e00-\u9fff])(?![年月日号个万亿元人家项次条米吨户名件台辆座所位天期届度])")
 _PLAN = re.compile(r"“?(十[一二三四五]五)”?(?:规划|时期|期间|期末|末)")
 _PLAN_YEARS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
                "十五五": (2026, 2030)}
@@ -81,7 +82,7 @@ def year_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _YEAR.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        y = m.group(1) or m.group(2)
+        y = m.group(1) or m.group(2) or m.group(3)
         if len(y) == 2:  # "25年预算": a two-digit year only right after a non-digit and before 年, within 2000-2039
             if int(y) > 39 or (m.start() > 0 and text[m.start() - 1].isdigit()):
                 continue
@@ -98,18 +99,35 @@ _EDITION = re.compile(r"第([一二三四五六七八九十零〇两]{1,4}|\d{1,
 _CN_DIGITS = "零一二三四五六七八九"
 
 
-def _editions(question: str) -> tuple[ScopeItem, ...]:
-    """第七届 ↔ 第7届: a passage about another edition of the event states other facts."""
+# A thing named by its number: 神舟十四号, 嫦娥五号, 地铁19号线 (not 88号 of an address, 20号文).
+NUMBERED = re.compile(r"((?![第每])[\u4e00-\u9fff]{2})([一二三四五六七八九十零〇两]{1,4}|\d{1,3})号(?![楼院文令室路街])")
+_ADDRESS_BASE = ("路", "街", "道", "巷", "弄", "村", "楼", "区", "号")
+
+
+def edition_number(numeral: str) -> int | None:
     from ingest.dates import cn_number
 
+    n = int(numeral) if numeral.isdigit() else cn_number(numeral.replace("两", "二"))
+    return n if n and n <= 99 else None
+
+
+def _numerals(n: int) -> tuple[str, str]:
+    chinese = (_CN_DIGITS[n] if n < 10 else ("" if n < 20 else _CN_DIGITS[n // 10]) + "十"
+               + (_CN_DIGITS[n % 10] if n % 10 else ""))
+    return chinese, str(n)
+
+
+def _editions(question: str) -> tuple[ScopeItem, ...]:
+    """第七届 ↔ 第7届, 神舟十四号 ↔ 神舟14号: a passage about another edition states other facts."""
     items = []
     for m in _EDITION.finditer(question):
-        n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1).replace("两", "二"))
-        if not n or n > 99:
-            continue
-        chinese = (_CN_DIGITS[n] if n < 10 else ("" if n < 20 else _CN_DIGITS[n // 10]) + "十"
-                   + (_CN_DIGITS[n % 10] if n % 10 else ""))
-        items.append(ScopeItem("body", m.group(), (f"第{chinese}{m.group(2)}", f"第{n}{m.group(2)}")))
+        n = edition_number(m.group(1))
+        if n:
+            items.append(ScopeItem("body", m.group(), tuple(f"第{x}{m.group(2)}" for x in _numerals(n))))
+    for m in NUMBERED.finditer(question):
+        n = edition_number(m.group(2))
+        if n and not m.group(1).endswith(_ADDRESS_BASE):
+            items.append(ScopeItem("body", m.group(), tuple(f"{m.group(1)}{x}号" for x in _numerals(n))))
     return tuple(items)
 
 
