@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.citations import make_citation
-from assistant.answering.relevance import passage_text
+from assistant.answering.relevance import label_fit, passage_text, quantity_label
 from assistant.answering.validity_notes import with_validity_dates
 from assistant.query.kinds import asked_kind, states_kind
 from assistant.query.scope import question_scope
@@ -23,7 +23,6 @@ from assistant.query.terms import (
     question_terms,
     with_pinyin_places,
 )
-from assistant.text.numbers import extract_quantities
 from assistant.text.sentences import sentence_spans
 from assistant.types import Citation, Hit
 
@@ -173,16 +172,6 @@ def _discriminative(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:
     return out
 
 
-def _label_fit(label: Sequence[Term], sentence: str) -> float:
-    """Share of the quantity's label words within the 16 characters before the best-labelled figure."""
-    total = sum(t.weight for t in label)
-    best = 0.0
-    for q in extract_quantities(sentence):
-        window = sentence[max(0, q.start - 16): q.start].lower()
-        best = max(best, sum(t.weight * match_strength(t, window) for t in label) / total)
-    return best
-
-
 def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, rank: int,
                      asked: tuple[str | None, str] = (None, "")) -> list[_Candidate]:
     """Every sentence of the passage, scored by the question words it holds and whether it states the datum."""
@@ -199,7 +188,7 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     given = [t.weight if s and match_strength(t, frame) else 0.0 for t, s in zip(terms, in_scope, strict=True)]
     # The asked quantity is named by the question's other nouns (三公经费预算数): a figure right after them is
     # the one asked for, not its neighbour in the same row (机关运行经费预算数).
-    label = [t for t, s in zip(terms, in_scope, strict=True) if not s and t.noun and t.weight >= 1.0]
+    label = quantity_label(terms, question) if question else []
     # And "本条例…" names the whole title: its words count as found in such a sentence.
     titled = [t.weight * match_strength(t, doc.title.lower()) for t in terms]
     out = []
@@ -220,7 +209,7 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         short = 0.3 if len(sentence) < 14 else 0.0  # bare headings like "第三条 支持企业落户。" say little
         score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short
         if kind == "number" and label:
-            score += 0.3 * _label_fit(label, sentence)
+            score += 0.3 * label_fit(label, sentence, after=0)
         beyond = any(f > t.weight * match_strength(t, frame.lower()) for t, f in zip(terms, found, strict=True))
         out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0, datum, beyond))
     return out

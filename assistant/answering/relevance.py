@@ -17,6 +17,7 @@ from assistant.query.terms import (
     question_terms,
     with_pinyin_places,
 )
+from assistant.text.numbers import extract_quantities
 from assistant.text.sentences import sentence_spans
 from assistant.types import Chunk, Hit
 
@@ -94,6 +95,25 @@ class TermRelevance:
         cov = cov**1.5
         signal = self._signal(top[best])
         return round(cov if signal is None else cov * (0.7 + 0.3 * signal), 3)
+
+
+def quantity_label(terms: Sequence[Term], question: str) -> list[Term]:
+    """The words naming the asked quantity: the question's nouns that are not its scope (place, body, year)."""
+    from assistant.query.scope import question_scope
+
+    scope_text = " ".join(i.text for i in question_scope(question).items)
+    return [t for t in terms if t.noun and not t.place and t.weight >= 1.0 and not (len(t.text) >= 2 and t.text in scope_text)]
+
+
+def label_fit(label: Sequence[Term], sentence: str, before: int = 16, after: int = 6) -> float:
+    """Share of the quantity's label words next to the best-labelled figure: within `before` characters before
+    it or `after` after it (三公经费预算数 1.00万元; 共90个议席)."""
+    total = sum(t.weight for t in label) or 1.0
+    best = 0.0
+    for q in extract_quantities(sentence):
+        window = (sentence[max(0, q.start - before): q.start] + " " + sentence[q.end: q.end + after]).lower()
+        best = max(best, sum(t.weight * match_strength(t, window) for t in label) / total)
+    return best
 
 
 def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequence[Hit],
