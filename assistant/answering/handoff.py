@@ -6,15 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.answering.gate import ScopeGate
+from assistant.catalog import doc_info
 from assistant.query.scope import QuestionScope
-from assistant.types import Contact, DocInfo, DocRecord, Hit
+from assistant.types import Contact, Hit
 
 _BUREAU_WORDS = ("投资促进", "投促", "招商", "管委会", "商务")
-
-
-def doc_info(r: DocRecord) -> DocInfo:
-    return DocInfo(r.doc_id, r.source, r.sha256, r.title, r.doc_type, r.province, r.city, r.district, r.published,
-                   r.effective, r.expires, r.repealed, r.repealed_flag, r.version_key, r.superseded_by)
 
 
 class Handoff:
