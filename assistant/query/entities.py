@@ -7,12 +7,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.query.names import tagged
+
 _DATA = Path(__file__).resolve().parent / "data"
 # A body's name ends in one of these (longest first); the suffix says what kind of body it is.
 _SUFFIXES = tuple(sorted(
     "投资促进局 管理委员会 管委会 委员会 人民政府 政府 办公室 办公厅 总局 部 局 厅 署 委 中心 有限公司 公司 集团 "
     "银行 协会 商会 研究院 研究所 大学 学院 产业园区 产业园 工业园区 工业园 科技园 园区 开发区 高新区 经开区 新区 "
-    "自贸区 自由贸易试验区 保税区 综保区 示范区 博览会 博会 交易会 洽谈会 推介会 对接会 大会 论坛 峰会 展会".split(),
+    "自贸区 自由贸易试验区 保税区 综保区 示范区 博览会 博会 交易会 洽谈会 推介会 对接会 大会 论坛 峰会 展会 "
+    "展览会 公开赛 邀请赛 锦标赛 龙舟赛 马拉松 运动会 亚运会 冬奥会 奥运会 电影节 音乐节 艺术节 文化节".split(),
     key=len, reverse=True))
 # Tags of words that can be part of a name: nouns, places, person and organisation names, verbal nouns,
 # distinguishing words; and words tagged so that nonetheless end a name.
@@ -121,21 +124,14 @@ def _specific(name: str) -> bool:
     suffix = _suffix(name)
     if suffix in _AUTHORITY:
         return True
-    return any(tag.startswith(_PROPER_TAGS) for _, tag in _tagged(name[: -len(suffix)] or name))
-
-
-@lru_cache(maxsize=4096)
-def _tagged(text: str) -> tuple[tuple[str, str], ...]:
-    import rjieba
-
-    return tuple(rjieba.tag(text))
+    return any(tag.startswith(_PROPER_TAGS) for _, tag in tagged(name[: -len(suffix)] or name))
 
 
 def _name_start(text: str, end: int) -> int:
     """Walk left from a body's suffix over the words of its name (nouns, places, names, 和 between nouns), up
     to a verb, pronoun, particle or question word. The text before the suffix is tagged on its own: rjieba
     glues suffixes to what follows (工业和信息化部到 → 部到)."""
-    tokens = _tagged(text[:end])
+    tokens = tagged(text[:end])
     start, i = end, len(tokens) - 1
     while i >= 0 and end - start < 14:
         word, tag = tokens[i]

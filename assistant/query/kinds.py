@@ -4,10 +4,17 @@ thing) and whether a sentence states one: a passage that is on topic but holds n
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-import rjieba
-
+from assistant.query.datum_shape import asked_roles, asked_shape, fits_shape
+from assistant.query.names import (
+    FOREIGN_NAME,
+    LATIN_NAME,
+    ORG,
+    PLACE_WORD,
+    TITLE_OR_QUOTE,
+    plausible_name,
+    tagged,
+)
 from assistant.text.numbers import extract_quantities
 
 # Checked in order: "哪一年" asks for a date before "哪一" asks for a thing, "几月" before "几".
@@ -29,18 +36,10 @@ _ASKS = (
 _CN_COUNT = re.compile(r"[一二两三四五六七八九十百千]+[多余]?(?:[个位家名人次届天岁种项所条座只辆架艘场枚倍]|万|亿)")
 _DAY = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月|[上中下]旬|年[初底末中]"
                   r"|今年|去年|明年|前年|昨天|今天|明天|周[一二三四五六日]|星期[一二三四五六日天]")
-_ORG = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(?:公司|集团|大学|学院|银行|协会|委员会|政府|部|局|厅|署|院|队|俱乐部|组织"
-                  r"|联盟|基金会|研究所|中心|法院|医院)")
-_TITLE_OR_QUOTE = re.compile(r"《[^》]{1,40}》|“[^”]{1,30}”|「[^」]{1,30}」")
-_LATIN_NAME = re.compile(r"(?<![A-Za-z])(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b)[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)*")
-_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}")
-_PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|县|区|镇|乡|州|港|岛|湾|路\d*号|大道|街道)")
+_ROLE_QUESTION_END = re.compile(r"(?:是|为|都有|有)?(?:哪些人|哪些|什么人)?[？?。\s]*$")
 _ADDRESS_PLACE = re.compile(r"位于|坐落")
 # "Nov 10, 2022 ..." heads a search snippet: when the page was crawled, not a date its text states.
 _DATELINE = re.compile(r"^\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}, \d{4}\s*(?:\.\.\.|…)")
-# rjieba tags some common words "nr" (卫星): a two-character name must start with a common surname.
-_SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-                      "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 _TAGS = {"who": ("nr", "nrt", "nrfg", "nt"), "where": ("ns",), "which": ("nr", "nrt", "nrfg", "nt", "ns", "nz")}
 
 
@@ -49,12 +48,9 @@ def asked_kind(question: str) -> str | None:
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
-    return None
-
-
-@lru_cache(maxsize=4096)
-def _tagged(sentence: str) -> tuple[tuple[str, str], ...]:
-    return tuple(rjieba.tag(sentence))
+    # "《炽道》的主演", "董事长是" — a role named at the end asks who holds it.
+    bare = _ROLE_QUESTION_END.sub("", question)
+    return "who" if any(bare.endswith(role) for role in asked_roles(question)) else None
 
 
 def _new(found: str, question: str) -> bool:
@@ -62,13 +58,17 @@ def _new(found: str, question: str) -> bool:
     return bool(found.strip()) and found.strip() not in question
 
 
-def _plausible(word: str, tag: str) -> bool:
-    return len(word) >= 3 or (len(word) == 2 and (not tag.startswith("nr") or word[0] in _SURNAMES))
-
-
 def states_kind(kind: str, sentence: str, question: str) -> bool:
-    """Whether the sentence states a datum of the kind (one the question does not already name)."""
+    """Whether the sentence states a datum of the kind (one the question does not already name), in the shape
+    the question asks for (a count in its unit, a rate, a person in its role, a place of its event)."""
     sentence = _DATELINE.sub("", sentence)
+    shape = asked_shape(question, kind)
+    if shape.roles or shape.verbs:  # a person next to the role, a place next to the event: checked there
+        return fits_shape(shape, sentence, question)
+    return _states_any(kind, sentence, question) and fits_shape(shape, sentence, question)
+
+
+def _states_any(kind: str, sentence: str, question: str) -> bool:
     if kind in ("number", "date"):
         wanted = ("amount", "percent", "number") if kind == "number" else ("date",)
         if any(q.kind in wanted and _new(q.text, question) for q in extract_quantities(sentence)):
@@ -78,10 +78,10 @@ def states_kind(kind: str, sentence: str, question: str) -> bool:
     if kind == "where" and _ADDRESS_PLACE.search(sentence):
         return True
     tags = _TAGS[kind] if kind in _TAGS else ()
-    if any(t in tags and _plausible(w, t) and _new(w, question) for w, t in _tagged(sentence)):
+    if any(t in tags and plausible_name(w, t) and _new(w, question) for w, t in tagged(sentence)):
         return True
-    patterns = {"who": (_ORG, _FOREIGN_NAME, _LATIN_NAME), "where": (_PLACE_WORD,),
-                "which": (_ORG, _FOREIGN_NAME, _LATIN_NAME, _TITLE_OR_QUOTE, _PLACE_WORD)}[kind]
+    patterns = {"who": (ORG, FOREIGN_NAME, LATIN_NAME), "where": (PLACE_WORD,),
+                "which": (ORG, FOREIGN_NAME, LATIN_NAME, TITLE_OR_QUOTE, PLACE_WORD)}[kind]
     return any(_new(m, question) for p in patterns for m in p.findall(sentence))
 
 

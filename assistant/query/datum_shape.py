@@ -1,0 +1,130 @@
+"""The shape an asked datum takes in a sentence that answers, beyond its kind (query/kinds.py): a count in the
+asked unit (多少支队伍 → 15支), a rate as a percentage (城镇化率 → 64.7%), a person written next to the asked
+role (导演是谁 → 导演张三 / 由张三执导), a place where the asked event happens (在哪里举行 → 在莫斯科…举行).
+An on-topic sentence that holds some number or some name, but not in that shape, answers another question:
+that is what passages without the answer look like (RGB's negative passages)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.query.names import LATIN_NAME, PLACE_WORD, VENUE_WORD, person_at_end, person_at_start, tagged
+from assistant.query.wordlists import lines
+
+_NUMERAL = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[多余]?\s*[万亿千百]?\s*"
+# Counted things: a count asked in one of a group's units is answered by a count in any unit of the group.
+_UNIT_GROUPS = ("人名位", "个座所家项只支款部条辆架艘枚种颗台套", "次场届期集批轮", "天日", "年", "岁", "倍")
+_ASKED_COUNT = re.compile(r"(?:多少|几)\s*([人名位个座所家项只支款部条辆架艘枚种颗台套次场届期集批轮天日年岁倍])")
+# "第三次", "最后一次", "每个": an ordinal or a distributive, not a count.
+_NOT_A_COUNT = re.compile(r"(?:第|最后|每|这|那|上|下|再|前|后|某|哪)$")
+_ASKED_RATE = re.compile(r"率|比例|比重|占比|百分之|百分比|增速|增幅")
+_RATE = re.compile(r"\d[\d.]*\s*[%％‰]|百分点|百分之|[一二三四五六七八九]成(?![立功本])")
+_EVENT_VERBS = "举行|召开|举办|开幕|闭幕|开业|落户|上市|注册|成立|落地|投产|拍摄|去世|安葬|发射|着陆"
+_ASKED_WHERE_EVENT = re.compile(rf"(?:在哪(?:里|儿)?|哪里|何地|何处)\s*({_EVENT_VERBS})")
+_VERB_FAMILIES = (("举行", "召开", "举办", "开幕", "闭幕"), ("落户", "落地", "投产", "成立", "注册"))
+_STATED_PLACE_CUE = re.compile(r"位于|坐落|地点|地址|会址")
+_ROLE_BEFORE_NAME = re.compile(r"^[\s：:是为由]{0,2}")  # 导演：张三 / 导演是张三
+_ROLE_AFTER_NAME = re.compile(r"(?:[\s、]|等|和|及|担任|出任|任|作为|由)*$")  # 张三等主演 / 张三担任指令长
+
+
+@dataclass(frozen=True)
+class DatumShape:
+    """What the answer must look like: counted in `units`, a rate, a person next to one of `roles`, or a
+    place next to one of `verbs`. Empty fields ask nothing."""
+
+    units: str = ""
+    rate: bool = False
+    roles: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.units or self.rate or self.roles or self.verbs)
+
+
+@lru_cache(maxsize=1)
+def _roles() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(ln.split()) for ln in lines("role_words"))
+
+
+def asked_roles(question: str) -> tuple[str, ...]:
+    """The words for the role a question asks a person in (导演 → 导演, 执导), longest role named first."""
+    named = [row for row in _roles() if row[0] in question or any(w in question for w in row[1:] if len(w) >= 2)]
+    return tuple(dict.fromkeys(w for row in named for w in row))
+
+
+@lru_cache(maxsize=2048)
+def asked_shape(question: str, kind: str | None) -> DatumShape:
+    """The shape the answer to a question of this kind (number, who, where…) must have."""
+    if kind == "number":
+        m = _ASKED_COUNT.search(question)
+        units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")
+        return DatumShape(units=units, rate=bool(_ASKED_RATE.search(question)) and not units)
+    if kind == "who":
+        return DatumShape(roles=asked_roles(question))
+    if kind == "where" and (m := _ASKED_WHERE_EVENT.search(question)):
+        family = next((f for f in _VERB_FAMILIES if m.group(1) in f), (m.group(1),))
+        return DatumShape(verbs=family)
+    return DatumShape()
+
+
+def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
+    """Whether the sentence states the datum in the asked shape (True when no shape is asked)."""
+    if _only_negated(sentence, question):
+        return False
+    if shape.units and not _counted(shape.units, sentence, question):
+        return False
+    if shape.rate and not _RATE.search(sentence):
+        return False
+    if shape.roles and not _person_in_role(shape.roles, sentence, question):
+        return False
+    return not shape.verbs or _place_of_event(shape.verbs, sentence, question)
+
+
+def _only_negated(sentence: str, question: str) -> bool:
+    """The sentence names the asked thing only negated ("非网民规模" for 网民规模): its figure is the complement."""
+    for m in re.finditer(r"非([\u4e00-\u9fff]{2,4})", sentence):
+        for size in range(len(m.group(1)), 1, -1):
+            word = m.group(1)[:size]
+            if word in question and f"非{word}" not in question:
+                plain = [i for i in range(len(sentence)) if sentence.startswith(word, i)]
+                if all(i > 0 and sentence[i - 1] == "非" for i in plain):
+                    return True
+                break
+    return False
+
+
+def _counted(units: str, sentence: str, question: str) -> bool:
+    for m in re.finditer(rf"{_NUMERAL}([{units}])", sentence):
+        if m.group().strip() in question or _NOT_A_COUNT.search(sentence[: m.start()]):
+            continue
+        return True
+    # 3.62亿 (people), 1.2万 (people): a bare magnitude counts people or things when no other unit follows.
+    return "人" in units and bool(re.search(r"\d[\d.]*\s*[万亿](?![元美欧日英港台\w])", sentence))
+
+
+def _person_in_role(roles: tuple[str, ...], sentence: str, question: str) -> bool:
+    for role in roles:
+        for m in re.finditer(re.escape(role), sentence):
+            after = sentence[m.end():]
+            after = after[_ROLE_BEFORE_NAME.match(after).end():]
+            before = sentence[max(0, m.start() - 24): m.start()]
+            before = before[: _ROLE_AFTER_NAME.search(before).start()]
+            for name in (person_at_start(after), person_at_end(before)):
+                if name and name not in question:
+                    return True
+    return False
+
+
+def _place_of_event(verbs: tuple[str, ...], sentence: str, question: str) -> bool:
+    if _STATED_PLACE_CUE.search(sentence):
+        return True
+    for verb in verbs:
+        for m in re.finditer(rf"[在于]([^，。；！？,;]{{1,30}}?){verb}", sentence):
+            where = m.group(1)  # "在锦川产业论坛即将举行之际": the event itself names a place; not where it is
+            found = [x.group() for p in (PLACE_WORD, VENUE_WORD, LATIN_NAME) for x in p.finditer(where)]
+            found += [w for w, tag in tagged(where) if tag == "ns"]
+            if any(f not in question for f in found):
+                return True
+    return False

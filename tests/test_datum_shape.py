@@ -1,0 +1,67 @@
+"""A passage on the asked topic that does not hold the asked datum in its asked shape is no answer: a count in
+the asked unit, a rate as a percentage, a person next to the asked role, the place where the asked event is
+held. Over a real index of small news items written here (fictional names), each trap is refused and its
+control — the same kind of question whose passage does state the datum — is answered with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query.datum_shape import asked_shape
+from assistant.query.kinds import asked_kind, states_kind
+
+NEWS = {
+    "qinghe-drama.md": "# 《青禾往事》热播\n\n电视剧《青禾往事》近日在多家平台热播，观众普遍称赞其剧情紧凑。"
+                       "这其实是导演有意为之，全剧节奏明快。剧中演员阵容也很强大，不少配角表现亮眼。",
+    "yuanshan-drama.md": "# 《远山来信》开机\n\n电视剧《远山来信》由宋知远执导，韩雪宁、魏东领衔主演，讲述三代乡村教师的故事。",
+    "jinchuan-boat.md": "# 锦川龙舟赛开赛\n\n锦川龙舟赛昨日开赛，比赛分设100米、200米和500米直道竞速三个组别，"
+                        "吸引了大批市民沿河观赛。",
+    "qinghe-boat.md": "# 青禾龙舟邀请赛落幕\n\n青禾龙舟邀请赛共有24支队伍参赛，来自6个国家和地区。",
+    "jinchuan-urban.md": "# 锦川县城镇化进展\n\n2023年锦川县新增城镇人口1.2万人，城镇化率提升速度较快，县城面貌明显改善。",
+    "qinghe-urban.md": "# 青禾市城镇化进展\n\n2023年青禾市常住人口城镇化率达到61.5%，比上年提高1.1个百分点。",
+    "jinchuan-forum.md": "# 锦川产业论坛\n\n在锦川产业论坛即将举行之际，主办方表示本届论坛将聚焦新材料产业。",
+    "qinghe-forum.md": "# 青禾投资论坛\n\n青禾投资论坛在青禾国际会议中心举行，来自各地的200余名企业家参会。",
+}
+
+
+@pytest.fixture(scope="module")
+def news_assistant(tmp_path_factory: pytest.TempPathFactory):
+    from assistant.factory import build_assistant
+    from assistant.settings import Settings
+    from tests.conftest import TEST_CACHE
+
+    folder = tmp_path_factory.mktemp("news")
+    for name, text in NEWS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    a = build_assistant(Settings(index_dir=tmp_path_factory.mktemp("news-index"), cache_dir=TEST_CACHE))
+    assert a.library.ingest([folder]).ok
+    return a
+
+
+@pytest.mark.parametrize(("trap", "control", "fact"), [
+    ("《青禾往事》的导演是谁？", "《远山来信》的导演是谁？", "宋知远"),
+    ("《青禾往事》的主演", "《远山来信》的主演", "韩雪宁"),
+    ("锦川龙舟赛有多少支队伍参赛？", "青禾龙舟邀请赛有多少支队伍参赛？", "24支"),
+    ("2023年锦川县城镇化率是多少？", "2023年青禾市城镇化率是多少？", "61.5%"),
+    ("锦川产业论坛在哪里举行？", "青禾投资论坛在哪里举行？", "青禾国际会议中心"),
+])
+def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, trap, control, fact):
+    refused = news_assistant.ask(trap)
+    assert not refused.grounded, refused.text
+    answered = news_assistant.ask(control)
+    assert answered.grounded and fact in answered.text, answered.text
+
+
+@pytest.mark.parametrize(("question", "sentence", "states"), [
+    ("漫长的季节的导演是谁？", "该剧由辛爽执导，范伟主演。", True),
+    ("漫长的季节的导演是谁？", "用刘琳主要还是因为导演觉得她合适角色。", False),  # a name, but not the director's
+    ("零壹空间的创始人是谁？", "除了创始人舒畅之外，零壹空间已有18名投资人。", True),
+    ("美联储将加息几次？", "美联储将在7月进行最后一次加息。", False),  # 最后一次 is no count
+    ("美联储将加息几次？", "市场预计美联储今年加息4次。", True),
+    ("网民规模有多少人？", "我国网民规模达10.51亿。", True),  # a bare 亿 counts people
+    ("网民规模有多少人？", "我国非网民规模为3.62亿。", False),  # the complement's figure
+    ("葬礼在哪里举行？", "葬礼将于9月3日举行。", False),  # 于 a date: when, not where
+    ("葬礼在哪里举行？", "葬礼在莫斯科圆柱大厅（Hall of Columns）举行。", True),
+])
+def test_the_shape_of_the_asked_datum(question, sentence, states):
+    assert states_kind(asked_kind(question), sentence, question) is states, asked_shape(question, asked_kind(question))
