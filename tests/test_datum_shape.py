@@ -60,6 +60,12 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("美联储将加息几次？", "市场预计美联储今年加息4次。", True),
     ("网民规模有多少人？", "我国网民规模达10.51亿。", True),  # a bare 亿 counts people
     ("网民规模有多少人？", "我国非网民规模为3.62亿。", False),  # the complement's figure
+    ("2023年中国男足主教练", "中国男足现任主教练扬科维奇将带队备战亚洲杯。", True),  # a transliterated name
+    ("本泽马无法参加世界杯的原因", "本泽马无法参加比赛。", False),  # says that, not why
+    ("本泽马无法参加世界杯的原因", "本泽马因伤无法参加世界杯。", True),
+    ("古筝行动在哪一集？", "古筝行动是三体迷特别喜欢的一个章节。", False),
+    ("古筝行动在哪一集？", "古筝行动出现在电视剧第29集。", True),
+    ("神舟十六号发射时间？", "今天，神舟十六号发射任务组织全区合练。", False),  # 今天 is no date
     ("葬礼在哪里举行？", "葬礼将于9月3日举行。", False),  # 于 a date: when, not where
     ("葬礼在哪里举行？", "葬礼在莫斯科圆柱大厅（Hall of Columns）举行。", True),
 ])

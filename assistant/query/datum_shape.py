@@ -19,6 +19,7 @@ _UNIT_GROUPS = ("人名位", "个座所家项只支款部条辆架艘枚种颗�
 _ASKED_COUNT = re.compile(r"(?:多少|几)\s*([人名位个座所家项只支款部条辆架艘枚种颗台套次场届期集批轮天日年岁倍])")
 # "第三次", "最后一次", "每个": an ordinal or a distributive, not a count.
 _NOT_A_COUNT = re.compile(r"(?:第|最后|每|这|那|上|下|再|前|后|某|哪)$")
+_ASKED_ORDINAL = re.compile(r"(?:哪一|第几)\s*([集期届章条次轮季部批])")
 _ASKED_RATE = re.compile(r"率|比例|比重|占比|百分之|百分比|增速|增幅")
 _RATE = re.compile(r"\d[\d.]*\s*[%％‰]|百分点|百分之|[一二三四五六七八九]成(?![立功本])")
 _EVENT_VERBS = "举行|召开|举办|开幕|闭幕|开业|落户|上市|注册|成立|落地|投产|拍摄|去世|安葬|发射|着陆"
@@ -35,12 +36,18 @@ class DatumShape:
     place next to one of `verbs`. Empty fields ask nothing."""
 
     units: str = ""
+    ordinal: str = ""
     rate: bool = False
     roles: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.units or self.rate or self.roles or self.verbs)
+        return bool(self.units or self.ordinal or self.rate or self.roles or self.verbs)
+
+    @property
+    def replaces_kind(self) -> bool:
+        """A person next to the role, a place next to the event, "第29集": the shape is the whole check."""
+        return bool(self.roles or self.verbs or self.ordinal)
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +64,8 @@ def asked_roles(question: str) -> tuple[str, ...]:
 @lru_cache(maxsize=2048)
 def asked_shape(question: str, kind: str | None) -> DatumShape:
     """The shape the answer to a question of this kind (number, who, where…) must have."""
+    if m := _ASKED_ORDINAL.search(question):
+        return DatumShape(ordinal=m.group(1))
     if kind == "number":
         m = _ASKED_COUNT.search(question)
         units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")
@@ -72,6 +81,8 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
 def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
     """Whether the sentence states the datum in the asked shape (True when no shape is asked)."""
     if _only_negated(sentence, question):
+        return False
+    if shape.ordinal and not re.search(rf"第\s*{_NUMERAL}{shape.ordinal}", sentence):
         return False
     if shape.units and not _counted(shape.units, sentence, question):
         return False

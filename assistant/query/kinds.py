@@ -19,6 +19,7 @@ from assistant.text.numbers import extract_quantities
 
 # Checked in order: "哪一年" asks for a date before "哪一" asks for a thing, "几月" before "几".
 _ASKS = (
+    ("why", re.compile(r"为什么|为何|什么原因|原因|怎么回事|\bwhy\b", re.I)),
     ("date", re.compile(
         r"什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月|几月|几号|几日|什么时间|什么日期|(?<!多长)(?<!多少)(?:时间|日期)(?:是|为)?[？?]?$"
         r"|\bwhen\b|what (?:date|year|day|time)", re.I)),
@@ -35,8 +36,10 @@ _ASKS = (
 )
 _CN_COUNT = re.compile(r"[一二两三四五六七八九十百千]+[多余]?(?:[个位家名人次届天岁种项所条座只辆架艘场枚倍]|万|亿)")
 _DAY = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月|[上中下]旬|年[初底末中]"
-                  r"|今年|去年|明年|前年|昨天|今天|明天|周[一二三四五六日]|星期[一二三四五六日天]")
+                  r"|周[一二三四五六日]|星期[一二三四五六日天]")  # 今天, 去年: relative to an unknown day, no date
 _ROLE_QUESTION_END = re.compile(r"(?:是|为|都有|有)?(?:哪些人|哪些|什么人)?[？?。\s]*$")
+# A reason is given with a causal word: "他无法参加比赛" says that, not why.
+_CAUSE = re.compile(r"因为|由于|因此|所以|原因|导致|致使|造成|因[伤病故事]|受[^，。]{0,12}影响|为了|鉴于|出于|以免|以便")
 _ADDRESS_PLACE = re.compile(r"位于|坐落")
 # "Nov 10, 2022 ..." heads a search snippet: when the page was crawled, not a date its text states.
 _DATELINE = re.compile(r"^\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}, \d{4}\s*(?:\.\.\.|…)")
@@ -63,7 +66,7 @@ def states_kind(kind: str, sentence: str, question: str) -> bool:
     the question asks for (a count in its unit, a rate, a person in its role, a place of its event)."""
     sentence = _DATELINE.sub("", sentence)
     shape = asked_shape(question, kind)
-    if shape.roles or shape.verbs:  # a person next to the role, a place next to the event: checked there
+    if shape.replaces_kind:
         return fits_shape(shape, sentence, question)
     return _states_any(kind, sentence, question) and fits_shape(shape, sentence, question)
 
@@ -75,6 +78,8 @@ def _states_any(kind: str, sentence: str, question: str) -> bool:
             return True
         extra = _CN_COUNT if kind == "number" else _DAY
         return any(_new(m, question) for m in extra.findall(sentence))
+    if kind == "why":
+        return bool(_CAUSE.search(sentence))
     if kind == "where" and _ADDRESS_PLACE.search(sentence):
         return True
     tags = _TAGS[kind] if kind in _TAGS else ()

@@ -34,6 +34,19 @@ def surnames() -> frozenset[str]:
     return words("surnames")
 
 
+@lru_cache(maxsize=1)
+def _transliteration() -> frozenset[str]:
+    return words("transliteration_chars")
+
+
+def _transliterated(run: str) -> str:
+    """The leading foreign name spelled in Chinese (扬科维奇1972年 → 扬科维奇), or ''."""
+    n = 0
+    while n < len(run) and run[n] in _transliteration():
+        n += 1
+    return run[:n] if n >= 3 else ""
+
+
 def plausible_name(word: str, tag: str) -> bool:
     """rjieba tags some common words as names (卫星, 普世性): a two-character one must start with a surname."""
     return len(word) >= 3 or (len(word) == 2 and (not tag.startswith("nr") or word[0] in surnames()))
@@ -42,10 +55,15 @@ def plausible_name(word: str, tag: str) -> bool:
 def person_at_start(text: str) -> str:
     """A Chinese personal name opening `text` (张三表示 → 张三, 欧阳娜娜 → 欧阳娜娜), or ''. A name is a
     surname and one or two given-name characters; the tagger decides how long when it knows the name."""
-    m = re.match(r"[\u4e00-\u9fff]{2,5}", text)
+    for pattern in (FOREIGN_NAME, LATIN_NAME):
+        if m := pattern.match(text):
+            return m.group()
+    m = re.match(r"[\u4e00-\u9fff]{2,6}", text)
     if not m:
-        return LATIN_NAME.match(text).group() if LATIN_NAME.match(text) else ""
+        return ""
     run = m.group()
+    if foreign := _transliterated(run):
+        return foreign
     family = next((s for s in (run[:2], run[:1]) if s in surnames()), "")
     if not family or len(run) <= len(family):
         return ""
@@ -64,6 +82,8 @@ def person_at_end(text: str) -> str:
     run = m.group()
     if not '\u4e00' <= run[0] <= '\u9fff' or "·" in run:
         return run
+    if _transliterated(run[-4:]) or _transliterated(run[-3:]):
+        return run[-4:] if _transliterated(run[-4:]) == run[-4:] else run[-3:]
     for size in (3, 2, 4):  # given names are mostly two characters, then one
         name = run[-size:]
         if len(name) == size and (name[:1] in surnames() or name[:2] in surnames()):
