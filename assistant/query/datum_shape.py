@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from assistant.query.names import LATIN_NAME, PLACE_WORD, VENUE_WORD, person_at_end, person_at_start, tagged
 from assistant.query.wordlists import lines
+from assistant.text.numbers import extract_quantities
 
 _NUMERAL = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[多余]?\s*[万亿千百]?\s*"
 # Counted things: a count asked in one of a group's units is answered by a count in any unit of the group.
@@ -37,12 +38,13 @@ class DatumShape:
 
     units: str = ""
     ordinal: str = ""
+    measure: tuple[str, ...] = ()
     rate: bool = False
     roles: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.units or self.ordinal or self.rate or self.roles or self.verbs)
+        return bool(self.units or self.ordinal or self.measure or self.rate or self.roles or self.verbs)
 
     @property
     def replaces_kind(self) -> bool:
@@ -53,6 +55,20 @@ class DatumShape:
 @lru_cache(maxsize=1)
 def _roles() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(ln.split()) for ln in lines("role_words"))
+
+
+@lru_cache(maxsize=1)
+def _measures() -> tuple[tuple[str, ...], ...]:
+    rows = (tuple(sorted(set(ln.split()), key=len, reverse=True)) for ln in lines("measures"))
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def asked_measure(question: str) -> tuple[str, ...]:
+    """The words for the economic measure a question asks a figure of (净利润 → 净利润, 归母净利润, 净利…)."""
+    for row in _measures():
+        if any(w in question for w in row):
+            return row
+    return ()
 
 
 def asked_roles(question: str) -> tuple[str, ...]:
@@ -69,7 +85,8 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
     if kind == "number":
         m = _ASKED_COUNT.search(question)
         units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")
-        return DatumShape(units=units, rate=bool(_ASKED_RATE.search(question)) and not units)
+        return DatumShape(units=units, rate=bool(_ASKED_RATE.search(question)) and not units,
+                          measure=asked_measure(question))
     if kind == "who":
         return DatumShape(roles=asked_roles(question))
     if kind == "where" and (m := _ASKED_WHERE_EVENT.search(question)):
@@ -85,6 +102,8 @@ def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
     if shape.ordinal and not re.search(rf"第\s*{_NUMERAL}{shape.ordinal}", sentence):
         return False
     if shape.units and not _counted(shape.units, sentence, question):
+        return False
+    if shape.measure and not _labelled(shape.measure, sentence):
         return False
     if shape.rate and not _RATE.search(sentence):
         return False
@@ -103,6 +122,17 @@ def _only_negated(sentence: str, question: str) -> bool:
                 if all(i > 0 and sentence[i - 1] == "非" for i in plain):
                     return True
                 break
+    return False
+
+
+def _labelled(measure: tuple[str, ...], sentence: str, before: int = 16, after: int = 6) -> bool:
+    """A figure with the measure's name just before it (净利润22.9亿元) or just after (22.9亿元的净利润)."""
+    for q in extract_quantities(sentence):
+        if q.kind == "date":
+            continue
+        window = sentence[max(0, q.start - before): q.start] + " " + sentence[q.end: q.end + after]
+        if any(w in window for w in measure):
+            return True
     return False
 
 
