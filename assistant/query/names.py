@@ -30,8 +30,13 @@ def tagged(text: str) -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
-def surnames() -> frozenset[str]:
+def common_surnames() -> frozenset[str]:
     return words("surnames")
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    return common_surnames() | words("surnames_more")
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +54,7 @@ def _transliterated(run: str) -> str:
 
 def plausible_name(word: str, tag: str) -> bool:
     """rjieba tags some common words as names (卫星, 普世性): a two-character one must start with a surname."""
-    return len(word) >= 3 or (len(word) == 2 and (not tag.startswith("nr") or word[0] in surnames()))
+    return len(word) >= 3 or (len(word) == 2 and (not tag.startswith("nr") or word[0] in common_surnames()))
 
 
 def person_at_start(text: str) -> str:
