@@ -1,57 +1,12 @@
-"""Launcher: parse --index/--host/--port, build the assistant and the web app, serve it."""
+"""Launcher: `python app.py [--index DIR] [--host H] [--port P]` serves the web app (assistant/web/launch.py).
+
+Installed from the wheel, the same launcher is `zhaoshang serve`."""
 
 from __future__ import annotations
 
-import os
+import sys
 
-# Gradio's analytics report usage to api.gradio.app; a city's investment site must make no third-party
-# calls about its visitors, and the app is meant to run offline. Set before gradio is imported.
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-import argparse  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from assistant.errors import AssistantError  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="招商政策助手 web app (investor chat at /, staff pages at /staff/)")
-    parser.add_argument("--index", type=Path, help="index folder (default: ASSISTANT_INDEX_DIR or ./index)")
-    parser.add_argument("--host", help="address to listen on (default: ASSISTANT_HOST or 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (default: ASSISTANT_PORT or 7860)")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    given = {"index_dir": args.index, "host": args.host, "port": args.port}
-    try:
-        settings = Settings(**{k: v for k, v in given.items() if v is not None})
-        from assistant.factory import build_assistant
-        from assistant.web.server import build_server
-
-        assistant = build_assistant(settings)
-        if not assistant.library.docs():  # first start: index the bundled demo corpus, with a progress bar
-            from assistant.cli import console_progress
-
-            progress, bar = console_progress("indexing the demo corpus (first start)")
-            report = assistant.library.ensure_sample(progress=progress)
-            bar.close()
-            if report is not None:
-                print(f"demo corpus indexed: {report.summary_line()}", flush=True)
-        app = build_server(assistant, settings)
-    except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    import uvicorn
-
-    print(f"招商政策助手 running on http://{settings.host}:{settings.port}/ (staff: /staff/)", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
-    return 0
-
+from assistant.web.launch import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,17 +7,19 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 from assistant.settings import Settings
 from assistant.types import DOC_TYPES
 
 EPILOG = """examples:
   python -m assistant ingest data/sample ~/policies/*.pdf
+  python -m assistant ingest --sample          # the demo corpus shipped with the package
   python -m assistant docs
   python -m assistant ask "金牛区的母基金规模是多少？"
   python -m assistant ask "What funds does Jinniu offer?" --json
   python -m assistant ask --batch questions.jsonl --json > answers.jsonl
   python -m assistant eval tests/gold/demo_suite.jsonl --out runs/demo
+  python -m assistant serve --port 7860        # the web app (same as `python app.py`)
 
 Settings come from ASSISTANT_* environment variables or .env (see README); --index overrides ASSISTANT_INDEX_DIR."""
 
@@ -41,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="index files or folders (PDF, HTML, DOCX, TXT, MD, JSONL); idempotent")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument("--sample", action="store_true",
+                   help="also index the demo corpus shipped with the package (ASSISTANT_SAMPLE_DIR)")
     p.add_argument("--rebuild", action="store_true", help="empty the index first (embeddings stay cached)")
     _add_index(p)
 
@@ -72,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     eval_command.add_arguments(p)
     p = sub.add_parser("eval-import", help="convert a public benchmark (ncp, rgb) into a suite")
     eval_command.add_import_arguments(p)
+
+    from assistant.web.launch import DESCRIPTION, add_arguments
+
+    add_arguments(sub.add_parser("serve", help=DESCRIPTION))
     return ap
 
 
@@ -93,9 +101,13 @@ def console_progress(desc: str):
 def cmd_ingest(args: argparse.Namespace) -> int:
     from assistant.factory import build_library
 
-    lib = build_library(_settings(args))
+    settings = _settings(args)
+    paths = list(args.paths) + ([settings.sample_dir] if args.sample else [])
+    if not paths:
+        raise ConfigError("PATH", "none given", "name files or folders to index, or --sample for the demo corpus")
+    lib = build_library(settings)
     progress, bar = console_progress("ingest")
-    report = lib.ingest(args.paths, rebuild=args.rebuild, progress=progress)
+    report = lib.ingest(paths, rebuild=args.rebuild, progress=progress)
     bar.close()
     print(report.summary_line())
     for path, twin in report.duplicate:
@@ -141,6 +153,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"ingest": cmd_ingest, "docs": cmd_docs, "delete": cmd_delete}
+    if args.command == "serve":
+        from assistant.web.launch import serve
+
+        return serve(args)
     try:
         if args.command in handlers:
             return handlers[args.command](args)

@@ -33,6 +33,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if not args.question and not args.batch:
         raise ConfigError("question", "missing", 'give a question, e.g. ask "温江区有哪些产业园？", or --batch FILE')
     assistant = build_assistant(settings, mode=args.mode)
+    if not assistant.library.docs():  # every answer would be a refusal: say why before giving them
+        print(f"note: the index {settings.index_dir} is empty; fill it with `zhaoshang ingest PATH…` "
+              "(or `zhaoshang ingest --sample` for the demo corpus)", file=sys.stderr)
     filters = Filters(region=args.region, doc_type=args.doc_type, valid_only=args.valid_only)
     if not args.batch:
         _print(assistant.ask(args.question, filters=filters, k=args.k), args.json)

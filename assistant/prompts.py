@@ -1,14 +1,14 @@
-"""Load prompt templates by name from the top-level prompts/ folder and fill them in."""
+"""Load prompt templates by name from the top-level prompts/ folder (or the wheel's copy) and fill them in."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.bundled import bundled
 from assistant.errors import ConfigError
-from assistant.settings import PROJECT_ROOT
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+PROMPTS_DIR = bundled("prompts")
 
 
 @lru_cache(maxsize=32)

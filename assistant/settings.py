@@ -7,8 +7,9 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+from assistant.bundled import PROJECT_ROOT, bundled  # noqa: F401  (PROJECT_ROOT: re-exported, tests use it)
+
+SAMPLE_DIR = bundled("data/sample")  # in the checkout, or inside the installed wheel
 
 
 def _default_cache() -> Path:
@@ -30,7 +31,8 @@ class Settings(BaseSettings):
     collection: str = Field("zhaoshang_chunks", description="Chroma collection name ([a-zA-Z0-9._-], 3-512 chars).")
     chroma_host: str = Field("", description="Chroma server host; empty = embedded PersistentClient in index_dir.")
     chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
-    sample_dir: Path = Field(SAMPLE_DIR, description="Demo corpus indexed on first start when the index is empty.")
+    sample_dir: Path = Field(SAMPLE_DIR, description="Demo corpus indexed on first start when the index is empty "
+                             "(default: data/sample of the checkout, or the copy inside the installed wheel).")
 
     # --- embedding ---------------------------------------------------------------------------
     embedder: str = Field("e5", description="'e5' (bundled multilingual-e5-small, offline) or 'openai'.")

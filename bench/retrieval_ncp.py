@@ -51,21 +51,15 @@ def langchain_baseline(settings, embedder, chunk_size: int):
     """The textbook LangChain RAG retriever, with the same bundled embedder so only the method differs."""
     from chromadb.config import Settings as CS
     from langchain_chroma import Chroma
-    from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    class E5(Embeddings):
-        def embed_documents(self, texts):
-            return embedder.embed_passages(texts).tolist()
-
-        def embed_query(self, text):
-            return embedder.embed_query(text).tolist()
+    from assistant.integrations.langchain import AssistantEmbeddings
 
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size, chunk_overlap=0, keep_separator="end",
         separators=["\n\n", "\n", "。", "！", "？", "；", "，", " ", ""],
     )
-    store = Chroma(collection_name="lc_baseline", embedding_function=E5(),
+    store = Chroma(collection_name="lc_baseline", embedding_function=AssistantEmbeddings(embedder),
                    persist_directory=str(settings.index_dir / "lc"), client_settings=CS(anonymized_telemetry=False),
                    collection_metadata={"hnsw:space": "cosine"})
     if store._collection.count() == 0:

@@ -38,7 +38,7 @@ _PROMPT_ECHO = re.compile(r"(?m)^[ \t]*\[\d+\][ \t]*《[^》\n]*》[ \t]*\|.*$|^
 _HISTORY_TURNS = 3
 _HISTORY_CHARS = 300
 _REWRITE_TOKENS = 128
-_LANGUAGE_RULE = {
+LANGUAGE_RULES = {
     "zh": "用中文回答。",
     "en": "The question is in English: answer in English. Keep the Chinese names of policies, parks and "
     "organisations as written (you may add an English gloss), and copy numbers exactly.",
@@ -90,7 +90,7 @@ class LLMAnswerer:
             passages=passages,
             history=_history_block(history),
             question=question,
-            language_instruction=_LANGUAGE_RULE.get(language, _LANGUAGE_RULE["zh"]),
+            language_instruction=LANGUAGE_RULES.get(language, LANGUAGE_RULES["zh"]),
         )
 
     # --- streaming ---------------------------------------------------------------------------
