@@ -20,6 +20,7 @@ EPILOG = """examples:
   python -m assistant ask --batch questions.jsonl --json > answers.jsonl
   python -m assistant eval tests/gold/demo_suite.jsonl --out runs/demo
   python -m assistant serve --port 7860        # the web app (same as `python app.py`)
+  python -m assistant match --profile profile.json --json
 
 Settings come from ASSISTANT_* environment variables or .env (see README); --index overrides ASSISTANT_INDEX_DIR."""
 
@@ -68,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=None, help="passages to use (default: ASSISTANT_TOP_K)")
     p.add_argument("--mode", default="hybrid", choices=("hybrid", "dense", "bm25"), help="retriever")
     _add_index(p)
+
+    from assistant.incentives import command as finder_command
+
+    p = sub.add_parser("match", help="incentive finder: what a company profile can claim, each line cited")
+    finder_command.add_match_arguments(p)
+    p = sub.add_parser("compare", help="the same kind of incentive across places and policies, side by side")
+    finder_command.add_compare_arguments(p)
 
     from assistant.evaluation import command as eval_command
 
@@ -164,6 +172,11 @@ def main(argv: list[str] | None = None) -> int:
             from assistant.cli_ask import cmd_ask
 
             return cmd_ask(args, _settings(args))
+        if args.command in ("match", "compare"):
+            from assistant.incentives import command as finder_command
+
+            run = finder_command.run_match if args.command == "match" else finder_command.run_compare
+            return run(args, _settings(args))
         from assistant.evaluation import command as eval_command
 
         return eval_command.run(args) if args.command == "eval" else eval_command.run_import(args)
