@@ -36,11 +36,12 @@ def _masked(text: str, spans: list[tuple[int, int]], pos: int) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
-def _caps(text: str, has_other_benefit: bool) -> tuple[list[tuple[int, int]], float | None, str, str]:
+def _caps(text: str, has_other_benefit: bool, masked: list[tuple[int, int]]) -> tuple[
+        list[tuple[int, int]], float | None, str, str]:
     """Cap phrases (每个项目…最高不超过300万元); only a cap when something else is the benefit."""
     spans, cap, cap_text, scope = [], None, "", ""
     for m in _CAP.finditer(text):
-        if "分别" in m.group() or not has_other_benefit:
+        if "分别" in m.group() or not has_other_benefit or _masked(text, masked, m.start("amt")):
             continue
         amount = [q for q in extract_quantities(m.group("amt")) if q.kind == "amount"]
         if not amount:
@@ -131,7 +132,7 @@ def read_benefit(text: str) -> tuple[Benefit, list[tuple[str, float | None, str]
     split = text.find("分别") if "分别" in text else None
     probe = [q for q in _quantities(text, masked) if _is_benefit(text, q, split) or q.rate is not None]
     cap_spans, cap, cap_text, scope = _caps(text, bool(per_unit) or len(probe) > 1 or any(
-        q.rate is not None for q in probe))
+        q.rate is not None for q in probe), masked)
     qs = _quantities(text, masked + cap_spans)
     benefits = [q for q in qs if q.rate is not None and (split is None or q.start > split) and _rate_is_benefit(
         text, q, split)] + [q for q in qs if q.rate is None and _is_benefit(text, q, split)]
