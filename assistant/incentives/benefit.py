@@ -102,10 +102,10 @@ def compute(b: Benefit, conds: tuple[Condition, ...], profile: CompanyProfile) -
     total, how, missing = _sum(b, t, profile, v)
     notes: list[str] = []
     if total is not None and b.cap_cny is not None and total > b.cap_cny:
-        notes.append(f"按上限封顶：{b.cap_text}")
+        notes.append(f"按上限封顶：“{b.cap_text}”")
         total = b.cap_cny
     elif b.cap_text:
-        notes.append(f"上限：{b.cap_text}")
+        notes.append(f"上限：“{b.cap_text}”")
     step = f"（{t.threshold_text}档）" if t.threshold_text else ""
     text = f"{how}{step}" + (f" = {yuan(total)}" if total is not None and how != t.text else "")
     if b.schedule and total is not None:

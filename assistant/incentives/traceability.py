@@ -34,6 +34,7 @@ def _candidates(quote: str, profile: CompanyProfile) -> list[float]:
 
 def untraceable(item: MatchItem, profile: CompanyProfile) -> list[float]:
     """The stated sums of an item that neither appear in nor follow from its quote (empty = all traceable)."""
-    candidates = _candidates(item.clause.quote, profile)
+    # a cap stated once for a whole sentence (每个项目三年奖励累计不超过300万元) is quoted in the item's warnings
+    candidates = _candidates(item.clause.quote + "\n" + item.clause.benefit.cap_text, profile)
     stated = [a for a in (item.amount_cny_min, item.amount_cny_max) if a is not None]
     return [a for a in stated if not any(_close(a, c) for c in candidates)]
