@@ -120,3 +120,23 @@ def _write(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / f"profile{len(list(tmp_path.glob('profile*.json')))}.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+LUCHENG = Path(__file__).resolve().parents[2] / "shared" / "data" / "lucheng_investment_policy_flipbook"
+
+
+@pytest.mark.skipif(not LUCHENG.is_dir(), reason="shared/data (third-party, not in the repository) is absent")
+def test_every_sum_in_every_bench_case_is_traceable(tmp_path: Path):
+    from bench.lucheng_policies import write_policies
+
+    clauses = []
+    for path in write_policies(tmp_path, LUCHENG):
+        text = path.read_text(encoding="utf-8")
+        doc = DocInfo(doc_id=path.name, source=str(path), sha256="", title=text.splitlines()[0], doc_type="policy",
+                      province="浙江省", city="温州市", district="鹿城区")
+        clauses += extract_document(doc, [(1, text)])
+    cases = Path(__file__).resolve().parents[1] / "bench" / "incentive_cases.jsonl"
+    for line in cases.read_text(encoding="utf-8").splitlines():
+        p = profile_from_dict(json.loads(line)["profile"])
+        for item in match(clauses, p).items:
+            assert not untraceable(item, p), (item.clause.clause_id, item.amount_cny_max)

@@ -12,6 +12,7 @@ import gradio as gr
 from assistant.errors import AssistantError
 from assistant.staff.feedback import FeedbackStore
 from assistant.types import DOC_TYPES, Answer, Filters
+from assistant.web.finder_page import FinderPage
 from assistant.web.i18n import LANGUAGES, doc_type_label, t
 from assistant.web.render import answer_html, escape, partial_html, user_html
 
@@ -135,11 +136,14 @@ class ChatPage:
                 header = gr.HTML(header_html(lang0))
                 lang = gr.Radio([("中文", "zh"), ("English", "en")], value=lang0, show_label=False,
                                 container=False, elem_id="zs-lang", scale=0, min_width=180)
-            with gr.Row(equal_height=False):
-                with gr.Column(scale=3):
-                    chat = self._chat_column(lang0)
-                with gr.Column(scale=1, min_width=260):
-                    side = self._side_column(lang0)
+            with gr.Tabs():
+                with gr.Tab(t(lang0, "tab_chat"), id="chat") as chat_tab, gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        chat = self._chat_column(lang0)
+                    with gr.Column(scale=1, min_width=260):
+                        side = self._side_column(lang0)
+                FinderPage(self.assistant).build(lang0, lang)
+            lang.change(lambda lg: gr.update(label=t(lg, "tab_chat")), lang, chat_tab, api_visibility="private")
             footer = gr.HTML(footer_html(lang0))
             self._wire(page, chat, side, lang, turns, feedback_id, header, footer)
         return page
