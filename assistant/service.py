@@ -16,6 +16,7 @@ from assistant.answering.gate import ScopeGate
 from assistant.answering.handoff import Handoff
 from assistant.answering.refusal import is_contact_question, nearest_lead_in, refusal_text, scope_refusal_text
 from assistant.errors import ConfigError
+from assistant.incentives.chat import finder_answer
 from assistant.query.conversation import is_followup, rewrite_followup
 from assistant.query.english_places import english_name
 from assistant.query.scope import topic_words
@@ -67,6 +68,11 @@ class Assistant:
         t0 = time.perf_counter()
         question = question.strip()
         lang = detect_language(question)
+        routed = finder_answer(self.library, question, lang)  # a company profile: "…实到外资3000万美元，能拿到什么奖励？"
+        if routed is not None:
+            yield routed.text
+            yield replace(routed, latency_ms=(time.perf_counter() - t0) * 1000)
+            return
         standalone = self._standalone(question, history)
         hits = self._with_date_clauses(standalone, self.retrieve(standalone, filters, k))
         verdict = self.gate.judge(standalone, hits)

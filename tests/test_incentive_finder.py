@@ -140,3 +140,28 @@ def test_every_sum_in_every_bench_case_is_traceable(tmp_path: Path):
         p = profile_from_dict(json.loads(line)["profile"])
         for item in match(clauses, p).items:
             assert not untraceable(item, p), (item.clause.clause_id, item.amount_cny_max)
+
+
+def test_question_stating_a_profile_is_read_into_one():
+    from assistant.incentives.chat import profile_from_question
+
+    p = profile_from_question("我们是外资先进制造业企业，实到外资3000万美元，能拿到什么奖励？")
+    assert (p.ownership, p.industry, p.foreign_capital_usd) == ("foreign", "先进制造业", 3e7)
+    p = profile_from_question("温江区：我们是规上企业，租用厂房5000平方米，可以享受哪些补贴？")
+    assert (p.rent_use, p.rent_area_m2, p.above_designated_size) == ("factory", 5000, True)
+    assert "温江区" in p.region
+    assert profile_from_question("温江区对外资企业有什么奖励？") is None  # one trait: a question for the chat
+    assert profile_from_question("金牛区的母基金规模有多大？") is None
+
+
+def test_chat_routes_a_profile_question_to_the_finder(settings):
+    from assistant.factory import build_assistant
+
+    a = build_assistant(settings)
+    a.library.ingest([FIXTURE])
+    answer = a.ask("温江区：我们是外资先进制造业企业，实到外资3000万美元，能拿到什么奖励？")
+    assert answer.mode == "finder" and answer.grounded
+    assert "第二条" in answer.text and "400万元" in answer.text and "[1]" in answer.text  # 3000万美元以上 step
+    for c in answer.citations:  # quotes are exact spans of the cited passages
+        assert c.quote and c.quote in c.chunk_text
+    assert a.ask("温江区对外资企业有什么奖励？").mode != "finder"

@@ -3,6 +3,7 @@ converted at the profile's rate, or 元/㎡·月 × area × 12), the cap applied
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.incentives.clauses import Benefit, Condition, Tier
@@ -93,8 +94,8 @@ def _choose(b: Benefit, conds: tuple[Condition, ...], profile: CompanyProfile) -
 
 
 def compute(b: Benefit, conds: tuple[Condition, ...], profile: CompanyProfile) -> Amount:
-    if b.kind == "in_kind" or not b.tiers:
-        return Amount(b.text)
+    if b.kind == "in_kind" or not b.tiers:  # 照顾该人才子女入读公办小学起始年级1人: the closing phrase says what
+        return Amount(re.split(r"[，,]", b.text.rstrip("。；"))[-1])
     t, v, early = _choose(b, conds, profile)
     if early is not None:
         return early

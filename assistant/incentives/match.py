@@ -27,6 +27,7 @@ class MatchItem:
     missing: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     failing: str = ""  # the condition that fails, as the clause words it
+    touched: int = 0  # conditions and basis the profile decided: 0 = the clause is about something else
 
     @property
     def expired(self) -> bool:
@@ -109,8 +110,10 @@ def _expiry(clause: IncentiveClause, today: dt.date) -> str:
 
 def match_clause(clause: IncentiveClause, profile: CompanyProfile) -> MatchItem:
     missing, warnings, failing = [], [], ""
+    touched = int(profile.known(clause.benefit.basis_field)) if clause.benefit.basis_field in FIELD_DOCS else 0
     for cond in clause.conditions:
         ok = _test(cond, profile)
+        touched += ok is not None and cond.field != "beneficiary"
         if ok is None:
             missing.append(cond.field)
         elif not ok and not failing:
@@ -133,7 +136,7 @@ def match_clause(clause: IncentiveClause, profile: CompanyProfile) -> MatchItem:
     status = "ineligible" if failing else "needs_info" if blocking else "eligible"
     low, high = (None, None) if failing else (amount.low, amount.high)
     return MatchItem(clause, status, failing or amount.text, low, high,
-                     tuple(dict.fromkeys(missing)), tuple(dict.fromkeys(warnings)), failing)
+                     tuple(dict.fromkeys(missing)), tuple(dict.fromkeys(warnings)), failing, touched)
 
 
 def _stacking_notes(items: list[MatchItem]) -> list[str]:
@@ -155,6 +158,7 @@ def match(clauses: list[IncentiveClause], profile: CompanyProfile) -> MatchResul
     in_scope = [c for c in clauses if _in_region(profile.region, c.region)]
     relevant = [c for c in in_scope if _modelled(c)]
     items = [match_clause(c, profile) for c in relevant]
-    items.sort(key=lambda i: (_ORDER[i.status], i.expired, -(i.amount_cny_max or 0)))
+    # what the profile speaks to first: a talent clause is no news to a profile without talent
+    items.sort(key=lambda i: (_ORDER[i.status], not i.touched, i.expired, -(i.amount_cny_max or 0)))
     return MatchResult(profile, tuple(items), len(clauses), len(in_scope) - len(relevant),
                        tuple(_stacking_notes(items)))
