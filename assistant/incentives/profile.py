@@ -13,7 +13,7 @@ RENT_USES = ("office", "factory")
 # field → what it means (README, --help and the error for an unknown field all quote this)
 FIELD_DOCS: dict[str, str] = {
     "region": "where the company is or will be (鹿城区, 温州市鹿城区); policies of that place and above apply",
-    "ownership": "domestic | foreign | hk_macao_taiwan",
+    "ownership": "domestic / foreign / hk_macao_taiwan",
     "industry": "free text (先进制造业, 软件和信息服务业, 房地产…); matched against the clauses' industry words",
     "fortune_global_500": "true when the investor is a Fortune Global 500 company",
     "first_year_foreign_capital_usd": "foreign capital actually paid in during the project's first year, US$",
@@ -22,12 +22,12 @@ FIELD_DOCS: dict[str, str] = {
     "foreign_capital_usd": "foreign capital actually paid in (实到外资) this year, US$",
     "export_usd": "own exports (自营出口额) this year, US$",
     "rent_area_m2": "rented floor area, m²",
-    "rent_use": "office | factory: what the rented space is used for",
+    "rent_use": "office / factory: what the rented space is used for",
     "annual_tax_cny": "tax paid locally last year (入库税收), yuan",
     "above_designated_size": "true for a 规上 (above-designated-size) enterprise",
     "talent": "people by class or degree, e.g. {\"A\": 1, \"D\": 2}",
-    "listing_stage": "tutoring | ipo_accepted | ipo_approved | listed | overseas_listed | relocated_listed | neeq "
-                     "| joint_stock (the stage of a listing just reached)",
+    "listing_stage": "tutoring / ipo_accepted / ipo_approved / listed / overseas_listed / relocated_listed / neeq "
+                     "/ joint_stock (the stage of a listing just reached)",
     "usd_cny_rate": "yuan per US dollar, to convert rewards paid as a share of dollar capital (policies use the "
                     "rate of the day the money arrives)",
     "as_of": "ISO date the match is judged on (default: today), e.g. to read an expired policy historically",
