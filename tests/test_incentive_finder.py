@@ -165,3 +165,30 @@ def test_chat_routes_a_profile_question_to_the_finder(settings):
     for c in answer.citations:  # quotes are exact spans of the cited passages
         assert c.quote and c.quote in c.chunk_text
     assert a.ask("温江区对外资企业有什么奖励？").mode != "finder"
+
+
+def test_staff_export_docx_and_corrections_survive_reingest(settings, tmp_path: Path):
+    from docx import Document as DocxDocument
+
+    from assistant.factory import build_assistant
+    from assistant.staff.feedback import FeedbackStore
+    from assistant.web.staff_actions import StaffActions
+    from assistant.web.staff_finder import StaffFinder
+
+    a = build_assistant(settings)
+    a.library.ingest([FIXTURE])
+    staff = StaffFinder(StaffActions(a, FeedbackStore(tmp_path / "fb.sqlite"), False, tmp_path / "w", tmp_path / "f"))
+    text = staff.run(json.dumps({**BASE, "first_year_foreign_capital_usd": 8e6}))
+    assert "【符合】" in text and "60万元" in text and "依据原文" in text
+    docx = DocxDocument(staff.export_docx(text))
+    assert any("60万元" in p.text for p in docx.paragraphs)
+    assert "unknown field" in staff.run('{"capital": 1}')
+
+    clause = next(c for c in staff.store.clauses() if c.article == "第三条")
+    record = json.loads(staff.load(clause.clause_id))
+    record["kind"] = "export_growth"
+    assert staff.save(clause.clause_id, json.dumps(record, ensure_ascii=False)).startswith("saved")
+    a.library.delete(FIXTURE.name)  # removed and ingested again: re-extracted, the correction kept
+    a.library.ingest([FIXTURE])
+    again = next(c for c in staff.store.clauses() if c.clause_id == clause.clause_id)
+    assert again.kind == "export_growth" and again.corrected

@@ -10,6 +10,7 @@ from assistant.types import DOC_TYPES
 from assistant.web.i18n import doc_type_label, t
 from assistant.web.render import LIBRARY_COLUMNS, banner, escape
 from assistant.web.staff_actions import EVAL_COLUMNS, FEEDBACK_COLUMNS, META_FIELDS, StaffActions
+from assistant.web.staff_finder import finder_tab
 from assistant.web.uploads import ALLOWED_SUFFIXES
 
 PRIVATE = {"api_visibility": "undocumented"}  # callable by the staff page itself, not listed in API docs
@@ -31,6 +32,8 @@ def build_staff_pages(actions: StaffActions) -> gr.Blocks:
                 _eval_tab(actions, lang)
             with gr.Tab(t(lang, "tab_feedback"), id="feedback"):
                 _feedback_tab(actions, lang, page)
+            with gr.Tab(t(lang, "tab_finder"), id="finder"):
+                finder_tab(actions, lang)
     return page
 
 
