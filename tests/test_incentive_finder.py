@@ -192,3 +192,14 @@ def test_staff_export_docx_and_corrections_survive_reingest(settings, tmp_path: 
     a.library.ingest([FIXTURE])
     again = next(c for c in staff.store.clauses() if c.clause_id == clause.clause_id)
     assert again.kind == "export_growth" and again.corrected
+
+
+def test_compare_places_cites_each_cell_and_says_when_a_place_has_none(clauses, capsys, settings):
+    from assistant.incentives.compare import NOT_STATED, compare
+
+    table = compare(clauses, "foreign_investment", ("温江区", "鹿城区"))
+    wenjiang, lucheng = table.cells
+    assert {c.article for c in wenjiang} >= {"第一条", "第二条"} and not lucheng
+    out = table.as_dict()
+    assert out["columns"][1]["cells"] == NOT_STATED
+    assert out["columns"][0]["cells"][0]["citation"]["quote"] in FIXTURE.read_text(encoding="utf-8")

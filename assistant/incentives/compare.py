@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from assistant.incentives.clauses import IncentiveClause
 
 NOT_STATED = "资料未载明"
+KINDS = ("foreign_investment", "export", "rent", "talent", "listing", "tax_building", "rd", "intermediary",
+         "headquarters", "other")  # kinds.txt, in its order
 
 
 @dataclass(frozen=True)
@@ -19,13 +21,13 @@ class CompareTable:
     def as_dict(self) -> dict:
         return {"kind": self.kind, "columns": [
             {"place": col, "cells": [
-                {"policy": c.policy, "clause": c.article, "benefit": _summary(c), "expires": c.expires,
+                {"policy": c.policy, "clause": c.article, "benefit": summary(c), "expires": c.expires,
                  "citation": {"source": c.source, "title": c.policy, "page": c.page, "article": c.article,
                               "quote": c.quote}} for c in cells] or NOT_STATED}
             for col, cells in zip(self.columns, self.cells, strict=True)]}
 
 
-def _summary(c: IncentiveClause) -> str:
+def summary(c: IncentiveClause) -> str:
     tiers = c.benefit.tiers
     steps = "；".join(f"{t.threshold_text}→{t.text}" if t.threshold_text else t.text for t in tiers)
     cap = f"（{c.benefit.cap_text}）" if c.benefit.cap_text else ""
@@ -52,5 +54,5 @@ def print_table(table: CompareTable) -> None:
         if not cells:
             print(f"  {NOT_STATED}")
         for c in cells:
-            print(f"  {c.article}：{_summary(c)}")
+            print(f"  {c.article}：{summary(c)}")
             print(f"    引文：“{c.quote[:120]}”（{c.source}，第{c.page}页）")

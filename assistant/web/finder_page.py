@@ -8,6 +8,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import AssistantError
+from assistant.incentives.compare import KINDS, NOT_STATED, CompareTable, compare, summary
 from assistant.incentives.match import NO_CLAUSES, NO_CLAUSES_EN, MatchResult, match
 from assistant.incentives.profile import profile_from_dict
 from assistant.incentives.store import ClauseStore
@@ -49,6 +50,20 @@ def result_html(result: MatchResult, lang: str) -> str:
     return f'<div class="zs-finder">{"".join(rows)}<ul class="zs-notes">{notes}</ul>{tail}</div>'
 
 
+def compare_html(table: CompareTable) -> str:
+    """One column per place (or policy), each cell cited; 资料未载明 where a place states none."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+    cells = []
+    for clauses in table.cells:
+        if not clauses:
+            cells.append(f"<td>{NOT_STATED}</td>")
+            continue
+        parts = [f'<div><b>{escape(c.article)}</b> {escape(summary(c))}<blockquote class="zs-quote">“'
+                 f'{escape(c.quote)}”<br><small>{escape(c.source)}</small></blockquote></div>' for c in clauses]
+        cells.append(f"<td>{''.join(parts)}</td>")
+    return f'<table class="zs-compare"><tr>{head}</tr><tr>{"".join(cells)}</tr></table>'
+
+
 class FinderPage:
     def __init__(self, assistant: Any):
         lib = assistant.library
@@ -74,6 +89,10 @@ class FinderPage:
         except AssistantError as exc:
             return f'<div class="zs-finder-error">{escape(str(exc))}</div>'
 
+    def compare(self, kind: str, places: str) -> str:
+        names = tuple(p.strip() for p in (places or "").replace("，", ",").split(",") if p.strip())
+        return compare_html(compare(self.store.clauses(), kind, names))
+
     def build(self, lang0: str, lang: gr.Radio) -> gr.Tab:
         """The tab, inside the caller's gr.Tabs; relabelled when the page language changes."""
         yes_no = [("—", ""), ("是 / yes", "yes"), ("否 / no", "no")]
@@ -96,13 +115,22 @@ class FinderPage:
                 as_of = gr.Textbox(label=t(lang0, "f_as_of"), placeholder="2021-06-30")
             go = gr.Button(t(lang0, "f_run"), variant="primary", elem_id="zs-f-run")
             out = gr.HTML("", elem_id="zs-f-result")
+            with gr.Accordion(t(lang0, "c_title"), open=False) as acc, gr.Row():
+                kind = gr.Dropdown(list(KINDS), value="foreign_investment", label=t(lang0, "c_kind"), scale=2)
+                places = gr.Textbox(label=t(lang0, "c_places"), elem_id="zs-c-places", scale=3)
+                compare_go = gr.Button(t(lang0, "c_run"), elem_id="zs-c-run", scale=1)
+            table = gr.HTML("", elem_id="zs-c-result")
         fields = [region, owner, industry, fortune, size, *numbers, rent_use, talent, as_of]
         go.click(self.run, [lang, *fields], out, api_visibility="private")
-        labelled = [region, owner, industry, fortune, size, *numbers, rent_use, talent, as_of]
+        compare_go.click(self.compare, [kind, places], table, api_visibility="private")
+        labelled = [region, owner, industry, fortune, size, *numbers, rent_use, talent, as_of, acc, kind, places,
+                    compare_go]
 
         def relabel(lg: str) -> list[Any]:
             return [gr.update(label=t(lg, "tab_finder")), gr.update(value=t(lg, "f_run")),
-                    *(gr.update(label=t(lg, k)) for k in _LABEL_KEYS)]
+                    *(gr.update(label=t(lg, k)) for k in _LABEL_KEYS), gr.update(label=t(lg, "c_title")),
+                    gr.update(label=t(lg, "c_kind")), gr.update(label=t(lg, "c_places")),
+                    gr.update(value=t(lg, "c_run"))]
 
         lang.change(relabel, lang, [tab, go, *labelled], api_visibility="private")
         return tab

@@ -35,6 +35,12 @@ def test_finder_tab_in_chinese(page, finder_app):
     # ownership not given: the 600万-1200万 step's 60万元 is shown, and what is missing is said
     assert "[需补充信息]" in text and "60万元" in text and "第一条" in text and "ownership" in text
     assert "600万-1200万（不含）美元" in text  # the clause is quoted
+    page.get_by_text("各地政策对比").click()
+    page.locator("#zs-c-places input, #zs-c-places textarea").first.fill("温江区，鹿城区")
+    page.locator("#zs-c-run").click()
+    table = page.locator("#zs-c-result table")
+    table.wait_for()
+    assert "第一条" in table.inner_text() and "资料未载明" in table.inner_text()  # 鹿城区: none in this library
 
 
 def test_finder_tab_in_english(page, finder_app):
