@@ -105,7 +105,8 @@ def _thresholds(text: str, qs: list[_Q]) -> list[tuple[float | None, float | Non
             steps.append((None, g[0].value, text[g[0].start:g[0].end + 2], g[0].start))
         else:
             nxt = groups[i + 1][0].value if i + 1 < len(groups) and groups[i + 1][0].value > g[0].value else None
-            steps.append((g[0].value, nxt, g[0].text, g[0].start))
+            phrase = g[0].text + ("以上" if re.match(r"\s*以上", after) else "")
+            steps.append((g[0].value, nxt, phrase, g[0].start))
     return steps
 
 

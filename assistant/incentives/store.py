@@ -15,7 +15,7 @@ from assistant.incentives.clauses import IncentiveClause, clause_from_dict
 from assistant.incentives.extract import extract_document
 from assistant.types import Chunk
 
-EXTRACTOR_VERSION = "2"  # bump when the rules change: cached clauses are then extracted again
+EXTRACTOR_VERSION = "3"  # bump when the rules change: cached clauses are then extracted again
 CACHE_NAME = "incentive_clauses.json"
 CORRECTIONS_NAME = "incentive_corrections.json"
 _TYPES = ("policy", "regulation")  # news and brochures report rewards; only the policies grant them
