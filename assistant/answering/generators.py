@@ -17,6 +17,7 @@ from assistant.answering.validity_notes import validity_warnings
 from assistant.query.english_places import english_name
 from assistant.stages import History, Verdict
 from assistant.text.instructions import is_instruction
+from assistant.text.sentences import is_heading
 from assistant.types import Answer, Citation, Hit
 
 _UNREACHABLE = re.compile(r"timed out|took longer|connection failed|HTTP 5\d\d")
@@ -38,6 +39,12 @@ def scope_label(verdict: Verdict, hit: Hit, language: str) -> str:
     return f"（{match.name}的情况）"
 
 
+def _heading(hit: Hit, sentence: str) -> bool:
+    """The sentence is its passage's heading ("第二条　厂房租金补贴。"): it names a clause, it does not answer."""
+    at = hit.chunk.text.find(sentence)
+    return at >= 0 and is_heading(hit.chunk.text, at, at + len(sentence))
+
+
 def with_scope(citation: Citation, verdict: Verdict, hit: Hit) -> Citation:
     match = verdict.match_for(hit)
     return replace(citation, scope=match.relation if not verdict.scope.empty else "",
@@ -56,7 +63,7 @@ class ExtractiveAnswerer:
         text, cits = self.extractive.generate(
             question, hits, language,
             # Document text is data: a sentence that gives orders (prompt injection) is never offered.
-            keep=lambda hit, sentence: (not is_instruction(sentence)
+            keep=lambda hit, sentence: (not is_instruction(sentence) and not _heading(hit, sentence)
                                         and self.gate.sentence_scope(verdict, hit, sentence).ok),
             labels=lambda hit: scope_label(verdict, hit, language))
         if not cits:
