@@ -19,6 +19,21 @@ from vectorstore.chroma_index import ChromaIndex, make_client
 EDITABLE = ("title", "doc_type", "province", "city", "district", "effective", "expires", "repealed", "published")
 
 
+def _title_places(record: DocRecord) -> tuple[str, ...]:
+    """The most specific name of each place the title names, kept only within the document's own region (a title
+    naming a partner city elsewhere does not make the document one of that city's)."""
+    from ingest.regions import find_place_spans
+
+    # Compared at city level: a 金牛区 article whose title also names 温江区 covers both (same 成都市).
+    own = record.city or record.province
+    out = []
+    for _, _, region in find_place_spans(record.title):
+        names = region.names()
+        if names and (not own or own in names):
+            out.append(names[-1])
+    return tuple(dict.fromkeys(out))
+
+
 class Library:
     def __init__(self, settings: Settings, embedder):
         self.settings = settings
@@ -120,6 +135,20 @@ class Library:
                     if n:
                         names[n] = None
         return sorted(names)
+
+    def filter_regions(self) -> list[str]:
+        """The region filter's choices: the documents' regions plus the places a document's title names within
+        its region (成都金牛区、温江区、邛崃市… is a 成都市 article that covers 温江区 and 邛崃市 too)."""
+        names = dict.fromkeys(self.regions())
+        for r in self._documents():
+            if r.status == "indexed":
+                names.update(dict.fromkeys(_title_places(r)))
+        return sorted(names)
+
+    def docs_covering(self, name: str) -> frozenset[str]:
+        """doc_ids of the documents whose region is `name` or whose title names it (the region filter)."""
+        return frozenset(r.doc_id for r in self._documents() if r.status == "indexed"
+                         and (name in (r.province, r.city, r.district) or name in _title_places(r)))
 
     def contacts(self, doc_ids: Sequence[str] | None = None) -> list[Contact]:
         wanted = set(doc_ids) if doc_ids is not None else None
