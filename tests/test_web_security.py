@@ -73,6 +73,13 @@ def test_staff_page_without_session_shows_the_login(base_url):
     assert httpx.get(base_url + "/staff/config", timeout=10).json()["detail"]["error"] == "Not authenticated"
 
 
+def test_staff_without_the_slash_leads_to_the_login(base_url):
+    r = httpx.get(base_url + "/staff?lang=en", timeout=10)
+    assert r.status_code == 307 and r.headers["location"] == "staff/?lang=en"
+    followed = httpx.get(base_url + "/staff", timeout=10, follow_redirects=True)
+    assert followed.status_code == 200 and str(followed.url).endswith("/staff/")
+
+
 def test_public_api_knows_no_staff_handler(base_url):
     info = httpx.get(base_url + "/gradio_api/info", timeout=10)
     assert info.status_code == 200
