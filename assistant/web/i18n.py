@@ -92,6 +92,10 @@ _ZH: dict[str, str] = {
     "export_csv": "导出 CSV",
     "export_jsonl": "导出 JSONL",
     "done": "完成：{summary}",
+    "ingest_summary": "新增 {added} · 更新 {updated} · 未变 {unchanged} · 重复 {duplicate} · 失败 {failed}"
+                      "{skipped}（写入 {chunks} 个片段，用时 {seconds:.1f} 秒）",
+    "ingest_skipped": " · 跳过 {n}",
+    "eval_head": "**{passed} / {cases}** 题全部检查通过 · 出错 {errors} · k={k} · 用时 {seconds:.1f} 秒",
     "rejected": "已拒收：{reason}",
     "col_doc_id": "文件编号", "col_title": "标题", "col_type": "类型", "col_region": "地区",
     "col_published": "发布日期", "col_effective": "施行日期", "col_expires": "有效期至", "col_validity": "效力",
@@ -188,6 +192,10 @@ _EN: dict[str, str] = {
     "export_csv": "Export CSV",
     "export_jsonl": "Export JSONL",
     "done": "Done: {summary}",
+    "ingest_summary": "added {added} · updated {updated} · unchanged {unchanged} · duplicate {duplicate} · "
+                      "failed {failed}{skipped} ({chunks} chunks in {seconds:.1f}s)",
+    "ingest_skipped": " · skipped {n}",
+    "eval_head": "**{passed} / {cases}** passed every check · {errors} errors · k={k} · {seconds:.1f}s",
     "rejected": "Rejected: {reason}",
     "col_doc_id": "Document", "col_title": "Title", "col_type": "Type", "col_region": "Region",
     "col_published": "Published", "col_effective": "Effective", "col_expires": "Expires", "col_validity": "Validity",
