@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ask, last_answer, open_chat
+from tests.browser.conftest import ask, last_answer, open_chat, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +65,28 @@ def test_region_filter_offers_and_applies_districts_a_city_article_covers(page, 
     answer = last_answer(page)
     assert "深圳" in answer.locator(".zs-text").inner_text()
     assert "chengdu_quxian_zhaoshang.txt" in answer.locator(".zs-card").first.inner_text()
+
+
+ENGLISH_CONVERSATION = [
+    ("What subsidies are there for factory rent?", "3 years; 50%; CNY 1 million", "100万元"),
+    ("How much is the housing subsidy for new PhD employees?", "CNY 200,000", "20万元安家补贴"),
+    ("When did the Foreign Investment Law take effect?", "1 January 2020", "2020年1月1日"),
+    ("What is the phone number of the investment promotion bureau of Jinchuan Economic Development Zone?",
+     "phone 0835-6218890", "投资促进局"),
+    ("How large is the mother fund of Jinniu District?", "CNY 5 billion", "50亿元母基金"),
+]
+
+
+def test_an_english_conversation_on_the_demo_corpus_is_readable_without_chinese(page, demo_app):
+    """Five questions a foreign investor asks: English lead-ins with figures in English units, quotes in Chinese."""
+    open_chat(page, demo_app, "?lang=en")
+    page.get_by_placeholder("Type your question…").wait_for()
+    for question, english, chinese in ENGLISH_CONVERSATION:
+        ask(page, question)
+        text = last_answer(page).locator(".zs-text").inner_text()
+        assert english in text and chinese in text, (question, text)
+        assert text.startswith(("From the ", "According to the documents")), text
+    # The whole conversation in one picture for the README (the chat box scrolls; the picture does not).
+    page.add_style_tag(content="#zs-chat { height: auto !important; max-height: none !important; }"
+                               " #zs-chat .bubble-wrap { max-height: none !important; overflow: visible !important; }")
+    save_screenshot(page, "chat_english")
