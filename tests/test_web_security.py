@@ -263,7 +263,7 @@ def test_staff_upload_accepts_only_files_that_were_uploaded(base_url, fixture_as
         [uploaded] = up.json()
         status, _table, _docs = _call(client, "upload", [[{"path": uploaded, "orig_name": "青羊文创扶持办法.txt",
                                                            "meta": {"_type": "gradio.FileData"}}]])
-    assert "added 1" in status
+    assert "新增 1" in status  # the staff page speaks the UI language (zh)
     added = {d.doc_id for d in fixture_assistant.library.docs()} - before
     assert len(added) == 1 and "青羊" in added.pop()  # nothing of the server's own files was indexed
     fixture_assistant.library.delete("青羊文创扶持办法.txt")  # the shared fixture index stays as it was
