@@ -12,7 +12,7 @@ from assistant.index_writer import IndexWriter
 from assistant.settings import Settings
 from assistant.types import DOC_TYPES, Contact, DocRecord, IngestReport
 from ingest.limits import LoadLimits
-from ingest.pipeline import Ingestor, Progress, doc_id_for
+from ingest.pipeline import Ingestor, PageProgress, Progress, doc_id_for
 from vectorstore.bm25_index import BM25Index
 from vectorstore.chroma_index import ChromaIndex, make_client
 
@@ -60,19 +60,20 @@ class Library:
             )
         self.catalog.set_meta("embedding_model", self.embedder.model_id)
 
-    def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+    def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: Progress | None = None,
+               pages: PageProgress | None = None) -> IngestReport:
         with self._lock:
             if rebuild:
                 self.writer.clear()
             self._check_model()
-        return self.ingestor.run([Path(p) for p in paths], progress)
+        return self.ingestor.run([Path(p) for p in paths], progress, pages=pages)
 
-    def reindex(self, progress: Progress | None = None) -> IngestReport:
+    def reindex(self, progress: Progress | None = None, pages: PageProgress | None = None) -> IngestReport:
         """Re-read every source file (new extraction rules, edited files); embeddings come from the cache."""
         sources = sorted({r.source.split("::")[0] for r in self.catalog.documents() if r.status != "duplicate"})
         with self._lock:
             self._check_model()
-        return self.ingestor.run([Path(s) for s in sources if Path(s).exists()], progress, force=True)
+        return self.ingestor.run([Path(s) for s in sources if Path(s).exists()], progress, force=True, pages=pages)
 
     def ensure_sample(self, progress: Progress | None = None) -> IngestReport | None:
         """Index the bundled demo corpus when the library is empty (first start)."""

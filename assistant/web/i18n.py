@@ -95,6 +95,9 @@ _ZH: dict[str, str] = {
     "ingest_summary": "新增 {added} · 更新 {updated} · 未变 {unchanged} · 重复 {duplicate} · 失败 {failed}"
                       "{skipped}（写入 {chunks} 个片段，用时 {seconds:.1f} 秒）",
     "ingest_skipped": " · 跳过 {n}",
+    "progress_file": "文件 {i}/{n} · {name}",
+    "progress_page": "第 {page}/{pages} 页",
+    "progress_ocr": "（OCR 识别）",
     "eval_head": "**{passed} / {cases}** 题全部检查通过 · 出错 {errors} · k={k} · 用时 {seconds:.1f} 秒",
     "rejected": "已拒收：{reason}",
     "col_doc_id": "文件编号", "col_title": "标题", "col_type": "类型", "col_region": "地区",
@@ -195,6 +198,9 @@ _EN: dict[str, str] = {
     "ingest_summary": "added {added} · updated {updated} · unchanged {unchanged} · duplicate {duplicate} · "
                       "failed {failed}{skipped} ({chunks} chunks in {seconds:.1f}s)",
     "ingest_skipped": " · skipped {n}",
+    "progress_file": "file {i}/{n} · {name}",
+    "progress_page": "page {page}/{pages}",
+    "progress_ocr": " (OCR)",
     "eval_head": "**{passed} / {cases}** passed every check · {errors} errors · k={k} · {seconds:.1f}s",
     "rejected": "Rejected: {reason}",
     "col_doc_id": "Document", "col_title": "Title", "col_type": "Type", "col_region": "Region",

@@ -80,17 +80,15 @@ class StaffActions:
             except UploadRejected as exc:
                 messages.append(t(self.lang, "rejected", reason=str(exc)))
         if accepted:
-            def tick(done: int, total: int, name: str) -> None:
-                progress((done, max(total, 1)), desc=Path(name).name)
-
-            report = self.assistant.library.ingest(accepted, progress=tick)
+            tracker = IngestProgress(progress, self.lang)
+            report = self.assistant.library.ingest(accepted, progress=tracker.file, pages=tracker.page)
             messages.append(t(self.lang, "done", summary=_ingest_summary(report, self.lang)))
             messages += [f"✗ {Path(p).name}: {reason}" for p, reason in report.failed]
         return _status(messages), self.table(), self.doc_choices()
 
     def reindex(self, progress: gr.Progress = TRACKED) -> tuple[str, Any]:
-        report = self.assistant.library.reindex(
-            progress=lambda done, total, name: progress((done, max(total, 1)), desc=Path(name).name))
+        tracker = IngestProgress(progress, self.lang)
+        report = self.assistant.library.reindex(progress=tracker.file, pages=tracker.page)
         return _status([t(self.lang, "done", summary=_ingest_summary(report, self.lang)),
                         *(f"✗ {Path(p).name}: {reason}" for p, reason in report.failed)]), self.table()
 
@@ -148,6 +146,25 @@ class StaffActions:
     def export_feedback(self, kind: str) -> str:
         out = self._out(f"feedback.{kind}")
         return str(self.feedback.export_csv(out) if kind == "csv" else self.feedback.export_jsonl(out))
+
+
+class IngestProgress:
+    """Ingest progress as the staff page shows it: "文件 1/2 · scan.pdf · 第 3/12 页（OCR）", the bar moving page by
+    page (a scanned PDF takes seconds a page; a bar that only counts files sits at 0% meanwhile)."""
+
+    def __init__(self, progress: Any, lang: str):
+        self.progress, self.lang = progress, lang
+        self.done, self.total = 0, 1
+
+    def file(self, done: int, total: int, name: str) -> None:
+        self.done, self.total = done, max(total, 1)
+        if name:
+            self.progress(done / self.total, desc=t(self.lang, "progress_file", i=done + 1, n=self.total, name=name))
+
+    def page(self, name: str, page: int, pages: int, ocr: bool) -> None:
+        where = t(self.lang, "progress_file", i=self.done + 1, n=self.total, name=name)
+        step = t(self.lang, "progress_page", page=page, pages=pages) + (t(self.lang, "progress_ocr") if ocr else "")
+        self.progress((self.done + page / max(pages, 1)) / self.total, desc=f"{where} · {step}")
 
 
 def _status(lines: list[str]) -> str:
