@@ -73,3 +73,12 @@ def test_an_llm_writing_the_amount_in_english_units_is_backed_by_the_chinese_pas
     for english, passage in (("CNY 5 billion", "以50亿元母基金放大"), ("USD 30 million", "3000万美元以上")):
         (amount,) = extract_quantities(f"The fund is {english}.")
         assert quantity_supported(amount, passage)
+
+
+def test_with_an_llm_the_prompt_asks_for_english_with_amounts_in_english_units():
+    from assistant.answering.llm import LLMAnswerer
+    from tests.test_llm_mock import HITS, llm_settings
+
+    prompt = LLMAnswerer(llm_settings()).build_prompt("How large is the reward?", HITS, [], "en")
+    assert "answer in English" in prompt and "50亿元 = CNY 5 billion" in prompt
+    assert "answer in English" not in LLMAnswerer(llm_settings()).build_prompt("奖励多少？", HITS, [], "zh")
