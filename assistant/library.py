@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.catalog import Catalog
@@ -22,12 +23,16 @@ EDITABLE = ("title", "doc_type", "province", "city", "district", "effective", "e
 def _title_places(record: DocRecord) -> tuple[str, ...]:
     """The most specific name of each place the title names, kept only within the document's own region (a title
     naming a partner city elsewhere does not make the document one of that city's)."""
+    # Compared at city level: a 金牛区 article whose title also names 温江区 covers both (same 成都市).
+    return _places_within(record.title, record.city or record.province)
+
+
+@lru_cache(maxsize=8192)  # every filtered question asks this of every document: read each title once
+def _places_within(title: str, own: str) -> tuple[str, ...]:
     from ingest.regions import find_place_spans
 
-    # Compared at city level: a 金牛区 article whose title also names 温江区 covers both (same 成都市).
-    own = record.city or record.province
     out = []
-    for _, _, region in find_place_spans(record.title):
+    for _, _, region in find_place_spans(title):
         names = region.names()
         if names and (not own or own in names):
             out.append(names[-1])
