@@ -22,7 +22,7 @@ def test_question_gets_cited_answer_with_source_card(page, app):
     mark = card.locator(".zs-context mark")
     mark.wait_for()
     assert "50%" in mark.inner_text()
-    save_screenshot(page, "chat")
+    save_screenshot(page, "chat_fixture")  # the README shows the demo corpus (test_everyday)
 
 
 def test_follow_up_question_uses_the_conversation(page, app):

@@ -90,3 +90,15 @@ def test_an_english_conversation_on_the_demo_corpus_is_readable_without_chinese(
     page.add_style_tag(content="#zs-chat { height: auto !important; max-height: none !important; }"
                                " #zs-chat .bubble-wrap { max-height: none !important; overflow: visible !important; }")
     save_screenshot(page, "chat_english")
+
+
+def test_a_newcomers_chat_on_the_demo_corpus(page, demo_app):
+    """What `python app.py` shows a newcomer: a cited answer, its card opened on the quote (README screenshot)."""
+    open_chat(page, demo_app)
+    ask(page, "厂房租金补贴是多少？")
+    answer = last_answer(page)
+    assert "100万元" in answer.locator(".zs-text").inner_text()
+    answer.locator(".zs-cite").first.click()
+    answer.locator(".zs-card .zs-context mark").first.wait_for()
+    assert "已过期" in answer.locator(".zs-badge-warn").first.inner_text()  # the demo brochure expired in 2024
+    save_screenshot(page, "chat")
