@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.catalog import Catalog
@@ -12,11 +13,30 @@ from assistant.index_writer import IndexWriter
 from assistant.settings import Settings
 from assistant.types import DOC_TYPES, Contact, DocRecord, IngestReport
 from ingest.limits import LoadLimits
-from ingest.pipeline import Ingestor, Progress, doc_id_for
+from ingest.pipeline import Ingestor, PageProgress, Progress, doc_id_for
 from vectorstore.bm25_index import BM25Index
 from vectorstore.chroma_index import ChromaIndex, make_client
 
 EDITABLE = ("title", "doc_type", "province", "city", "district", "effective", "expires", "repealed", "published")
+
+
+def _title_places(record: DocRecord) -> tuple[str, ...]:
+    """The most specific name of each place the title names, kept only within the document's own region (a title
+    naming a partner city elsewhere does not make the document one of that city's)."""
+    # Compared at city level: a 金牛区 article whose title also names 温江区 covers both (same 成都市).
+    return _places_within(record.title, record.city or record.province)
+
+
+@lru_cache(maxsize=8192)  # every filtered question asks this of every document: read each title once
+def _places_within(title: str, own: str) -> tuple[str, ...]:
+    from ingest.regions import find_place_spans
+
+    out = []
+    for _, _, region in find_place_spans(title):
+        names = region.names()
+        if names and (not own or own in names):
+            out.append(names[-1])
+    return tuple(dict.fromkeys(out))
 
 
 class Library:
@@ -45,19 +65,20 @@ class Library:
             )
         self.catalog.set_meta("embedding_model", self.embedder.model_id)
 
-    def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+    def ingest(self, paths: Sequence[Path], rebuild: bool = False, progress: Progress | None = None,
+               pages: PageProgress | None = None) -> IngestReport:
         with self._lock:
             if rebuild:
                 self.writer.clear()
             self._check_model()
-        return self.ingestor.run([Path(p) for p in paths], progress)
+        return self.ingestor.run([Path(p) for p in paths], progress, pages=pages)
 
-    def reindex(self, progress: Progress | None = None) -> IngestReport:
+    def reindex(self, progress: Progress | None = None, pages: PageProgress | None = None) -> IngestReport:
         """Re-read every source file (new extraction rules, edited files); embeddings come from the cache."""
         sources = sorted({r.source.split("::")[0] for r in self.catalog.documents() if r.status != "duplicate"})
         with self._lock:
             self._check_model()
-        return self.ingestor.run([Path(s) for s in sources if Path(s).exists()], progress, force=True)
+        return self.ingestor.run([Path(s) for s in sources if Path(s).exists()], progress, force=True, pages=pages)
 
     def ensure_sample(self, progress: Progress | None = None) -> IngestReport | None:
         """Index the bundled demo corpus when the library is empty (first start)."""
@@ -120,6 +141,20 @@ class Library:
                     if n:
                         names[n] = None
         return sorted(names)
+
+    def filter_regions(self) -> list[str]:
+        """The region filter's choices: the documents' regions plus the places a document's title names within
+        its region (成都金牛区、温江区、邛崃市… is a 成都市 article that covers 温江区 and 邛崃市 too)."""
+        names = dict.fromkeys(self.regions())
+        for r in self._documents():
+            if r.status == "indexed":
+                names.update(dict.fromkeys(_title_places(r)))
+        return sorted(names)
+
+    def docs_covering(self, name: str) -> frozenset[str]:
+        """doc_ids of the documents whose region is `name` or whose title names it (the region filter)."""
+        return frozenset(r.doc_id for r in self._documents() if r.status == "indexed"
+                         and (name in (r.province, r.city, r.district) or name in _title_places(r)))
 
     def contacts(self, doc_ids: Sequence[str] | None = None) -> list[Contact]:
         wanted = set(doc_ids) if doc_ids is not None else None

@@ -20,7 +20,13 @@ from ingest.loaders import load
 from ingest.metadata import understand
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, str], None]  # (files done, files, file name)
+PageProgress = Callable[[str, int, int, bool], None]  # (file name, pages read, pages, last page OCR'd): PDFs
+
+
+def _pages_of(name: str, pages: PageProgress | None) -> Callable[[int, int, bool], None] | None:
+    """The loader's page callback for one file, naming the file for the caller."""
+    return (lambda n, total, ocr: pages(name, n, total, ocr)) if pages else None
 
 
 def doc_id_for(path: Path) -> str:
@@ -58,7 +64,8 @@ class Ingestor:
         self.catalog, self.writer, self.embedder, self.chunk_chars = catalog, writer, embedder, chunk_chars
         self.limits = limits
 
-    def run(self, paths: Sequence[Path], progress: Progress | None = None, force: bool = False) -> IngestReport:
+    def run(self, paths: Sequence[Path], progress: Progress | None = None, force: bool = False,
+            pages: PageProgress | None = None) -> IngestReport:
         t0 = time.perf_counter()
         self.writer.repair()  # a crashed earlier run is finished or undone before anything else is written
         selection = select_files(paths)
@@ -70,7 +77,7 @@ class Ingestor:
             if progress:
                 progress(i, len(files), path_text(path.name))
             try:
-                self._ingest_file(path, tally, force)
+                self._ingest_file(path, tally, force, _pages_of(path_text(path.name), pages))
             except IngestError as exc:
                 self._record_failure(path, path_text(str(exc)), tally)
             except Exception as exc:  # one bad file never aborts the run; the traceback goes to the log
@@ -92,7 +99,7 @@ class Ingestor:
                 self.catalog.put_record(DocRecord(doc_id=doc_id, source=path_text(path),
                                                   file_type=path.suffix.lstrip("."), status="failed", error=reason))
 
-    def _ingest_file(self, path: Path, tally: _Tally, force: bool) -> None:
+    def _ingest_file(self, path: Path, tally: _Tally, force: bool, on_page=None) -> None:
         if not path.is_file():
             why = "no such file" if not path.exists() else "not a regular file (a pipe, device or folder)"
             raise IngestError(path_text(path), why, "check the path")
@@ -113,7 +120,7 @@ class Ingestor:
                     duplicate_of=twin.doc_id, file_type=path.suffix.lstrip(".")))
                 tally.duplicate.append((path_text(path), twin.doc_id))
                 return
-        (loaded,) = load(path, self.limits)
+        (loaded,) = load(path, self.limits, on_page)
         self._write(loaded, doc_id, sha, tally)
 
     def _ingest_records(self, path: Path, file_id: str, sha: str, tally: _Tally, force: bool) -> None:

@@ -106,3 +106,66 @@ def test_llm_body_through_the_real_client_is_checked_like_answers(fixture_assist
     assert not invented.body_by_llm and "80%" not in to_markdown(invented) and invented.warnings
     down = _draft(fixture_assistant, write=writer(500, "server error"))
     assert not down.body_by_llm and "LLM" in down.warnings[0] and "50%" in to_markdown(down)
+
+
+def _east_asian(run) -> str:
+    from docx.oxml.ns import qn
+
+    return run._element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def test_docx_follows_gb_t_9704(fixture_assistant, tmp_path):
+    """A4, 37/35/28/26 mm margins, 22 lines × 28 characters, 方正小标宋 title, 仿宋_GB2312 3号 body, 黑体 headings,
+    署名 and 日期 right-aligned, "— n —" page numbers, the sources on an 附件 page; read back with python-docx."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+
+    doc = DocxDocument(str(markdown_to_docx(to_markdown(_draft(fixture_assistant)), tmp_path / "reply.docx")))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                     section.right_margin)]
+    assert margins == [37, 35, 28, 26]
+    by_text = {p.text: p for p in doc.paragraphs}
+    title = by_text["关于投资咨询事项的复函"].runs[0]
+    assert _east_asian(title) == "方正小标宋简体" and title.font.size.pt == 22
+    body = next(p for p in doc.paragraphs if "50%" in p.text and p.text.endswith("]"))
+    assert _east_asian(body.runs[0]) == "仿宋_GB2312" and body.runs[0].font.size.pt == 16
+    assert body.paragraph_format.first_line_indent.pt == 32  # 首行空二字
+    heading = next(p for p in doc.paragraphs if p.text.startswith("一、关于"))
+    assert _east_asian(heading.runs[0]) == "黑体"
+    # 22 lines a page: the exact line pitch fits 22 lines, not 23, into the 225 mm 版心; 28 characters a line.
+    pitch = body.paragraph_format.line_spacing.pt
+    assert body.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY and int(225 * 72 / 25.4 // pitch) == 22
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    char_pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert int(156 * 72 / 25.4 // char_pitch) == 28
+    # Fallbacks for PCs without the 公文 fonts: Word/WPS substitute the font table's altName.
+    fonts = doc.part.rels[next(k for k, r in doc.part.rels.items() if r.reltype.endswith("/fontTable"))]
+    table = fonts.target_part.blob.decode()
+    assert 'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in table
+    assert 'w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in table
+    # 署名 右空二字, 成文日期 右空四字; the attachment is announced in the body and starts on its own page.
+    sign, date = by_text["温江区投资促进局"], by_text["2026年3月5日"]
+    assert sign.alignment == WD_ALIGN_PARAGRAPH.RIGHT and sign.paragraph_format.right_indent.pt == 32
+    assert date.alignment == WD_ALIGN_PARAGRAPH.RIGHT and date.paragraph_format.right_indent.pt == 64
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.index("附件：引用文件及原文摘录") < texts.index("温江区投资促进局") < texts.index("附件")
+    assert by_text["附件"].paragraph_format.page_break_before
+    assert any(t.startswith("原文：“") for t in texts[texts.index("附件"):])
+    # Page numbers: "— PAGE —" in 宋体, odd pages right, even pages left.
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
+                                                                      WD_ALIGN_PARAGRAPH.LEFT)):
+        para = footer.paragraphs[0]
+        assert para.alignment == align and para.text == "—  —"  # the number itself is a PAGE field
+        assert "PAGE" in para._p.xml and _east_asian(para.runs[0]) == "宋体"
+
+
+def test_a_point_relying_on_an_expired_policy_says_so(fixture_assistant):
+    draft = draft_reply("鹿城区对新设立外商投资企业实到外资有什么奖励？", lambda q: fixture_assistant.ask(q),
+                        "鹿城区商务局", contacts_for=fixture_assistant.library.contacts, today=TODAY)
+    text = to_markdown(draft)
+    assert draft.points[0].answered and "2%" in text
+    assert "已于2021年12月31日到期失效，本条答复须核实现行政策后再发出" in text

@@ -73,6 +73,13 @@ def test_staff_page_without_session_shows_the_login(base_url):
     assert httpx.get(base_url + "/staff/config", timeout=10).json()["detail"]["error"] == "Not authenticated"
 
 
+def test_staff_without_the_slash_leads_to_the_login(base_url):
+    r = httpx.get(base_url + "/staff?lang=en", timeout=10)
+    assert r.status_code == 307 and r.headers["location"] == "staff/?lang=en"
+    followed = httpx.get(base_url + "/staff", timeout=10, follow_redirects=True)
+    assert followed.status_code == 200 and str(followed.url).endswith("/staff/")
+
+
 def test_public_api_knows_no_staff_handler(base_url):
     info = httpx.get(base_url + "/gradio_api/info", timeout=10)
     assert info.status_code == 200
@@ -256,7 +263,7 @@ def test_staff_upload_accepts_only_files_that_were_uploaded(base_url, fixture_as
         [uploaded] = up.json()
         status, _table, _docs = _call(client, "upload", [[{"path": uploaded, "orig_name": "青羊文创扶持办法.txt",
                                                            "meta": {"_type": "gradio.FileData"}}]])
-    assert "added 1" in status
+    assert "新增 1" in status  # the staff page speaks the UI language (zh)
     added = {d.doc_id for d in fixture_assistant.library.docs()} - before
     assert len(added) == 1 and "青羊" in added.pop()  # nothing of the server's own files was indexed
     fixture_assistant.library.delete("青羊文创扶持办法.txt")  # the shared fixture index stays as it was

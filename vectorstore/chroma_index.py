@@ -43,12 +43,16 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
     )
 
 
-def chroma_where(filters: Filters | None, today: dt.date | None = None) -> dict | None:
-    """Translate Filters into a Chroma `where`; valid-only compares dates stored as YYYYMMDD integers."""
+def chroma_where(filters: Filters | None, today: dt.date | None = None,
+                 doc_ids: frozenset[str] | None = None) -> dict | None:
+    """Translate Filters into a Chroma `where`; valid-only compares dates stored as YYYYMMDD integers. `doc_ids`:
+    the documents the region filter's place covers (by region or by title), when the library knows them."""
     if not filters or filters.empty:
         return None
     clauses: list[dict] = []
-    if filters.region:
+    if filters.region and doc_ids:
+        clauses.append({"doc_id": {"$in": sorted(doc_ids)}})
+    elif filters.region:
         clauses.append({"$or": [{"province": filters.region}, {"city": filters.region}, {"district": filters.region}]})
     if filters.doc_type:
         clauses.append({"doc_type": filters.doc_type})

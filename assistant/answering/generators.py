@@ -9,12 +9,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 
-from assistant.answering.extractive import ExtractiveGenerator
+from assistant.answering.english_answer import english_answer
+from assistant.answering.extractive import EN_LEAD_IN, ExtractiveGenerator
 from assistant.answering.gate import ScopeGate
 from assistant.answering.llm import with_notice
 from assistant.answering.validity_notes import validity_warnings
+from assistant.query.english_places import english_name
 from assistant.stages import History, Verdict
 from assistant.text.instructions import is_instruction
+from assistant.text.sentences import is_heading
 from assistant.types import Answer, Citation, Hit
 
 _UNREACHABLE = re.compile(r"timed out|took longer|connection failed|HTTP 5\d\d")
@@ -27,11 +30,19 @@ def scope_label(verdict: Verdict, hit: Hit, language: str) -> str:
     if not asked or match.relation not in ("parent", "child"):
         return ""
     if language == "en":
-        kind = "national rule" if match.name == "全国" else f"rule of {match.name}"
-        return f"({kind}, applies to {asked}) " if match.relation == "parent" else f"({match.name}, within {asked}) "
+        asked = ", ".join(english_name(p.label) for p in verdict.scope.places)
+        name = english_name(match.name)
+        kind = "national rule" if match.name == "全国" else f"rule of {name}"
+        return f"({kind}, applies to {asked}) " if match.relation == "parent" else f"({name}, within {asked}) "
     if match.relation == "parent":
         return f"（{'国家层面规定' if match.name == '全国' else match.name + '政策'}，适用于{asked}）"
     return f"（{match.name}的情况）"
+
+
+def _heading(hit: Hit, sentence: str) -> bool:
+    """The sentence is its passage's heading ("第二条　厂房租金补贴。"): it names a clause, it does not answer."""
+    at = hit.chunk.text.find(sentence)
+    return at >= 0 and is_heading(hit.chunk.text, at, at + len(sentence))
 
 
 def with_scope(citation: Citation, verdict: Verdict, hit: Hit) -> Citation:
@@ -52,13 +63,15 @@ class ExtractiveAnswerer:
         text, cits = self.extractive.generate(
             question, hits, language,
             # Document text is data: a sentence that gives orders (prompt injection) is never offered.
-            keep=lambda hit, sentence: (not is_instruction(sentence)
+            keep=lambda hit, sentence: (not is_instruction(sentence) and not _heading(hit, sentence)
                                         and self.gate.sentence_scope(verdict, hit, sentence).ok),
             labels=lambda hit: scope_label(verdict, hit, language))
         if not cits:
             return replace(base, text="", citations=(), grounded=False, mode="refusal")
         by_chunk = {h.chunk.chunk_id: h for h in hits}
         cits = tuple(with_scope(c, verdict, by_chunk[c.chunk_id]) for c in cits)
+        if language == "en":  # the quotes stay Chinese; an English line says what and where each one is
+            text = english_answer(text, cits, by_chunk, lead=EN_LEAD_IN)
         return replace(base, text=text, citations=cits, grounded=True, mode="extractive",
                        warnings=validity_warnings(cits, language, self.today))
 

@@ -41,7 +41,8 @@ _REWRITE_TOKENS = 128
 LANGUAGE_RULES = {
     "zh": "用中文回答。",
     "en": "The question is in English: answer in English. Keep the Chinese names of policies, parks and "
-    "organisations as written (you may add an English gloss), and copy numbers exactly.",
+    "organisations as written (you may add an English gloss). Give amounts with the same value in English units "
+    "(50亿元 = CNY 5 billion, 20万元 = CNY 200,000, 3000万美元 = USD 30 million) and never change a number.",
 }
 
 

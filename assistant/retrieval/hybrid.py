@@ -16,12 +16,14 @@ from vectorstore.fusion import reciprocal_rank_fusion, score_fusion
 MODES = ("hybrid", "dense", "bm25")
 
 
-def chunk_matches(chunk: Chunk, filters: Filters | None, today: dt.date | None = None) -> bool:
+def chunk_matches(chunk: Chunk, filters: Filters | None, today: dt.date | None = None,
+                  doc_ids: frozenset[str] | None = None) -> bool:
     """The Python twin of chroma_where, for BM25 results."""
     if not filters or filters.empty:
         return True
     d = chunk.doc
-    if filters.region and filters.region not in (d.province, d.city, d.district):
+    if filters.region and (d.doc_id not in doc_ids if doc_ids else filters.region not in (d.province, d.city,
+                                                                                         d.district)):
         return False
     if filters.doc_type and d.doc_type != filters.doc_type:
         return False
@@ -78,14 +80,16 @@ class HybridRetriever:
     def gather(self, query: str, filters: Filters | None = None, n: int | None = None) -> Candidates:
         """Each retriever's top `n` (default: the configured candidates), filters applied."""
         n = n or self.candidates
-        known = self.library.regions()
+        covering: frozenset[str] | None = None
         if filters and filters.region:
-            filters = replace(filters, region=resolve_region(filters.region, known))
+            filters = replace(filters, region=resolve_region(filters.region, self.library.filter_regions()))
+            # Documents that cover the place by their title (a city's article about three of its districts) too.
+            covering = self.library.docs_covering(filters.region) or None
         dense: list[tuple[Chunk, float]] = []
         lexical: list[tuple[Chunk, float]] = []
         if self.mode in ("hybrid", "dense"):
             vec = self.embedder.embed_query(query)
-            dense = self.library.chroma.query(vec, n, chroma_where(filters, self.today))
+            dense = self.library.chroma.query(vec, n, chroma_where(filters, self.today, covering))
         # A question without any Chinese can only match stray Latin tokens in Chinese passages (e-mail
         # addresses, product codes): BM25 then searches the glossary's Chinese words for the question's
         # English domain words and places (subsidy → 补贴, Beijing-Tianjin-Hebei → 京津冀) — no translation,
@@ -94,7 +98,7 @@ class HybridRetriever:
         lexical_query = glossary_query(query) if english_only else query
         if self.mode in ("hybrid", "bm25") and lexical_query:
             lexical = self.library.bm25().search(
-                lexical_query, n, keep=lambda c: chunk_matches(c, filters, self.today)
+                lexical_query, n, keep=lambda c: chunk_matches(c, filters, self.today, covering)
             )
         weights = (1.0, 0.5) if english_only or detect_language(query) == "en" else (1.0, 1.0)
         return Candidates(dense, lexical, weights, query)

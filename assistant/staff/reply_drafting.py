@@ -145,9 +145,28 @@ def _numeral(i: int) -> str:
     return _NUMERALS[i - 1] if i <= len(_NUMERALS) else str(i)
 
 
-def _source_line(c: Citation) -> str:
+def _source_lines(c: Citation) -> list[str]:
+    """[n] 《title》（file，page，article，date） and the quoted passage, so a reader can check the point."""
     where = "，".join(x for x in (c.source, f"第{c.page}页" if c.page else "", c.article, c.date) if x)
-    return f"[{c.n}] 《{c.title or c.source}》（{where}）"
+    return [f"[{c.n}] 《{c.title or c.source}》（{where}）", f"    原文：“{c.quote}”"]
+
+
+_LAPSED = {"expired": "已于{date}到期失效", "repealed": "已废止", "not_yet_effective": "尚未施行"}
+
+
+def _lapse_notes(draft: ReplyDraft, numbers: Sequence[int]) -> list[str]:
+    """（注意：…） for each cited document no longer (or not yet) in force: the point must be checked before sending."""
+    out = []
+    for s in draft.sources:
+        if s.n in numbers and s.validity in _LAPSED:
+            state = _LAPSED[s.validity].format(date=_chinese_date(s.expires) if s.expires else "")
+            out.append(f"（注意：《{s.title or s.source}》{state}，本条答复须核实现行政策后再发出。）[{s.n}]")
+    return list(dict.fromkeys(out))
+
+
+def _chinese_date(iso: str) -> str:
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{y}年{m}月{d}日"
 
 
 def _basis(draft: ReplyDraft, point: ReplyPoint) -> str:
@@ -158,12 +177,12 @@ def _basis(draft: ReplyDraft, point: ReplyPoint) -> str:
 
 def _body_lines(draft: ReplyDraft) -> list[str]:
     if draft.body_by_llm:
-        return [draft.body_by_llm, ""]
+        return [draft.body_by_llm, *_lapse_notes(draft, [s.n for s in draft.sources]), ""]
     lines: list[str] = []
     for i, p in enumerate(draft.points, 1):
         lines.append(f"{_numeral(i)}、关于“{p.question}”")
         if p.answered:
-            lines += [p.text, f"（依据：{_basis(draft, p)}）"]
+            lines += [p.text, f"（依据：{_basis(draft, p)}）", *_lapse_notes(draft, p.citation_numbers)]
         else:
             lines.append(f"{NEEDS_INPUT}现有政策文件中未找到相关规定，需由工作人员核实后补充答复。")
         lines.append("")
@@ -192,43 +211,13 @@ def to_markdown(draft: ReplyDraft) -> str:
         lines.append("")
     lines += ["如有其他疑问，欢迎与我们联系。", *_contact_lines(draft), ""]
     if draft.sources:
-        lines += ["引用文件：", *(_source_line(s) for s in draft.sources), ""]
+        lines += ["引用文件：", *(line for s in draft.sources for line in _source_lines(s)), ""]
     lines += ["此致", "敬礼！", "", draft.bureau_name, f"{draft.date.year}年{draft.date.month}月{draft.date.day}日"]
     return "\n".join(lines) + "\n"
 
 
 def markdown_to_docx(text: str, out: Path) -> Path:
-    """Write the (possibly staff-edited) letter text as a DOCX: title centred, 落款 and date right-aligned."""
-    from docx import Document as DocxDocument
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    """Write the (possibly staff-edited) letter text as a 公文-format DOCX (GB/T 9704: see gongwen_docx)."""
+    from assistant.staff.gongwen_docx import write_gongwen
 
-    doc = DocxDocument()
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "FangSong", Pt(14)
-    # East Asian glyphs use the eastAsia font slot; without it Word falls back to a Latin font's CJK substitute.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    lines = text.replace("\r", "").split("\n")
-    closing = _closing_start(lines)
-    for i, line in enumerate(lines):
-        if line.startswith("# "):
-            para = doc.add_paragraph()
-            run = para.add_run(line[2:].strip())
-            run.bold, run.font.size = True, Pt(18)
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            continue
-        para = doc.add_paragraph(line[2:] if line.startswith("- ") else line)
-        if i >= closing and line.strip():
-            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = Path(out)
-    doc.save(str(out))
-    return out
-
-
-def _closing_start(lines: list[str]) -> int:
-    """Index of the 落款 block: the non-empty lines after 敬礼！ (right-aligned in a formal letter)."""
-    for i in range(len(lines) - 1, -1, -1):
-        if lines[i].strip().startswith("敬礼"):
-            return i + 1
-    return len(lines)
+    return write_gongwen(text, out)

@@ -66,6 +66,12 @@ def _parse_chinese(s: str) -> Decimal | None:
     return Decimal(f"{value}.{digits}") if digits else Decimal(value)
 
 
+def chinese_numeral(s: str) -> int | None:
+    """十五 → 15, 一百零二 → 102 (第一百零二条); None when s is not a whole Chinese numeral."""
+    value = _parse_chinese(s) if s and all(c in _CN_CHARS for c in s) else None
+    return int(value) if value is not None and value == int(value) else None
+
+
 def _canonical(d: Decimal) -> str:
     text = format(d.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -97,7 +103,7 @@ _DATES = [
     re.compile(rf"(?<!\d)(?P<m>\d{{1,2}}|{_CN_MD})\s*月\s*(?P<d>\d{{1,2}}|{_CN_MD})\s*[日号]"),
 ]
 _TIME = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:：](?P<mi>[0-5]\d)(?![\d:])")
-_PERCENT_CN = re.compile(rf"百分之(?P<n>\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{''.join(_CN_DIGIT)}]+)?)")
+_PERCENT_CN = re.compile(rf"(?P<base>[百千])分之(?P<n>\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{''.join(_CN_DIGIT)}]+)?)")
 
 _CURRENCY = {"人民币": "CNY", "rmb": "CNY", "cny": "CNY", "元": "CNY", "块": "CNY", "yuan": "CNY", "¥": "CNY",
              "￥": "CNY", "美元": "USD", "usd": "USD", "$": "USD", "us$": "USD", "dollar": "USD", "港元": "HKD",
@@ -106,7 +112,7 @@ _CURRENCY = {"人民币": "CNY", "rmb": "CNY", "cny": "CNY", "元": "CNY", "块"
 _PRE = r"(?P<pre>人民币|RMB|CNY|USD|US\$|HK\$|HKD|EUR|\$|¥|￥|€)\s?"
 _SUF_ZH = r"元人民币|人民币元|美元|港元|港币|欧元|日元|英镑|元|块钱|块"
 _SUF_EN = r"\s?(?:yuan|RMB|CNY|USD|HKD|EUR|US\s?dollars?|dollars?|euros?)(?![A-Za-z])"
-_PCT = r"%|\s?per\s?cent(?![A-Za-z])|个百分点|\s?percentage\s+points?"
+_PCT = r"%|‰|\s?per\s?cent(?![A-Za-z])|\s?per\s?mille(?![A-Za-z])|个百分点|\s?percentage\s+points?"
 _NUM = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{''.join(_CN_DIGIT)}]+)?"
 _MAG_EN = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _TOKEN = re.compile(
@@ -212,6 +218,8 @@ def _raw_tokens(work: str) -> list[_Raw]:
         mult = 1
         for part in re.findall(r"[十百千万亿]|[a-z]+", (m["mag"] or "").lower()):
             mult *= _CN_UNIT.get(part) or _CN_BIG.get(part) or _MAG_EN[part]
+        if m["pct"] and ("‰" in m["pct"] or "mille" in m["pct"].lower()):
+            num /= 10  # 8‰ is 0.8%: one canonical value whichever way a rate is written
         token = _Raw(m.start(), m.end(), num, mult, _currency_code(m["pre"] or m["cur"] or ""), bool(m["pct"]))
         token.chinese = chinese
         unit_m = _UNIT_AFTER.match(work, m.end())
@@ -272,6 +280,7 @@ def _extract_cached(text: str, lenient: bool) -> tuple[Quantity, ...]:
         n = m["n"]
         num = _decimal(n) if n[0].isdigit() else _parse_chinese(n)
         if num is not None:
+            num = num / 10 if m["base"] == "千" else num
             found.append(Quantity("percent", _canonical(num) + "%", m.group(), m.start(), m.end()))
             work = _mask(work, m.start(), m.end())
     tokens = _raw_tokens(work)

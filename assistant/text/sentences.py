@@ -38,3 +38,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def split_sentences(text: str) -> list[str]:
     """Chinese and English sentences (and list lines); a trailing [n] stays with its sentence."""
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+# An article's or section's own title: "第二条　厂房租金补贴。", "三、办事流程", "## 四、联系方式". Not "（二）…" or
+# "1. …": those number the items of a list, and an item ("1. 项目洽谈") is the answer to "what are the steps".
+_HEADING = re.compile(r"#{1,6}\s*[^\d，,；;：:。！？!?]{0,20}|(?:第[一二三四五六七八九十百零〇两\d]+[条章节]|[一二三四五六七八九十]{1,3}、)"
+                      r"[\s　]*[^\d，,；;：:。！？!?]{0,16}[。.]?")
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """text[start:end] (a sentence of sentence_spans) is a heading, not a statement: a clause number with a short
+    title and no figure, on a line of its own or followed on its line by the clause it names ("第二条　厂房租金补贴。
+    租用园区…"). A short article on a line of its own ("第三条 国家鼓励外商投资。") is a statement: a title has no
+    subject, and a clause that ends its line while more text follows it on the line is what tells them apart."""
+    m = _HEADING.fullmatch(text[start:end])
+    if not m:
+        return False
+    line_end = text.find("\n", end)
+    rest = text[end: line_end if line_end >= 0 else len(text)].strip()
+    # Ending in 。 with nothing after it on its line: a one-sentence article, unless it is a section title (三、…).
+    return bool(rest) or not text[start:end].rstrip().endswith("。") or not text[start:end].lstrip("# ").startswith("第")

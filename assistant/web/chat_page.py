@@ -99,7 +99,7 @@ class ChatPage:
         return t(lang, "feedback_thanks")
 
     def region_choices(self, lang: str) -> list[tuple[str, str]]:
-        return [(t(lang, "region_all"), ""), *((r, r) for r in self.assistant.library.regions())]
+        return [(t(lang, "region_all"), ""), *((r, r) for r in self.assistant.library.filter_regions())]
 
     @staticmethod
     def type_choices(lang: str) -> list[tuple[str, str]]:
@@ -151,7 +151,7 @@ class ChatPage:
     def _chat_column(self, lang: str) -> dict[str, Any]:
         c: dict[str, Any] = {}
         c["bot"] = gr.Chatbot(label=t(lang, "chat_label"), height=560, latex_delimiters=[], feedback_options=None,
-                              elem_id="zs-chat", buttons=["copy"], placeholder=None)
+                              elem_id="zs-chat", buttons=[], placeholder=None)
         with gr.Row():
             c["box"] = gr.Textbox(placeholder=t(lang, "placeholder"), show_label=False, scale=8, lines=1,
                                   max_lines=4, elem_id="zs-question", container=False)

@@ -92,6 +92,20 @@ def source_card(citation: Citation, uid: str, lang: str) -> str:
     )
 
 
+def answer_plain_text(answer: Answer, lang: str) -> str:
+    """What the copy button copies: the answer with its [n] markers, warnings, and each source with its quote."""
+    parts = [answer.text, *answer.warnings]
+    if answer.citations:
+        sources = [t(lang, "sources") + ("：" if lang == "zh" else ":")]
+        for c in answer.citations:
+            meta = [c.source, t(lang, "page", page=c.page) if c.page else "", c.article,
+                    f"{t(lang, 'published')} {c.date}" if c.date else ""]
+            sources.append(f"[{c.n}] {c.title or c.source}（{' · '.join(m for m in meta if m)}）")
+            sources.append(f"    “{c.quote}”")
+        parts.append("\n".join(sources))
+    return "\n\n".join(p for p in parts if p)
+
+
 def answer_html(answer: Answer, uid: str, lang: str) -> str:
     """The final answer: text with markers, warnings, then its source cards (one line of HTML)."""
     css = "zs-answer" if answer.grounded else "zs-answer zs-refusal"
@@ -101,7 +115,11 @@ def answer_html(answer: Answer, uid: str, lang: str) -> str:
     if answer.citations:
         items = "".join(source_card(c, uid, lang) for c in answer.citations)
         cards = f'<div class="zs-sources"><div class="zs-sources-title">{escape(t(lang, "sources"))}</div>{items}</div>'
-    return f'<div class="{css}"><div class="zs-text">{body}</div>{notes}{cards}</div>'
+    # The copy text rides along hidden, newlines as &#10; (a raw newline, or <br>, would not survive as text).
+    plain = escape(answer_plain_text(answer, lang)).replace("<br>", "&#10;")
+    tools = (f'<div class="zs-tools"><span class="zs-copy" role="button" title="{escape(t(lang, "copy_hint"))}">'
+             f'{escape(t(lang, "copy"))}</span><span class="zs-plain">{plain}</span></div>')
+    return f'<div class="{css}"><div class="zs-text">{body}</div>{notes}{cards}{tools}</div>'
 
 
 def partial_html(text: str) -> str:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Mount
 
 from assistant.errors import ConfigError
@@ -69,6 +69,13 @@ async def _staff_disabled(path: str = "") -> PlainTextResponse:
     return PlainTextResponse(STAFF_DISABLED, status_code=503)
 
 
+async def _staff_slash(request: Request) -> RedirectResponse:
+    """/staff → /staff/ (the mount only matches below the slash; without this the public app answers 404).
+    Relative, so it also works behind a proxy that serves the app under a path prefix; the query is kept."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"staff/{query}", status_code=307)
+
+
 def _mounted(app: FastAPI, path: str) -> Any:
     return next(r.app for r in app.routes if isinstance(r, Mount) and r.path == path)
 
@@ -106,6 +113,7 @@ def build_server(assistant: Any, settings: Settings) -> FastAPI:
         app.add_api_route(STAFF_PATH, _staff_disabled, methods=["GET", "POST"])
         app.add_api_route(STAFF_PATH + "/{path:path}", _staff_disabled, methods=["GET", "POST"])
     else:
+        app.add_api_route(STAFF_PATH, _staff_slash, methods=["GET", "HEAD"], include_in_schema=False)
         blocked.append(str(_mount_staff(app, assistant, feedback, settings, login, common)))
     chat = ChatPage(assistant, feedback, settings.language, settings.chat_workers).build()
     # The public page has no upload component; a tiny limit stops strangers using /upload as file storage.

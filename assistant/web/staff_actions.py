@@ -80,18 +80,16 @@ class StaffActions:
             except UploadRejected as exc:
                 messages.append(t(self.lang, "rejected", reason=str(exc)))
         if accepted:
-            def tick(done: int, total: int, name: str) -> None:
-                progress((done, max(total, 1)), desc=Path(name).name)
-
-            report = self.assistant.library.ingest(accepted, progress=tick)
-            messages.append(t(self.lang, "done", summary=report.summary_line()))
+            tracker = IngestProgress(progress, self.lang)
+            report = self.assistant.library.ingest(accepted, progress=tracker.file, pages=tracker.page)
+            messages.append(t(self.lang, "done", summary=_ingest_summary(report, self.lang)))
             messages += [f"✗ {Path(p).name}: {reason}" for p, reason in report.failed]
         return _status(messages), self.table(), self.doc_choices()
 
     def reindex(self, progress: gr.Progress = TRACKED) -> tuple[str, Any]:
-        report = self.assistant.library.reindex(
-            progress=lambda done, total, name: progress((done, max(total, 1)), desc=Path(name).name))
-        return _status([t(self.lang, "done", summary=report.summary_line()),
+        tracker = IngestProgress(progress, self.lang)
+        report = self.assistant.library.reindex(progress=tracker.file, pages=tracker.page)
+        return _status([t(self.lang, "done", summary=_ingest_summary(report, self.lang)),
                         *(f"✗ {Path(p).name}: {reason}" for p, reason in report.failed)]), self.table()
 
     def load_meta(self, doc_id: str) -> list[Any]:
@@ -138,7 +136,7 @@ class StaffActions:
         rows = [[r.case.id, r.case.kind, r.language, r.case.question, "✓" if r.passed else "✗",
                  (r.answer.text if r.answer else r.error)[:300], round(r.latency_ms)] for r in run.results]
         plots = [str(p) for k, p in paths.items() if str(p).endswith(".png")]
-        return _summary_markdown(summary), plots, gr.update(value=rows), [str(p) for p in paths.values()]
+        return _summary_markdown(summary, self.lang), plots, gr.update(value=rows), [str(p) for p in paths.values()]
 
     def feedback_rows(self) -> Any:
         rows = [[f.id, f.created_at, "+1" if f.rating > 0 else "-1", f.question, f.comment,
@@ -150,16 +148,43 @@ class StaffActions:
         return str(self.feedback.export_csv(out) if kind == "csv" else self.feedback.export_jsonl(out))
 
 
+class IngestProgress:
+    """Ingest progress as the staff page shows it: "文件 1/2 · scan.pdf · 第 3/12 页（OCR）", the bar moving page by
+    page (a scanned PDF takes seconds a page; a bar that only counts files sits at 0% meanwhile)."""
+
+    def __init__(self, progress: Any, lang: str):
+        self.progress, self.lang = progress, lang
+        self.done, self.total = 0, 1
+
+    def file(self, done: int, total: int, name: str) -> None:
+        self.done, self.total = done, max(total, 1)
+        if name:
+            self.progress(done / self.total, desc=t(self.lang, "progress_file", i=done + 1, n=self.total, name=name))
+
+    def page(self, name: str, page: int, pages: int, ocr: bool) -> None:
+        where = t(self.lang, "progress_file", i=self.done + 1, n=self.total, name=name)
+        step = t(self.lang, "progress_page", page=page, pages=pages) + (t(self.lang, "progress_ocr") if ocr else "")
+        self.progress((self.done + page / max(pages, 1)) / self.total, desc=f"{where} · {step}")
+
+
 def _status(lines: list[str]) -> str:
     """Status lines for a Markdown component: file names and ingest errors escaped, so they stay text."""
     return "<br>".join(escape(line) for line in lines)
 
 
-def _summary_markdown(summary: dict) -> str:
+def _ingest_summary(report: Any, lang: str) -> str:
+    """The ingest report's counts in the page's language (the CLI keeps IngestReport.summary_line)."""
+    skipped = t(lang, "ingest_skipped", n=len(report.skipped)) if report.skipped else ""
+    return t(lang, "ingest_summary", added=len(report.added), updated=len(report.updated),
+             unchanged=len(report.unchanged), duplicate=len(report.duplicate), failed=len(report.failed),
+             skipped=skipped, chunks=report.chunks_written, seconds=report.seconds)
+
+
+def _summary_markdown(summary: dict, lang: str) -> str:
     """Headline plus the overall and per-kind metric tables (the evaluation report's own tables)."""
     from assistant.evaluation.report import breakdown_table, markdown_table, overall_table
 
-    head = (f"**{summary['passed']} / {summary['overall']['cases']}** passed every check · "
-            f"{summary['errors']} errors · k={summary['k']} · {summary['seconds']:.1f}s")
+    head = t(lang, "eval_head", passed=summary["passed"], cases=summary["overall"]["cases"],
+             errors=summary["errors"], k=summary["k"], seconds=summary["seconds"])
     return "\n\n".join([head, markdown_table(overall_table(summary)),
                         markdown_table(breakdown_table(summary, "by_kind"))])

@@ -78,9 +78,10 @@ def _library_tab(actions: StaffActions, lang: str, page: gr.Blocks) -> None:
         with gr.Row():
             save = gr.Button(t(lang, "save_meta"), variant="primary")
             delete = gr.Button(t(lang, "delete"), variant="stop", elem_id="zs-delete")
-    ingest.click(actions.upload, files, [status, table, doc], **PRIVATE).then(
+    # Progress over the status line only: the library table stays readable while a long PDF is indexed.
+    ingest.click(actions.upload, files, [status, table, doc], show_progress_on=[status], **PRIVATE).then(
         lambda: None, None, files, **PRIVATE)
-    reindex.click(actions.reindex, None, [status, table], **PRIVATE)
+    reindex.click(actions.reindex, None, [status, table], show_progress_on=[status], **PRIVATE)
     refresh.click(lambda: (actions.table(), actions.doc_choices()), None, [table, doc], **PRIVATE)
     doc.change(actions.load_meta, doc, fields, **PRIVATE)
     save.click(actions.save_meta, [doc, *fields], [status, table], **PRIVATE)

@@ -50,6 +50,12 @@ CSS = """
 .zs-banner { padding: 8px 12px; border-radius: 6px; font-weight: 600; }
 .zs-banner-warn { background: #fef3c7; color: #92400e; border: 1px solid #f59e0b; }
 .zs-example { white-space: normal !important; text-align: left !important; }
+.zs-plain { display: none; }
+.zs-tools { margin-top: 6px; text-align: right; }
+.zs-copy { cursor: pointer; color: #475569; font-size: .82rem; border: 1px solid #cbd5e1; border-radius: 4px;
+  padding: 1px 8px; user-select: none; }
+.zs-copy:hover { color: #0b3d91; border-color: #0b3d91; }
+.zs-copy.zs-copied { color: #166534; border-color: #16a34a; }
 """
 
 # Clicking [n] opens and scrolls to card n of the same answer (cards are <details>, so no script is needed
@@ -68,5 +74,52 @@ document.addEventListener('click', function (ev) {
   card.classList.add('zs-flash');
   setTimeout(function () { card.classList.remove('zs-flash'); }, 1500);
 });
+
+// Copy: the answer's plain text with its sources (rendered by the server into .zs-plain), never its HTML.
+// navigator.clipboard needs a secure context (https or localhost); a bureau LAN on http gets execCommand.
+document.addEventListener('click', function (ev) {
+  var button = ev.target.closest && ev.target.closest('.zs-copy');
+  if (!button) return;
+  var plain = button.closest('.zs-answer').querySelector('.zs-plain');
+  if (!plain) return;
+  var text = plain.textContent;
+  var done = function () {
+    button.classList.add('zs-copied');
+    setTimeout(function () { button.classList.remove('zs-copied'); }, 1500);
+  };
+  var fallback = function () {
+    var area = document.createElement('textarea');
+    area.value = text; area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    try { document.execCommand('copy'); done(); } finally { document.body.removeChild(area); }
+  };
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+  else fallback();
+});
+
+// A new question, and then its answer, are scrolled to the top of the chat. The chat only follows new
+// messages while it is scrolled to the bottom, and opening a source card ([n]) scrolls it away from there.
+(function () {
+  var seen = {q: 0, a: 0};
+  function scroller(node) {
+    for (var c = node.parentElement; c; c = c.parentElement) {
+      var style = getComputedStyle(c).overflowY;
+      if ((style === 'auto' || style === 'scroll') && c.scrollHeight > c.clientHeight) return c;
+    }
+    return null;
+  }
+  function follow() {
+    var questions = document.querySelectorAll('#zs-chat .zs-question');
+    var answers = document.querySelectorAll('#zs-chat .zs-answer:not(.zs-streaming)');
+    var grew = questions.length > seen.q || answers.length > seen.a;
+    seen = {q: questions.length, a: answers.length};
+    if (!grew || !questions.length) return;
+    var last = questions[questions.length - 1];
+    var box = scroller(last);
+    if (box) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+  }
+  new MutationObserver(function () { requestAnimationFrame(follow); })
+    .observe(document.documentElement, {childList: true, subtree: true});
+})();
 </script>
 """

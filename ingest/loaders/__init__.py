@@ -13,12 +13,15 @@ from ingest.limits import DEFAULT_LIMITS, LoadLimits, check_size
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".html", ".htm", ".docx", ".txt", ".md", ".jsonl"})
 
 
-def _loader_for(suffix: str, limits: LoadLimits) -> Callable[[Path], list[LoadedFile]]:
+PageDone = Callable[[int, int, bool], None]  # (page number, pages, OCR'd): a PDF reports each page it has read
+
+
+def _loader_for(suffix: str, limits: LoadLimits, on_page: PageDone | None = None) -> Callable[[Path], list[LoadedFile]]:
     # Imported per call: loading a TXT file should not import pypdf, lxml or the OCR stack.
     if suffix == ".pdf":
         from ingest.loaders.pdf import load_pdf
 
-        return partial(load_pdf, limits=limits)
+        return partial(load_pdf, limits=limits, on_page=on_page)
     if suffix in (".html", ".htm"):
         from ingest.loaders.html import load_html
 
@@ -36,8 +39,9 @@ def _loader_for(suffix: str, limits: LoadLimits) -> Callable[[Path], list[Loaded
     return load_text
 
 
-def load(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile]:
-    """One LoadedFile per document (JSONL: one per record; others: exactly one).
+def load(path: Path, limits: LoadLimits = DEFAULT_LIMITS, on_page: PageDone | None = None) -> list[LoadedFile]:
+    """One LoadedFile per document (JSONL: one per record; others: exactly one). `on_page` hears of each PDF page
+    read (scans take seconds a page to OCR: the staff page shows how far it is).
 
     Raises IngestError(path, reason, fix) / UnsupportedFileError for unsupported, empty, encrypted,
     truncated or corrupt files — the reason names what is wrong, the fix says what to do.
@@ -53,7 +57,7 @@ def load(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile]:
         raise IngestError(str(path), "the file does not exist or is not a regular file", "check the path")
     check_size(path, limits)
     try:
-        return _loader_for(suffix, limits)(path)
+        return _loader_for(suffix, limits, on_page)(path)
     except IngestError:
         raise
     except (OSError, UnicodeError, MemoryError, RecursionError) as exc:

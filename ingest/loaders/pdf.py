@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.errors import IngestError
@@ -194,7 +195,8 @@ def _title(reader) -> str:
     return "" if title.lower() in ("", "untitled", "无标题") else title
 
 
-def load_pdf(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile]:
+def load_pdf(path: Path, limits: LoadLimits = DEFAULT_LIMITS,
+             on_page: Callable[[int, int, bool], None] | None = None) -> list[LoadedFile]:
     from ingest.ocr import OcrBudget
 
     if path.stat().st_size == 0:
@@ -204,7 +206,12 @@ def load_pdf(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> list[LoadedFile
     budget = OcrBudget(limits.ocr_max_pages, limits.ocr_max_seconds)
     tables = _TableFinder(path)
     try:
-        pages = tuple(_page_text(reader, i, path, warnings, budget, tables) for i in range(len(reader.pages)))
+        total, read = len(reader.pages), []
+        for i in range(total):
+            read.append(_page_text(reader, i, path, warnings, budget, tables))
+            if on_page:
+                on_page(i + 1, total, read[-1].ocr)
+        pages = tuple(read)
     finally:
         tables.close()
     if not any(p.text.strip() for p in pages):

@@ -22,7 +22,7 @@ def test_question_gets_cited_answer_with_source_card(page, app):
     mark = card.locator(".zs-context mark")
     mark.wait_for()
     assert "50%" in mark.inner_text()
-    save_screenshot(page, "chat")
+    save_screenshot(page, "chat_fixture")  # the README shows the demo corpus (test_everyday)
 
 
 def test_follow_up_question_uses_the_conversation(page, app):
@@ -44,7 +44,7 @@ def test_english_switch_translates_the_interface_and_answers_in_english(page, ap
     answer = last_answer(page)
     assert "028-82712345" in answer.locator(".zs-text").inner_text()
     assert "Sources" in answer.inner_text() and answer.locator(".zs-card").count() >= 1
-    save_screenshot(page, "chat_english")
+    save_screenshot(page, "chat_english_fixture")  # the README shows the demo corpus (test_everyday)
 
 
 def test_url_parameter_opens_english_directly(page, app):

@@ -31,7 +31,7 @@ def test_uploaded_document_becomes_answerable_and_stays_inert(page, app, tmp_pat
     staff_login(page, app, "文件库")
     page.locator("#zs-upload input[type=file]").set_input_files([str(upload), str(hostile)])
     page.locator("#zs-ingest").click()
-    page.locator("#zs-library-status").get_by_text("added 2").wait_for(timeout=60_000)
+    page.locator("#zs-library-status").get_by_text("新增 2").wait_for(timeout=60_000)  # the Chinese page speaks Chinese
     library = page.locator("#zs-library")
     assert "青羊文创扶持办法.txt" in library.inner_text() and "uploads/hidden_notice.md" in library.inner_text()
     assert library.locator("img, a[href^='javascript']").count() == 0
@@ -106,7 +106,7 @@ def test_evaluation_runs_a_suite_and_offers_the_report(page, app, tmp_path):
     staff_login(page, app, "评测")
     page.locator("#zs-suite input[type=file]").set_input_files(str(suite))
     page.locator("#zs-run-eval").click()
-    page.locator("#zs-eval-summary").get_by_text("passed every check").wait_for(timeout=60_000)
+    page.locator("#zs-eval-summary").get_by_text("题全部检查通过").wait_for(timeout=60_000)
     assert "2 / 2" in page.locator("#zs-eval-summary").inner_text()
     with page.expect_download() as download:
         page.locator("#zs-eval-report a[download='report.html']").click()
