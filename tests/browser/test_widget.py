@@ -102,3 +102,18 @@ def test_widget_says_too_many_requests(page, fixture_assistant, tmp_path):
         refused = _ask(frame, RENT_Q)
         assert "zs-error" in (refused.get_attribute("class") or "")
         assert "Too many requests" in refused.inner_text() and "请稍后再试" in refused.inner_text()
+
+
+def test_public_chat_says_too_many_requests(page, fixture_assistant, tmp_path):
+    """Gradio's own chat route is limited too, and the visitor sees the reason, not a broken page."""
+    from tests.browser.conftest import ask, last_answer
+
+    with _assistant(fixture_assistant, tmp_path, "", rate_limit_per_minute=1, rate_limit_burst=3) as url:
+        page.goto(url + "/", wait_until="domcontentloaded")
+        page.locator("#zs-question textarea").wait_for()
+        ask(page, RENT_Q)
+        assert "50%" in last_answer(page).inner_text()  # the chat behaves as before within the limit
+        page.locator("#zs-question textarea").fill(RENT_Q)
+        page.locator("#zs-send").click()
+        page.locator("#zs-send").click()
+        page.get_by_text("Too many requests").first.wait_for()
