@@ -78,6 +78,8 @@ def test_documents_list_is_public_without_server_paths(api_url):
     names = {d["file_name"] for d in docs}
     assert "wenjiang_optical_policy.txt" in names and len(docs) == 4
     assert all("source" not in d and "error" not in d for d in docs)
+    wrong = httpx.get(api_url + "/api/v1/documents", headers={"Authorization": "Bearer zs_wrong"}, timeout=10)
+    assert wrong.status_code == 401  # a wrong key is refused, not silently served the public list
 
 
 def test_openapi_schema_and_offline_docs_page(api_url):

@@ -137,7 +137,7 @@ class StaffActions:
         done = bool(key_id) and self.keys.revoke(key_id)
         if done:
             log.warning("API key %s revoked in the staff pages", key_id)
-        return (t(self.lang, "key_revoked", key=key_id) if done else ""), self.key_rows(), self.key_choices()
+        return (t(self.lang, "key_revoked", key_id=key_id) if done else ""), self.key_rows(), self.key_choices()
 
     # --- evaluation and feedback -----------------------------------------------------------------
     def evaluate(self, suite_file: str | None, progress: gr.Progress = TRACKED) -> tuple[str, list, Any, list]:

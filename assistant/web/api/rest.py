@@ -87,6 +87,9 @@ def rest_router(assistant, answers: PublicAnswers, keys: ApiKeyStore) -> APIRout
     library, settings = assistant.library, assistant.settings
 
     def staff_key(request: Request, _: Annotated[Any, Depends(_BEARER)]) -> ApiKey:
+        return require_key(request)
+
+    def require_key(request: Request) -> ApiKey:
         key = keys.check(presented_key(request))
         if key is None:
             raise ApiError(401, "invalid_api_key", "This operation needs a staff API key.",
@@ -135,7 +138,7 @@ def rest_router(assistant, answers: PublicAnswers, keys: ApiKeyStore) -> APIRout
                             "every record (failed and duplicate files too), with sources, errors and contacts.")
     def documents(request: Request) -> JSONResponse:
         if presented_key(request):
-            staff_key(request)  # a wrong key is an error, not a silent downgrade to the public list
+            require_key(request)  # a wrong key is an error, not a silent downgrade to the public list
             return JSONResponse({"documents": [d.as_dict() for d in library.docs()]})
         return JSONResponse({"documents": [public_doc(d) for d in library.docs() if d.status == "indexed"]})
 
