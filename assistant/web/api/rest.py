@@ -32,7 +32,8 @@ class FiltersIn(BaseModel):
 
 class AskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(..., min_length=1, max_length=2000, examples=["温江区对入驻产业园的企业有什么租金补贴？"])
+    question: str = Field(..., min_length=1, max_length=2000,
+                          examples=["温江区对入驻产业园的企业有什么租金补贴？"])
     history: list[tuple[str, str]] = Field(
         [], max_length=20, description="Earlier turns, oldest first, as [question, answer] pairs (follow-ups).")
     filters: FiltersIn = FiltersIn()
@@ -155,7 +156,8 @@ def rest_router(assistant, answers: PublicAnswers, keys: ApiKeyStore) -> APIRout
     def edit(doc_id: str, body: MetaIn, key: Staff) -> JSONResponse:
         fields = body.model_dump(exclude_none=True)
         if not fields:
-            raise ApiError(422, "invalid_request", "No field to change.", f"send one or more of {', '.join(MetaIn.model_fields)}")
+            raise ApiError(422, "invalid_request", "No field to change.",
+                           f"send one or more of {', '.join(MetaIn.model_fields)}")
         return JSONResponse({"document": domain(library.update_meta, doc_id, **fields).as_dict()})
 
     @router.delete("/documents/{doc_id:path}", tags=["staff"], summary="Remove a document from the index (staff key)")
