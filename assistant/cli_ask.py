@@ -8,11 +8,17 @@ import sys
 
 from assistant.errors import ConfigError
 from assistant.settings import Settings
-from assistant.types import Answer, Filters
+from assistant.types import Answer, Citation, Filters
 
 
 def _history(raw) -> tuple[tuple[str, str], ...]:
     return tuple((str(u), str(a)) for u, a in (raw or []))
+
+
+def citation_line(c: Citation) -> str:
+    """One citation as a line of plain text (the CLI, and the Sources block of the OpenAI-compatible answer)."""
+    where = " ".join(x for x in (f"p.{c.page}", c.article, c.date) if x)
+    return f"[{c.n}] {c.title or c.source} ({c.source}, {where}) “{c.quote[:80]}”"
 
 
 def _print(answer: Answer, as_json: bool) -> None:
@@ -21,8 +27,7 @@ def _print(answer: Answer, as_json: bool) -> None:
         return
     print(answer.text)
     for c in answer.citations:
-        where = " ".join(x for x in (f"p.{c.page}", c.article, c.date) if x)
-        print(f"  [{c.n}] {c.title or c.source} ({c.source}, {where}) “{c.quote[:80]}”")
+        print(f"  {citation_line(c)}")
     for w in answer.warnings:
         print(f"  ⚠ {w}")
 

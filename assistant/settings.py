@@ -103,9 +103,22 @@ class Settings(BaseSettings):
     llm_cooldown: float = Field(
         60.0, description="Seconds to answer extractively, without waiting, after the LLM timed out or failed to connect.")
 
+    # --- API, OpenAI-compatible endpoint, website widget -----------------------------------------
+    allowed_origins: str = Field(
+        "", description="Comma-separated web origins (https://www.example.gov.cn) whose pages may call the API from "
+        "a browser (CORS) and embed the widget; '*' = any; empty = none (same origin only).")
+    rate_limit_per_minute: float = Field(
+        60.0, description="Requests per minute per client address to the public endpoints (/api/v1, /v1, the "
+        "widget's questions, the chat's queue); 0 = no limit.")
+    rate_limit_burst: int = Field(20, description="Requests a client address may make at once before the per-minute rate applies.")
+
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_model and (self.openai_base_url or self.openai_api_key.get_secret_value()))
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        return tuple(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
 
     @property
     def feedback_path(self) -> Path:

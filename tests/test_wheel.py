@@ -106,6 +106,9 @@ def test_installed_wheel_serves_the_app(installed: Path, tmp_path: Path):
         assert "招商政策助手" in page.text
         # First start on an empty index: the demo corpus shipped in the wheel was indexed.
         assert "demo corpus indexed: added 11" in log.read_text()
+        # The widget's files ship in the wheel too.
+        assert "attachShadow" in httpx.get(f"http://127.0.0.1:{port}/widget.js", timeout=10).text
+        assert httpx.get(f"http://127.0.0.1:{port}/widget/app.js", timeout=10).status_code == 200
     finally:
         proc.terminate()
         try:

@@ -25,6 +25,7 @@ from starlette.routing import Mount
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 from assistant.staff.feedback import FeedbackStore
+from assistant.web.api.mount import mount_api
 from assistant.web.chat_page import ChatPage
 from assistant.web.staff_actions import StaffActions
 from assistant.web.staff_guard import LoginThrottle, StaffGuard
@@ -110,11 +111,13 @@ def build_server(assistant: Any, settings: Settings) -> FastAPI:
         login = staff_login(settings)
     except ConfigError as exc:
         log.error("staff pages disabled: %s", exc)
-        app.add_api_route(STAFF_PATH, _staff_disabled, methods=["GET", "POST"])
-        app.add_api_route(STAFF_PATH + "/{path:path}", _staff_disabled, methods=["GET", "POST"])
+        app.add_api_route(STAFF_PATH, _staff_disabled, methods=["GET", "POST"], include_in_schema=False)
+        app.add_api_route(STAFF_PATH + "/{path:path}", _staff_disabled, methods=["GET", "POST"],
+                          include_in_schema=False)
     else:
         app.add_api_route(STAFF_PATH, _staff_slash, methods=["GET", "HEAD"], include_in_schema=False)
         blocked.append(str(_mount_staff(app, assistant, feedback, settings, login, common)))
+    mount_api(app, assistant, settings)  # /api, /v1, /widget: before "/", which matches every path
     chat = ChatPage(assistant, feedback, settings.language, settings.chat_workers).build()
     # The public page has no upload component; a tiny limit stops strangers using /upload as file storage.
     # Staff files are blocked: the public /gradio_api/file= route would otherwise serve them to anyone.

@@ -12,6 +12,8 @@ import gradio as gr
 from assistant.errors import AssistantError
 from assistant.staff.feedback import FeedbackStore
 from assistant.staff.reply_drafting import draft_reply, markdown_to_docx, to_markdown
+from assistant.types import IngestReport
+from assistant.web.api.keys import ApiKeyStore
 from assistant.web.i18n import t
 from assistant.web.render import escape, library_rows
 from assistant.web.uploads import UploadRejected, arrived_upload, store_upload
@@ -34,6 +36,7 @@ class StaffActions:
         # The staff app's file folder (uploads, and Gradio's copies of them): the only place a file handed to a
         # handler may come from (StaffGuard already refuses requests naming other files; this is the second lock).
         self.files_dir = files_dir
+        self.keys = ApiKeyStore(self.settings.index_dir)
 
     def _out(self, name: str) -> Path:
         folder = self.work_dir / dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
@@ -71,17 +74,17 @@ class StaffActions:
 
     def upload(self, files: list[str] | None, progress: gr.Progress = TRACKED) -> tuple[str, Any, Any]:
         """Validate, store and index uploads; rejected files are listed, the rest are indexed."""
-        accepted, messages = [], []
+        arrived, messages = [], []
         for temp in files or []:
             try:
                 uploaded = arrived_upload(temp, self.files_dir)
-                accepted.append(store_upload(uploaded, uploaded.name, self.settings.index_dir / "uploads",
-                                             self.settings.upload_max_mb).path)
+                arrived.append((uploaded, uploaded.name))
             except UploadRejected as exc:
                 messages.append(t(self.lang, "rejected", reason=str(exc)))
-        if accepted:
-            tracker = IngestProgress(progress, self.lang)
-            report = self.assistant.library.ingest(accepted, progress=tracker.file, pages=tracker.page)
+        tracker = IngestProgress(progress, self.lang)
+        report, rejected = ingest_uploads(self.assistant.library, arrived, self.settings, tracker.file, tracker.page)
+        messages += [t(self.lang, "rejected", reason=reason) for reason in rejected]
+        if report is not None:
             messages.append(t(self.lang, "done", summary=_ingest_summary(report, self.lang)))
             messages += [f"✗ {Path(p).name}: {reason}" for p, reason in report.failed]
         return _status(messages), self.table(), self.doc_choices()
@@ -113,6 +116,25 @@ class StaffActions:
         except AssistantError as exc:
             return _status([f"✗ {exc}"]), self.table(), self.doc_choices()
         return _status([f"✓ {rec.doc_id}"]), self.table(), self.doc_choices()
+
+    # --- API keys (for the REST API's staff operations) ---------------------------------------------
+    def key_rows(self) -> Any:
+        return gr.update(value=[[k.key_id, k.name, k.created_at, "…" + k.hint] for k in self.keys.keys()])
+
+    def key_choices(self) -> Any:
+        return gr.update(choices=[(f"{k.name} ({k.key_id}, …{k.hint})", k.key_id) for k in self.keys.keys()],
+                         value=None)
+
+    def create_key(self, name: str) -> tuple[str, Any, Any]:
+        key, secret = self.keys.create(name)
+        log.warning("API key %s (%s) created in the staff pages", key.key_id, key.name)
+        return secret, self.key_rows(), self.key_choices()
+
+    def revoke_key(self, key_id: str | None) -> tuple[str, Any, Any]:
+        done = bool(key_id) and self.keys.revoke(key_id)
+        if done:
+            log.warning("API key %s revoked in the staff pages", key_id)
+        return (t(self.lang, "key_revoked", key_id=key_id) if done else ""), self.key_rows(), self.key_choices()
 
     # --- evaluation and feedback -----------------------------------------------------------------
     def evaluate(self, suite_file: str | None, progress: gr.Progress = TRACKED) -> tuple[str, list, Any, list]:
@@ -165,6 +187,20 @@ class IngestProgress:
         where = t(self.lang, "progress_file", i=self.done + 1, n=self.total, name=name)
         step = t(self.lang, "progress_page", page=page, pages=pages) + (t(self.lang, "progress_ocr") if ocr else "")
         self.progress((self.done + page / max(pages, 1)) / self.total, desc=f"{where} · {step}")
+
+
+def ingest_uploads(library: Any, uploads: list[tuple[Path, str]], settings: Any,
+                   progress: Any = None, pages: Any = None) -> tuple[IngestReport | None, list[str]]:
+    """Store each (received file, original name) in index_dir/uploads under a safe name and index those accepted:
+    the one upload path of the staff pages and the REST API. Returns the report (None when nothing was
+    accepted) and the reasons files were refused."""
+    accepted, rejected = [], []
+    for temp, name in uploads:
+        try:
+            accepted.append(store_upload(temp, name, settings.index_dir / "uploads", settings.upload_max_mb).path)
+        except UploadRejected as exc:
+            rejected.append(str(exc))
+    return (library.ingest(accepted, progress=progress, pages=pages) if accepted else None), rejected
 
 
 def _status(lines: list[str]) -> str:

@@ -34,6 +34,8 @@ def build_staff_pages(actions: StaffActions) -> gr.Blocks:
                 _feedback_tab(actions, lang, page)
             with gr.Tab(t(lang, "tab_finder"), id="finder"):
                 finder_tab(actions, lang)
+            with gr.Tab(t(lang, "tab_api_keys"), id="api_keys"):
+                _api_keys_tab(actions, lang, page)
     return page
 
 
@@ -112,3 +114,19 @@ def _feedback_tab(actions: StaffActions, lang: str, page: gr.Blocks) -> None:
     csv.click(lambda: actions.export_feedback("csv"), None, out, **PRIVATE)
     jsonl.click(lambda: actions.export_feedback("jsonl"), None, out, **PRIVATE)
     page.load(actions.feedback_rows, None, table, **PRIVATE)
+
+
+def _api_keys_tab(actions: StaffActions, lang: str, page: gr.Blocks) -> None:
+    gr.Markdown(t(lang, "api_keys_help"))
+    with gr.Row():
+        name = gr.Textbox(label=t(lang, "key_name"), elem_id="zs-key-name", scale=3)
+        create = gr.Button(t(lang, "key_create"), variant="primary", elem_id="zs-key-create", scale=1)
+    secret = gr.Textbox(label=t(lang, "key_new"), interactive=False, buttons=["copy"], elem_id="zs-key-secret")
+    table: Any = gr.Dataframe(headers=["id", "name", "created", "key"], interactive=False, elem_id="zs-keys")
+    with gr.Row():
+        chosen = gr.Dropdown([], label=t(lang, "key_select"), elem_id="zs-key-select", scale=3)
+        revoke = gr.Button(t(lang, "key_revoke"), variant="stop", elem_id="zs-key-revoke", scale=1)
+    status = gr.Markdown(elem_id="zs-key-status")
+    create.click(actions.create_key, name, [secret, table, chosen], **PRIVATE)
+    revoke.click(actions.revoke_key, chosen, [status, table, chosen], **PRIVATE)
+    page.load(lambda: (actions.key_rows(), actions.key_choices()), None, [table, chosen], **PRIVATE)

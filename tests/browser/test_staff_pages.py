@@ -115,3 +115,23 @@ def test_evaluation_runs_a_suite_and_offers_the_report(page, app, tmp_path):
     assert "Evaluation report" in report.read_text(encoding="utf-8") and "incentives" in report.read_text(encoding="utf-8")
     assert page.locator("#zs-eval-plots img").count() >= 2
     save_screenshot(page, "evaluation")
+
+
+def test_api_key_created_in_the_staff_pages_works_until_revoked(page, app):
+    import httpx
+
+    staff_login(page, app, "API 密钥")
+    page.locator("#zs-key-name input, #zs-key-name textarea").first.fill("官网 CMS")
+    page.locator("#zs-key-create").click()
+    secret_box = page.locator("#zs-key-secret textarea, #zs-key-secret input").first
+    page.wait_for_function("() => [...document.querySelectorAll('#zs-key-secret textarea, #zs-key-secret input')]"
+                           ".some(e => e.value.startsWith('zs_'))")
+    secret = secret_box.input_value()
+    assert "官网 CMS" in page.locator("#zs-keys").inner_text() and secret not in page.locator("#zs-keys").inner_text()
+    auth = {"Authorization": f"Bearer {secret}"}
+    assert httpx.get(app.url + "api/v1/documents", headers=auth, timeout=30).json()["documents"][0]["source"]
+    page.locator("#zs-key-select input").click()
+    page.locator("#zs-key-select [data-testid=dropdown-option]", has_text="官网 CMS").first.click()
+    page.locator("#zs-key-revoke").click()
+    page.locator("#zs-key-status").get_by_text("已撤销").wait_for()
+    assert httpx.get(app.url + "api/v1/documents", headers=auth, timeout=30).status_code == 401

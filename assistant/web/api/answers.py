@@ -1,0 +1,45 @@
+"""Answers for the API, the OpenAI endpoint and the widget: the same Assistant as the chat, as visitors see it
+(public_answer), with at most chat_workers questions at once, and a fixed message when answering fails."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+
+from assistant.errors import AssistantError
+from assistant.types import Answer, Filters
+from assistant.web.api.errors import ApiError
+from assistant.web.chat_page import public_answer
+
+log = logging.getLogger(__name__)
+History = tuple[tuple[str, str], ...]
+
+
+class PublicAnswers:
+    def __init__(self, assistant, workers: int):
+        self.assistant = assistant
+        # Questions are CPU-bound: beyond the chat's worker count they would only slow each other down.
+        self._slots = threading.BoundedSemaphore(max(1, workers))
+
+    def ask(self, question: str, history: History = (), filters: Filters | None = None, k: int | None = None,
+            lang: str = "") -> Answer:
+        final = None
+        for item in self.stream(question, history, filters, k, lang):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: History = (), filters: Filters | None = None, k: int | None = None,
+               lang: str = "") -> Iterator[str | Answer]:
+        """Text deltas, then the final Answer (which replaces them: checks may have removed sentences)."""
+        with self._slots:
+            try:
+                for item in self.assistant.ask_stream(question, history, filters, k):
+                    yield public_answer(item, lang or item.language) if isinstance(item, Answer) else item
+            except AssistantError as exc:  # the reason names servers and settings: for the log, not the caller
+                log.error("answering %r failed: %s", question[:80], exc)
+                raise ApiError(503, "answering_failed", "The assistant could not answer just now.",
+                               "try again in a minute; if it persists, the operator finds the reason in the "
+                               "server log") from exc
