@@ -12,6 +12,7 @@ from dataclasses import replace
 from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.gate import ScopeGate
 from assistant.answering.llm import with_notice
+from assistant.answering.series_note import YearSeries, series_label
 from assistant.answering.validity_notes import validity_warnings
 from assistant.stages import History, Verdict
 from assistant.text.instructions import is_instruction
@@ -43,18 +44,21 @@ def with_scope(citation: Citation, verdict: Verdict, hit: Hit) -> Citation:
 class ExtractiveAnswerer:
     """The default generator: cited sentences of the in-scope passages, each one kept by the gate."""
 
-    def __init__(self, extractive: ExtractiveGenerator, gate: ScopeGate, today: dt.date | None = None):
-        self.extractive, self.gate, self.today = extractive, gate, today
+    def __init__(self, extractive: ExtractiveGenerator, gate: ScopeGate, today: dt.date | None = None,
+                 series: YearSeries | None = None):
+        self.extractive, self.gate, self.today, self.series = extractive, gate, today, series
 
     def answer(self, question: str, verdict: Verdict, language: str, base: Answer) -> Answer:
         """The checked extractive answer; an empty refusal (text "") when no sentence stays in scope."""
         hits = list(verdict.hits)
+        # No year asked: say which year of a yearly series (budget, annual report) the figure is from.
+        years = self.series.of(hits) if self.series is not None and not verdict.scope.years else {}
         text, cits = self.extractive.generate(
             question, hits, language,
             # Document text is data: a sentence that gives orders (prompt injection) is never offered.
             keep=lambda hit, sentence: (not is_instruction(sentence)
                                         and self.gate.sentence_scope(verdict, hit, sentence).ok),
-            labels=lambda hit: scope_label(verdict, hit, language))
+            labels=lambda hit: scope_label(verdict, hit, language) + series_label(years, hit, language))
         if not cits:
             return replace(base, text="", citations=(), grounded=False, mode="refusal")
         by_chunk = {h.chunk.chunk_id: h for h in hits}
