@@ -21,7 +21,7 @@ def _print(answer: Answer, as_json: bool) -> None:
         return
     print(answer.text)
     for c in answer.citations:
-        where = " ".join(x for x in (f"p.{c.page}", c.article, c.date) if x)
+        where = " ".join(x for x in (f"p.{c.page}", c.table, c.article, c.date) if x)
         print(f"  [{c.n}] {c.title or c.source} ({c.source}, {where}) “{c.quote[:80]}”")
     for w in answer.warnings:
         print(f"  ⚠ {w}")

@@ -48,9 +48,24 @@ class Assistant:
 
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
         """The top k passages after the reranker (which sees the whole candidate pool)."""
-        pool = self.retriever.retrieve(question, max(k or self.settings.top_k, 2 * self.settings.candidates),
-                                       filters)
+        n = max(k or self.settings.top_k, 2 * self.settings.candidates)
+        pool = self.retriever.retrieve(question, n, filters)
+        topic = self._topic(question)
+        if topic:
+            # The asked quantity's own words, without the place, body and year the whole document is about: those
+            # name every passage of a budget (商务委员会…) and crowd out the one row that states the figure.
+            best = {h.chunk.chunk_id: h for h in pool}
+            for h in self.retriever.retrieve(topic, n, filters):
+                if h.score > best.get(h.chunk.chunk_id, h).score or h.chunk.chunk_id not in best:
+                    best[h.chunk.chunk_id] = h
+            pool = sorted(best.values(), key=lambda h: -h.score)
         return self.reranker.rerank(question, pool)[: k or self.settings.top_k]
+
+    def _topic(self, question: str) -> str:
+        from assistant.answering.gate import _without_scope
+
+        scope = self.gate.scope(question)
+        return _without_scope(question, scope) if scope.places or scope.bodies else ""
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None,
             k: int | None = None) -> Answer:

@@ -146,7 +146,7 @@ def _numeral(i: int) -> str:
 
 
 def _source_line(c: Citation) -> str:
-    where = "，".join(x for x in (c.source, f"第{c.page}页" if c.page else "", c.article, c.date) if x)
+    where = "，".join(x for x in (c.source, f"第{c.page}页" if c.page else "", c.table, c.article, c.date) if x)
     return f"[{c.n}] 《{c.title or c.source}》（{where}）"
 
 
