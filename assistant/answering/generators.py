@@ -12,7 +12,7 @@ from dataclasses import replace
 from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.gate import ScopeGate
 from assistant.answering.llm import with_notice
-from assistant.answering.series_note import YearSeries, series_label
+from assistant.answering.series_note import YearSeries, newest_only, series_label
 from assistant.answering.validity_notes import validity_warnings
 from assistant.stages import History, Verdict
 from assistant.text.instructions import is_instruction
@@ -53,6 +53,7 @@ class ExtractiveAnswerer:
         hits = list(verdict.hits)
         # No year asked: say which year of a yearly series (budget, annual report) the figure is from.
         years = self.series.of(hits) if self.series is not None and not verdict.scope.years else {}
+        hits = newest_only(years, hits)
         text, cits = self.extractive.generate(
             question, hits, language,
             # Document text is data: a sentence that gives orders (prompt injection) is never offered.

@@ -17,6 +17,7 @@ from ingest.metadata import name_year
 class SeriesYear:
     year: int  # the year the document's file is named by
     newest: bool  # no later year of its series is in the library
+    series: str = ""  # the series' version key
 
 
 class YearSeries:
@@ -41,8 +42,15 @@ class YearSeries:
             years = {name_year(x.source) for x in series}
             if r.doc_id in wanted and len(years) > 1:
                 year = name_year(r.source)
-                out[r.doc_id] = SeriesYear(year, year == max(years))
+                out[r.doc_id] = SeriesYear(year, year == max(years), r.version_key)
         return out
+
+
+def newest_only(years: dict[str, SeriesYear], hits: Sequence[Hit]) -> list[Hit]:
+    """Without a year asked, an older year's passage stays out when its series' newest year was retrieved too."""
+    found = [years.get(h.chunk.doc.doc_id) for h in hits]
+    present = {y.series for y in found if y is not None and y.newest}
+    return [h for h, y in zip(hits, found, strict=True) if y is None or y.newest or y.series not in present]
 
 
 def series_label(years: dict[str, SeriesYear], hit: Hit, language: str) -> str:
