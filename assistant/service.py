@@ -20,6 +20,7 @@ from assistant.query.conversation import is_followup, rewrite_followup
 from assistant.query.english_places import english_name
 from assistant.query.scope import topic_words
 from assistant.query.terms import EVIDENCE, question_intents
+from assistant.retrieval.topic import topic_query, with_topic_hits
 from assistant.settings import Settings
 from assistant.stages import Generator, History, Reranker, Retriever, Verdict
 from assistant.text.language import detect_language
@@ -50,22 +51,11 @@ class Assistant:
         """The top k passages after the reranker (which sees the whole candidate pool)."""
         n = max(k or self.settings.top_k, 2 * self.settings.candidates)
         pool = self.retriever.retrieve(question, n, filters)
-        topic = self._topic(question)
-        if topic:
-            # The asked quantity's own words, without the place, body and year the whole document is about: those
-            # name every passage of a budget (商务委员会…) and crowd out the one row that states the figure.
-            best = {h.chunk.chunk_id: h for h in pool}
-            for h in self.retriever.retrieve(topic, n, filters):
-                if h.score > best.get(h.chunk.chunk_id, h).score or h.chunk.chunk_id not in best:
-                    best[h.chunk.chunk_id] = h
-            pool = sorted(best.values(), key=lambda h: -h.score)
-        return self.reranker.rerank(question, pool)[: k or self.settings.top_k]
-
-    def _topic(self, question: str) -> str:
-        from assistant.answering.gate import _without_scope
-
+        # A figure's row or sentence among passages that all name the asked body: search its words alone too.
         scope = self.gate.scope(question)
-        return _without_scope(question, scope) if scope.places or scope.bodies else ""
+        pool = with_topic_hits(pool, topic_query(question, scope), lambda q: self.retriever.retrieve(q, n, filters),
+                               lambda h: self.gate.checker.passage(scope, h).ok)
+        return self.reranker.rerank(question, pool)[: k or self.settings.top_k]
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None,
             k: int | None = None) -> Answer:
