@@ -96,3 +96,16 @@ def test_a_figure_compared_with_last_year_still_answers_this_year(reports: list[
     assert a.library.ingest(reports[1:2]).ok
     ans = a.ask("江宁区交通运输局2024年机关运行经费支出是多少？")  # the sentence also names 2023 (比2023年度…)
     assert ans.grounded and "9487.50万元" in ans.text.splitlines()[0]
+
+
+def test_each_half_of_a_side_by_side_row_is_quoted_on_its_own() -> None:
+    """收支总表 prints 收入 and 支出 items side by side: an answer about income quotes the income half only."""
+    from assistant.text.sentences import split_sentences
+    from ingest.tables import render_rows
+
+    texts = [["收入项目", "本年收入预算数", "支出项目", "本年支出预算数"],
+             ["一、财政拨款收入", "371,514,655.00", "一、一般公共服务支出", "21,601,733.00"]]
+    rows = [[(t, r * 10 + c) for c, t in enumerate(row)] for r, row in enumerate(texts)]
+    [line], _ = render_rows(rows, "元")
+    assert split_sentences(line) == ["一、财政拨款收入：本年收入预算数 371,514,655.00元",
+                                     "一、一般公共服务支出：本年支出预算数 21,601,733.00元。"]
