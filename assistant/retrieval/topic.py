@@ -18,6 +18,15 @@ Search = Callable[[str], Sequence[Hit]]  # query → fused hits, best first
 InScope = Callable[[Hit], bool]
 
 
+def asks_figure(question: str) -> bool:
+    """How much / how many: the questions whose answer is one figure in one row or sentence (as the gate reads
+    them: asked kind "number" or an amount intent). Lists and descriptions keep the one search."""
+    from assistant.query.kinds import asked_kind
+    from assistant.query.terms import question_intents
+
+    return asked_kind(question) == "number" or "amount" in question_intents(question)
+
+
 def topic_query(question: str, scope: QuestionScope) -> str:
     """The question without its scope items, when it names a place or body ("" otherwise: nothing to set aside)."""
     if not (scope.places or scope.bodies):
