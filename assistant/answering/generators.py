@@ -12,7 +12,7 @@ from dataclasses import replace
 from assistant.answering.extractive import ExtractiveGenerator
 from assistant.answering.gate import ScopeGate
 from assistant.answering.llm import with_notice
-from assistant.answering.series_note import YearSeries, newest_only, series_label
+from assistant.answering.series_note import SeriesYear, YearSeries, newest_only, series_label
 from assistant.answering.validity_notes import validity_warnings
 from assistant.stages import History, Verdict
 from assistant.text.instructions import is_instruction
@@ -48,12 +48,14 @@ class ExtractiveAnswerer:
                  series: YearSeries | None = None):
         self.extractive, self.gate, self.today, self.series = extractive, gate, today, series
 
+    def series_years(self, verdict: Verdict) -> dict[str, SeriesYear]:
+        """No year asked: which year of a yearly series (budget, annual report) each passage is from."""
+        return self.series.of(verdict.hits) if self.series is not None and not verdict.scope.years else {}
+
     def answer(self, question: str, verdict: Verdict, language: str, base: Answer) -> Answer:
         """The checked extractive answer; an empty refusal (text "") when no sentence stays in scope."""
-        hits = list(verdict.hits)
-        # No year asked: say which year of a yearly series (budget, annual report) the figure is from.
-        years = self.series.of(hits) if self.series is not None and not verdict.scope.years else {}
-        hits = newest_only(years, hits)
+        years = self.series_years(verdict)
+        hits = newest_only(years, list(verdict.hits))
         text, cits = self.extractive.generate(
             question, hits, language,
             # Document text is data: a sentence that gives orders (prompt injection) is never offered.
@@ -90,15 +92,19 @@ class FallbackGenerator:
             yield with_notice(fallback, f"the LLM failed moments ago; retrying after {self.cooldown:g}s (llm_cooldown)")
             return
         gate = self.extractive.gate
-        for item in self.llm.answer(question, list(verdict.hits), history, language, fallback=fallback,
+        years = self.extractive.series_years(verdict)
+        def label(hit: Hit) -> str:
+            return scope_label(verdict, hit, language) + series_label(years, hit, language)
+
+        for item in self.llm.answer(question, newest_only(years, list(verdict.hits)), history, language,
+                                    fallback=fallback,
                                     in_scope=lambda hit, s: gate.sentence_scope(verdict, hit, s, generated=True).ok):
             if isinstance(item, Answer) and any(_UNREACHABLE.search(w) for w in item.warnings):
                 self._down_until = time.monotonic() + self.cooldown
             if isinstance(item, Answer) and item.mode == "llm":
                 by_chunk = {h.chunk.chunk_id: h for h in verdict.hits}
                 cits = tuple(with_scope(c, verdict, by_chunk[c.chunk_id]) for c in item.citations)
-                labels = [f"[{c.n}] {scope_label(verdict, by_chunk[c.chunk_id], language)}" for c in cits
-                          if scope_label(verdict, by_chunk[c.chunk_id], language)]
+                labels = [f"[{c.n}] {label(by_chunk[c.chunk_id])}" for c in cits if label(by_chunk[c.chunk_id])]
                 text = item.text + ("\n" + "\n".join(labels) if labels else "")
                 item = replace(item, text=text, citations=cits, hits=base.hits,
                                rewritten_question=base.rewritten_question,
