@@ -17,7 +17,7 @@ def _history(raw) -> tuple[tuple[str, str], ...]:
 
 def citation_line(c: Citation) -> str:
     """One citation as a line of plain text (the CLI, and the Sources block of the OpenAI-compatible answer)."""
-    where = " ".join(x for x in (f"p.{c.page}", c.article, c.date) if x)
+    where = " ".join(x for x in (f"p.{c.page}", c.table, c.article, c.date) if x)
     return f"[{c.n}] {c.title or c.source} ({c.source}, {where}) “{c.quote[:80]}”"
 
 

@@ -39,6 +39,7 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
     from assistant.answering.generators import ExtractiveAnswerer, FallbackGenerator
     from assistant.answering.relevance import CALIBRATIONS, TermRelevance
     from assistant.answering.scope_check import LibraryYears, ScopeChecker
+    from assistant.answering.series_note import YearSeries
     from assistant.query.scope import question_scope
     from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
     from assistant.retrieval.rerank import PlaceVersionReranker
@@ -65,7 +66,7 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
                               calibration=CALIBRATIONS.get(library.embedder.model_id))
     gate = ScopeGate(relevance, settings.min_relevance, regions,
                      ScopeChecker(LibraryYears(lambda: library.bm25().chunks)))
-    extractive = ExtractiveAnswerer(ExtractiveGenerator(), gate)
+    extractive = ExtractiveAnswerer(ExtractiveGenerator(), gate, series=YearSeries(library.docs))
     llm, generator = None, extractive
     if settings.llm_enabled:
         from assistant.answering.llm import LLMAnswerer

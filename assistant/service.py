@@ -21,6 +21,7 @@ from assistant.query.conversation import is_followup, rewrite_followup
 from assistant.query.english_places import english_name
 from assistant.query.scope import topic_words
 from assistant.query.terms import EVIDENCE, question_intents
+from assistant.retrieval.topic import asks_figure, topic_query, with_topic_hits
 from assistant.settings import Settings
 from assistant.stages import Generator, History, Reranker, Retriever, Verdict
 from assistant.text.language import detect_language
@@ -49,8 +50,13 @@ class Assistant:
 
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
         """The top k passages after the reranker (which sees the whole candidate pool)."""
-        pool = self.retriever.retrieve(question, max(k or self.settings.top_k, 2 * self.settings.candidates),
-                                       filters)
+        n = max(k or self.settings.top_k, 2 * self.settings.candidates)
+        pool = self.retriever.retrieve(question, n, filters)
+        # A figure's row or sentence among passages that all name the asked body: search its words alone too.
+        scope = self.gate.scope(question)
+        topic = topic_query(question, scope) if asks_figure(question) else ""
+        pool = with_topic_hits(pool, topic, lambda q: self.retriever.retrieve(q, n, filters),
+                               lambda h: self.gate.checker.passage(scope, h).ok)
         return self.reranker.rerank(question, pool)[: k or self.settings.top_k]
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None,

@@ -237,6 +237,7 @@ class Citation:
     # "other" for nearest facts shown after a refusal (scope_name = what they are about).
     scope: str = ""
     scope_name: str = ""
+    table: str = ""  # the table the quote is a row of (its caption, else its column labels), "" for prose
 
     def as_dict(self) -> dict:
         return {
@@ -247,6 +248,7 @@ class Citation:
             "title": self.title,
             "page": self.page,
             "article": self.article,
+            "table": self.table,
             "date": self.date,
             "quote": self.quote,
             "validity": self.validity,

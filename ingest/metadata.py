@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.types import DocMeta, LoadedFile
+from assistant.types import DocMeta, LoadedFile, Region
 from ingest.contacts import find_contacts
 from ingest.dates import find_dates, parse_date, publication_date
 from ingest.doctype import classify
@@ -44,15 +44,16 @@ def understand(loaded: LoadedFile, doc_id: str = "") -> DocMeta:
     pub = dt.date.fromisoformat(published) if published else None
     # News and brochures quote other documents' dates; validity is something a normative text says of itself.
     validity = find_validity(text, pub) if doc_type in ("policy", "regulation", "other") else None
+    region = main_region(title, text)
     return DocMeta(
         title=title,
         published=published,
         doc_type=doc_type,
-        region=main_region(title, text),
+        region=region,
         issuer=find_issuer(title, text),
         validity=validity or DocMeta().validity,
         contacts=find_contacts(text, doc_id=doc_id, source=source, date=published),
-        version_key=version_key(title),
+        version_key=series_key(title, source, region),
     )
 
 
@@ -116,3 +117,30 @@ def version_key(title: str) -> str:
     """The title without dates, years and （试行）/（修订）/（2024年版） marks: versions of a document share it."""
     key = _VERSION_MARKS.sub("", title)
     return key.replace("（", "(").replace("）", ")").strip()
+
+
+def name_year(source: str) -> int:
+    """The year a file is named by (…2024年度部门决算, …25年预算), 0 when none."""
+    from assistant.query.scope import year_spans
+
+    spans = year_spans(source.replace("\\", "/").rsplit("/", 1)[-1])
+    return spans[0][0] if spans else 0
+
+
+def series_key(title: str, source: str, region: Region) -> str:
+    """What versions of one document share. A file named by its year (…24年预算, …2024年度报告) is one year of a
+    series named by the rest of the file name and the document's place: yearly budgets and reports carry a
+    generic PDF title ("上海市普陀区2025年区级部门预算" for every bureau), so the title alone would make different
+    bodies' documents versions of each other. Other files keep the title's version key."""
+    stem = source.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if not name_year(stem):
+        return version_key(title)
+    from assistant.query.scope import year_spans
+
+    for _, _, written in year_spans(stem):  # "24年" too, which version_key leaves
+        stem = stem.replace(written, "")
+    name = version_key(stem)
+    for wider in (region.province, region.city):  # 淮安市洪泽区… and 洪泽区… name the same body
+        if wider and name.startswith(wider) and name != wider:
+            name = name[len(wider):]
+    return f"{region.label()}|{name}"

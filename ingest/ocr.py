@@ -64,18 +64,32 @@ def ocr_engine() -> Any:
         return _ENGINE
 
 
-def ocr_image(image: Any) -> str:
-    """Text of an image (PIL image or numpy array), lines in reading order, columns left to right."""
+def ocr_boxes(image: Any) -> tuple[list[OcrBox], float]:
+    """The text boxes rapidocr is sure enough of, and the image's width."""
     result = ocr_engine()(image)
+    width = float(getattr(image, "width", 0) or image.shape[1])
     if result is None or result.txts is None or result.boxes is None:
-        return ""
+        return [], width
     boxes = [
         OcrBox(text, float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max()))
         for text, b, score in zip(result.txts, result.boxes, result.scores, strict=True)
         if text.strip() and score >= _MIN_SCORE
     ]
-    width = float(getattr(image, "width", 0) or image.shape[1])
+    return boxes, width
+
+
+def ocr_image(image: Any) -> str:
+    """Text of an image (PIL image or numpy array), lines in reading order, columns left to right."""
+    boxes, width = ocr_boxes(image)
     return "\n".join(reading_order(boxes, width))
+
+
+def ocr_page(image: Any) -> tuple[str, tuple]:
+    """Text of a scanned page with its tables as labelled rows (ingest/ocr_tables.py), and their spans."""
+    from ingest.ocr_tables import ocr_page_text
+
+    boxes, width = ocr_boxes(image)
+    return ocr_page_text(boxes, width, reading_order)
 
 
 def is_blank(page: Any) -> bool:

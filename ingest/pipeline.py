@@ -17,7 +17,7 @@ from ingest.chunking import split_document
 from ingest.folders import path_text, select_files
 from ingest.limits import DEFAULT_LIMITS, LoadLimits, check_size
 from ingest.loaders import load
-from ingest.metadata import understand
+from ingest.metadata import name_year, understand
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # (files done, files, file name)
@@ -181,7 +181,8 @@ class Ingestor:
                 groups.setdefault(r.version_key, []).append(r)
         changed = []
         for recs in groups.values():
-            newest = max(recs, key=lambda r: (r.effective or r.published or "", r.doc_id))
+            # The year a file is named by first: a 2024 report is often published (dated) in 2025.
+            newest = max(recs, key=lambda r: (name_year(r.source), r.effective or r.published or "", r.doc_id))
             for r in recs:
                 want = "" if r is newest or len(recs) == 1 else newest.doc_id
                 if r.superseded_by != want:

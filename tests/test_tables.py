@@ -176,3 +176,22 @@ def test_the_asked_figure_is_the_labelled_row_not_its_neighbour_nor_another_year
     income = a.ask("普陀区某委员会2025年财政拨款收入预算是多少？")
     assert income.grounded and "37,151.47" in income.text.splitlines()[0]
     assert not a.ask("普陀区某委员会2027年三公经费预算数是多少？").grounded
+
+
+def test_table_on_a_scanned_page_becomes_labelled_rows(tmp_path: Path) -> None:
+    """An image-only page (the budget table printed and scanned): OCR boxes → rows by y, columns by x gaps, and
+    each row names its columns and the caption's unit like a text-layer table."""
+    import pypdfium2 as pdfium
+
+    rows = [["项目", "2025年预算数", "2024年预算数"], ["财政拨款收入", "37151.47", "35002.10"],
+            ["机关运行经费", "171.01", "160.50"], ["收入总计", "37151.47", "35002.10"]]
+    printed = make_table_pdf(tmp_path / "printed.pdf", [
+        ("本部门2025年收入预算和支出预算情况见下表，按规定从严控制各项支出。", "表1 2025年部门收支预算总表", rows, False)])
+    pdf = pdfium.PdfDocument(str(printed))
+    pdf[0].render(scale=2).to_pil().convert("RGB").save(tmp_path / "scan.pdf", "PDF", resolution=144)
+    pdf.close()
+    [loaded] = load(tmp_path / "scan.pdf")
+    page = loaded.pages[0]
+    assert page.ocr and len(page.tables) == 1 and page.tables[0].unit == "万元"
+    assert "机关运行经费：2025年预算数 171.01万元，2024年预算数 160.50万元。" in page.text
+    assert page.text.index("从严控制各项支出") < page.text.index("财政拨款收入：")  # prose stays above the table

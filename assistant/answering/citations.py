@@ -21,6 +21,7 @@ def make_citation(n: int, hit: Hit, quote: str, today: dt.date | None = None) ->
         title=doc.title,
         page=chunk.page,
         article=chunk.article,
+        table=chunk.table,
         date=doc.published,
         quote=quote,
         chunk_text=chunk.text,

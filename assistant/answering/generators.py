@@ -13,6 +13,7 @@ from assistant.answering.english_answer import english_answer
 from assistant.answering.extractive import EN_LEAD_IN, ExtractiveGenerator
 from assistant.answering.gate import ScopeGate
 from assistant.answering.llm import with_notice
+from assistant.answering.series_note import SeriesYear, YearSeries, newest_only, series_label
 from assistant.answering.validity_notes import validity_warnings
 from assistant.query.english_places import english_name
 from assistant.stages import History, Verdict
@@ -54,18 +55,24 @@ def with_scope(citation: Citation, verdict: Verdict, hit: Hit) -> Citation:
 class ExtractiveAnswerer:
     """The default generator: cited sentences of the in-scope passages, each one kept by the gate."""
 
-    def __init__(self, extractive: ExtractiveGenerator, gate: ScopeGate, today: dt.date | None = None):
-        self.extractive, self.gate, self.today = extractive, gate, today
+    def __init__(self, extractive: ExtractiveGenerator, gate: ScopeGate, today: dt.date | None = None,
+                 series: YearSeries | None = None):
+        self.extractive, self.gate, self.today, self.series = extractive, gate, today, series
+
+    def series_years(self, verdict: Verdict) -> dict[str, SeriesYear]:
+        """No year asked: which year of a yearly series (budget, annual report) each passage is from."""
+        return self.series.of(verdict.hits) if self.series is not None and not verdict.scope.years else {}
 
     def answer(self, question: str, verdict: Verdict, language: str, base: Answer) -> Answer:
         """The checked extractive answer; an empty refusal (text "") when no sentence stays in scope."""
-        hits = list(verdict.hits)
+        years = self.series_years(verdict)
+        hits = newest_only(years, list(verdict.hits))
         text, cits = self.extractive.generate(
             question, hits, language,
             # Document text is data: a sentence that gives orders (prompt injection) is never offered.
             keep=lambda hit, sentence: (not is_instruction(sentence) and not _heading(hit, sentence)
                                         and self.gate.sentence_scope(verdict, hit, sentence).ok),
-            labels=lambda hit: scope_label(verdict, hit, language))
+            labels=lambda hit: scope_label(verdict, hit, language) + series_label(years, hit, language))
         if not cits:
             return replace(base, text="", citations=(), grounded=False, mode="refusal")
         by_chunk = {h.chunk.chunk_id: h for h in hits}
@@ -98,15 +105,19 @@ class FallbackGenerator:
             yield with_notice(fallback, f"the LLM failed moments ago; retrying after {self.cooldown:g}s (llm_cooldown)")
             return
         gate = self.extractive.gate
-        for item in self.llm.answer(question, list(verdict.hits), history, language, fallback=fallback,
+        years = self.extractive.series_years(verdict)
+        def label(hit: Hit) -> str:
+            return scope_label(verdict, hit, language) + series_label(years, hit, language)
+
+        for item in self.llm.answer(question, newest_only(years, list(verdict.hits)), history, language,
+                                    fallback=fallback,
                                     in_scope=lambda hit, s: gate.sentence_scope(verdict, hit, s, generated=True).ok):
             if isinstance(item, Answer) and any(_UNREACHABLE.search(w) for w in item.warnings):
                 self._down_until = time.monotonic() + self.cooldown
             if isinstance(item, Answer) and item.mode == "llm":
                 by_chunk = {h.chunk.chunk_id: h for h in verdict.hits}
                 cits = tuple(with_scope(c, verdict, by_chunk[c.chunk_id]) for c in item.citations)
-                labels = [f"[{c.n}] {scope_label(verdict, by_chunk[c.chunk_id], language)}" for c in cits
-                          if scope_label(verdict, by_chunk[c.chunk_id], language)]
+                labels = [f"[{c.n}] {label(by_chunk[c.chunk_id])}" for c in cits if label(by_chunk[c.chunk_id])]
                 text = item.text + ("\n" + "\n".join(labels) if labels else "")
                 item = replace(item, text=text, citations=cits, hits=base.hits,
                                rewritten_question=base.rewritten_question,

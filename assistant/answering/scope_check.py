@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.query.entities import law_core
-from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, year_spans
+from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, without_comparisons, year_spans
 from assistant.types import Chunk, Contact, DocInfo, Hit, Region
 
 NATIONAL = "全国"
@@ -62,7 +62,10 @@ def _place_mentions(text: str) -> tuple[tuple[int, Region], ...]:
     from ingest.regions import find_place_spans
 
     out = []
-    for start, end, region in find_place_spans(text):
+    spans = find_place_spans(text)
+    for k, (start, end, region) in enumerate(spans):
+        if k + 1 < len(spans) and spans[k + 1][0] == end and place_relation(region, spans[k + 1][2]) == "child":
+            continue  # 淮安市洪泽区 names 洪泽区 (the city only says where it lies), not 淮安市 as well
         run = _NAME_RUN.match(text, end)
         glued = bool(run) and text[end] not in _AFTER_PLACE and body_suffix_at(run.group())
         if not glued or text[start:end].endswith(_SUFFIXES):
@@ -256,7 +259,7 @@ class ScopeChecker:
         first, last = item.years
         doc = hit.chunk.doc
         fail = ScopeMatch(False, "other", "", (item.text,))
-        for text in ([sentence] if sentence is not None else []) + [_frame(hit)]:
+        for text in ([without_comparisons(sentence)] if sentence is not None else []) + [_frame(hit)]:
             stated = [(a, b) for a, b, _ in year_spans(text or "")]
             if stated:
                 if any(a <= last and first <= b for a, b in stated):

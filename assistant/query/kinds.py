@@ -95,6 +95,8 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|赛季|届|版)")
 
 def other_year(question: str, text: str) -> bool:
     """The text dates its facts to other years only ("2020年…" for a question about 2021): another fact."""
+    from assistant.query.scope import without_comparisons
+
     asked = set(_YEAR.findall(question))
-    stated = set(_YEAR.findall(_DATELINE.sub("", text)))
+    stated = set(_YEAR.findall(without_comparisons(_DATELINE.sub("", text))))
     return bool(asked and stated and not asked & stated)

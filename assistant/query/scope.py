@@ -73,6 +73,15 @@ _PLAN_YEARS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五"
                "十五五": (2026, 2030)}
 
 
+# "184.65万元，比2023年度增加2.55万元": the year a figure is compared with is not the year it is about.
+_COMPARED = re.compile(r"(?:比|较|与|同)\s*(?:19|20)?\d{2}\s*年度?(?:预算|决算|执行数|同期)*")
+
+
+def without_comparisons(text: str) -> str:
+    """The text without the years its figures are compared with (比2023年度…, 与2024年预算持平)."""
+    return _COMPARED.sub("", text)
+
+
 def year_spans(text: str) -> list[tuple[int, int, str]]:
     """(first, last, as written) of every year or period the text names; '25年' counts only as 2000+25."""
     out, taken = [], []

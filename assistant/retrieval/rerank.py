@@ -1,13 +1,15 @@
 """The reranker stage: what retrieval scores cannot see — the place the question names and newer versions.
 
 A named place lifts its documents (it does not override evidence: a share of the best fused score), and an
-older version of a document steps back behind its replacement."""
+older version of a document steps back behind its replacement — unless the question names the year that older
+version is about (洪泽区2023年… asks the 2023 report of a yearly series), when the other years step back instead."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.query.scope import year_spans
 from assistant.types import Hit
 
 PlacesFn = Callable[[str], Sequence[str]]  # question → the names (and short forms) of the places it names
@@ -25,16 +27,24 @@ class PlaceVersionReranker:
             return []
         top = max(h.score for h in hits) or 1.0
         places = list(self.places_of(query))
+        asked = _years(query)
         out = []
         for hit in hits:
             d, b = hit.chunk.doc, 0.0
             if places and any(p in (d.province, d.city, d.district) or p in d.title or p in hit.chunk.text
                               for p in places):
                 b += self.place_share * top
-            if d.superseded_by:
+            named = _years(f"{d.title} {d.file_name}") if asked else set()
+            if named:  # the question and the document name years: another year's document steps back
+                b -= 0.0 if named & asked else self.superseded_share * top
+            elif d.superseded_by:
                 b -= self.superseded_share * top
             out.append(replace(hit, score=hit.score + b) if b else hit)
         return sorted(out, key=lambda h: -h.score)
+
+
+def _years(text: str) -> set[int]:
+    return {y for a, b, _ in year_spans(text) for y in range(a, min(b, a + 10) + 1)}
 
 
 class NoReranker:

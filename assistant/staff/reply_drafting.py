@@ -147,7 +147,7 @@ def _numeral(i: int) -> str:
 
 def _source_lines(c: Citation) -> list[str]:
     """[n] 《title》（file，page，article，date） and the quoted passage, so a reader can check the point."""
-    where = "，".join(x for x in (c.source, f"第{c.page}页" if c.page else "", c.article, c.date) if x)
+    where = "，".join(x for x in (c.source, f"第{c.page}页" if c.page else "", c.table, c.article, c.date) if x)
     return [f"[{c.n}] 《{c.title or c.source}》（{where}）", f"    原文：“{c.quote}”"]
 
 

@@ -1,6 +1,6 @@
 """Sentences: the one splitter for source passages and generated answers alike (Chinese and English).
 
-A sentence ends at 。！？!? (or ". " in English), an ellipsis, or a line break; closing quotes and [n] markers
+A sentence ends at 。！？!? (or ". " in English), an ellipsis, a table row's ｜, or a line break; closing quotes and [n] markers
 that follow the end punctuation ("…500万元。[1]") still belong to it."""
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ _MARKERS_RUN = r"(?:\s*" + MARKER.pattern + r")*"
 # A sentence ends at 。！？!? (or ". " in English) or a line break; closing quotes and markers that
 # follow the end punctuation ("…500万元。[1]") still belong to it.
 _ABBREVIATION = r"(?<!\b[A-Z])(?<!\bNo)(?<!\bArt)(?<!\be\.g)(?<!\bi\.e)(?<!\betc)"  # U.S. / No. 5 / e.g.
-_SENTENCE_END = re.compile(r"(?:[。！？!?]+|" + _ABBREVIATION + r"\.(?=\s|$)|…+)[”’\"'」』）)]*" + _MARKERS_RUN + r"|\n+")
+# "｜" separates the side-by-side halves of a table row as ingest renders it (收入 items｜支出 items, ingest/tables.py):
+# each half names its own cells, so each is quoted on its own.
+_SENTENCE_END = re.compile(r"(?:[。！？!?]+|｜|" + _ABBREVIATION + r"\.(?=\s|$)|…+)[”’\"'」』）)]*" + _MARKERS_RUN + r"|\n+")
 _LIST_NUMBER = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")  # "1." starting a list item is not a sentence end
 
 
@@ -31,7 +33,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         piece = text[start:end]
         if piece.strip() and any(c.isalnum() for c in piece):
             lead = len(piece) - len(piece.lstrip())
-            trimmed.append((start + lead, start + len(piece.rstrip())))
+            trimmed.append((start + lead, start + len(piece.rstrip().removesuffix("｜").rstrip())))
     return trimmed
 
 

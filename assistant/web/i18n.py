@@ -138,7 +138,7 @@ _ZH: dict[str, str] = {
     "rejected": "已拒收：{reason}",
     "col_doc_id": "文件编号", "col_title": "标题", "col_type": "类型", "col_region": "地区",
     "col_published": "发布日期", "col_effective": "施行日期", "col_expires": "有效期至", "col_validity": "效力",
-    "col_chunks": "片段数", "col_status": "状态", "col_error": "错误/提示",
+    "col_chunks": "片段数", "col_tables": "表格数", "col_status": "状态", "col_error": "错误/提示",
 }
 
 _EN: dict[str, str] = {
@@ -277,7 +277,7 @@ _EN: dict[str, str] = {
     "rejected": "Rejected: {reason}",
     "col_doc_id": "Document", "col_title": "Title", "col_type": "Type", "col_region": "Region",
     "col_published": "Published", "col_effective": "Effective", "col_expires": "Expires", "col_validity": "Validity",
-    "col_chunks": "Chunks", "col_status": "Status", "col_error": "Errors / notes",
+    "col_chunks": "Chunks", "col_tables": "Tables", "col_status": "Status", "col_error": "Errors / notes",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}

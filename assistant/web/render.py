@@ -68,10 +68,12 @@ def passage_in_context(citation: Citation) -> str:
 
 
 def card_meta(citation: Citation, lang: str) -> str:
-    """File · page · article · date line of a source card."""
+    """File · page · table · article · date line of a source card."""
     parts = [citation.source]
     if citation.page:
         parts.append(t(lang, "page", page=citation.page))
+    if citation.table:
+        parts.append(citation.table)
     if citation.article:
         parts.append(citation.article)
     if citation.date:
@@ -136,7 +138,7 @@ def banner(text: str, kind: str = "warn") -> str:
 
 
 LIBRARY_COLUMNS = ("doc_id", "title", "type", "region", "published", "effective", "expires", "validity",
-                   "chunks", "status", "error")
+                   "chunks", "tables", "status", "error")
 
 
 def library_rows(docs: Iterable[DocRecord], lang: str) -> list[list[str | int]]:
@@ -148,6 +150,6 @@ def library_rows(docs: Iterable[DocRecord], lang: str) -> list[list[str | int]]:
         if d.superseded_by:
             validity = f"{validity} ({t(lang, 'badge_superseded')})"
         rows.append([d.doc_id, d.title, doc_type_label(lang, d.doc_type), d.region.label(), d.published,
-                     d.effective, d.expires, validity, d.chunk_count, status,
+                     d.effective, d.expires, validity, d.chunk_count, d.table_count, status,
                      "; ".join(filter(None, [d.error, *d.warnings]))])
     return rows

@@ -156,7 +156,7 @@ def _page_text(reader, index: int, path: Path, warnings: list[str], budget, tabl
     if not text_layer_unusable(text):
         return Page(number, unwrap_lines(text))
     tables.carry = None
-    from ingest.ocr import ocr_image, render_page
+    from ingest.ocr import ocr_page, render_page
 
     reason = "no text layer" if not text.strip() else "text layer unusable"
     refusal = budget.refusal()
@@ -169,7 +169,7 @@ def _page_text(reader, index: int, path: Path, warnings: list[str], budget, tabl
             warnings.append(f"page {number}: blank page")
             return Page(number, "", ocr=True)
         budget.spend_page()
-        ocr_text = ocr_image(image)
+        ocr_text, ocr_tables = ocr_page(image)
     except Exception as exc:  # a page pdfium cannot render: keep whatever text there was
         logging.getLogger(__name__).warning("OCR of %s page %d failed: %s", path, number, exc)
         warnings.append(f"page {number}: {reason}, OCR failed ({type(exc).__name__})")
@@ -182,7 +182,7 @@ def _page_text(reader, index: int, path: Path, warnings: list[str], budget, tabl
         return Page(number, "", ocr=True)
     warnings.append(f"page {number}: {reason}, OCR used")
     # OCR lines stay as they are: without the page's margins a short label line looks like a wrapped one.
-    return Page(number, ocr_text.strip(), ocr=True)
+    return Page(number, ocr_text.strip(), ocr=True, tables=ocr_tables)
 
 
 def _title(reader) -> str:
