@@ -126,10 +126,11 @@ class Catalog:
         self._db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
                          (doc_id, os.getpid(), socket.gethostname(), dt.datetime.now().isoformat(timespec="seconds")))
 
-    def begin_change(self, doc_id: str) -> None:
+    def begin_change(self, *doc_ids: str) -> None:
         """Committed before Chroma is touched, so a crash at any later point leaves a row to repair from."""
         with self._lock, self._db:
-            self._journal(doc_id)
+            for doc_id in doc_ids:
+                self._journal(doc_id)
 
     def end_change(self, doc_id: str) -> None:
         with self._lock, self._db:
@@ -161,18 +162,22 @@ class Catalog:
             self._bump()
 
     def put_document(self, rec: DocRecord, chunks: Sequence[Chunk]) -> None:
-        """Replace a document and all its chunks in one transaction: never half a document. It completes the
-        document's pending change (Chroma was written first)."""
+        self.put_documents([(rec, chunks)])
+
+    def put_documents(self, items: Sequence[tuple[DocRecord, Sequence[Chunk]]]) -> None:
+        """Replace documents and all their chunks in one transaction: never half a document. It completes the
+        documents' pending changes (Chroma was written first)."""
         with self._lock, self._db:
-            self._db.execute("DELETE FROM pending WHERE doc_id=?", (rec.doc_id,))
-            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec.doc_id,))
-            self._db.executemany(
-                'INSERT INTO chunks (chunk_id, doc_id, ordinal, text, page, start, "end", article, heading, "table")'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(c.chunk_id, c.doc.doc_id, c.ordinal, c.text, c.page, c.start, c.end, c.article, c.heading,
-                  c.table) for c in chunks],
-            )
-            self._write_record(replace(rec, chunk_count=len(chunks)))
+            for rec, chunks in items:
+                self._db.execute("DELETE FROM pending WHERE doc_id=?", (rec.doc_id,))
+                self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec.doc_id,))
+                self._db.executemany(
+                    'INSERT INTO chunks (chunk_id, doc_id, ordinal, text, page, start, "end", article, heading, "table")'
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(c.chunk_id, c.doc.doc_id, c.ordinal, c.text, c.page, c.start, c.end, c.article, c.heading,
+                      c.table) for c in chunks],
+                )
+                self._write_record(replace(rec, chunk_count=len(chunks)))
             self._bump()
 
     def delete(self, doc_id: str, journal: bool = False) -> None:
