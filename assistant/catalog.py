@@ -14,6 +14,7 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from assistant.types import Chunk, Contact, DocInfo, DocRecord
+from vectorstore.lexical_index import chunk_tokens
 
 _SCALAR = [f.name for f in fields(DocRecord) if f.name not in ("contacts", "warnings", "edited")]
 _SCHEMA = f"""
@@ -21,10 +22,12 @@ CREATE TABLE IF NOT EXISTS documents ({", ".join(n + (" PRIMARY KEY" if n == "do
     contacts TEXT, warnings TEXT, edited TEXT);
 CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT, ordinal INT, text TEXT, page INT,
-    start INT, "end" INT, article TEXT, heading TEXT, "table" TEXT DEFAULT '');
+    start INT, "end" INT, article TEXT, heading TEXT, "table" TEXT DEFAULT '', tokens TEXT);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, pid INT, host TEXT, since TEXT);
+CREATE TABLE IF NOT EXISTS changes (gen INT, doc_id TEXT);
+CREATE INDEX IF NOT EXISTS changes_gen ON changes(gen);
 """
 ALL = "*"  # the pending row of a change to the whole index (rebuild)
 
@@ -64,7 +67,7 @@ class Catalog:
 
     def _migrate(self) -> None:
         """Columns added since a catalog was created: added with their default, existing rows kept."""
-        added = {"documents": {"table_count": "INT DEFAULT 0"}, "chunks": {"table": "TEXT DEFAULT ''"}}
+        added = {"documents": {"table_count": "INT DEFAULT 0"}, "chunks": {"table": "TEXT DEFAULT ''", "tokens": "TEXT"}}
         with self._lock, self._db:
             for table, columns in added.items():
                 have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
@@ -83,13 +86,21 @@ class Catalog:
 
     @property
     def generation(self) -> int:
-        """Bumped on every change so in-memory BM25 knows when to rebuild (also across processes)."""
+        """Bumped on every change so in-memory indexes know when to update (also across processes)."""
         return int(self.get_meta("generation", "0"))
 
-    def _bump(self) -> None:
+    def _bump(self, *doc_ids: str) -> None:
+        """A new generation, and which documents it changed (the lexical index then updates only those)."""
         self._db.execute(
             "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = value + 1"
         )
+        gen = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0]
+        self._db.executemany("INSERT INTO changes VALUES (?, ?)", [(int(gen), d) for d in doc_ids])
+
+    def changed_since(self, generation: int) -> set[str] | None:
+        """Documents changed after `generation`; None when the whole library may have (a clear)."""
+        docs = {r[0] for r in self._db.execute("SELECT doc_id FROM changes WHERE gen > ?", (generation,))}
+        return None if ALL in docs else docs
 
     # --- documents ---------------------------------------------------------------------------
     def get(self, doc_id: str) -> DocRecord | None:
@@ -158,8 +169,13 @@ class Catalog:
         with self._lock, self._db:
             if journal:
                 self._journal(rec.doc_id)
+            old = self.get(rec.doc_id)
+            if old and old.title != rec.title:  # BM25 indexes the title with every chunk
+                self._db.executemany("UPDATE chunks SET tokens=? WHERE chunk_id=?", [
+                    (" ".join(chunk_tokens(rec.title, r[1], r[2])), r[0]) for r in self._db.execute(
+                        "SELECT chunk_id, heading, text FROM chunks WHERE doc_id=?", (rec.doc_id,)).fetchall()])
             self._write_record(rec)
-            self._bump()
+            self._bump(rec.doc_id)
 
     def put_document(self, rec: DocRecord, chunks: Sequence[Chunk]) -> None:
         self.put_documents([(rec, chunks)])
@@ -172,13 +188,13 @@ class Catalog:
                 self._db.execute("DELETE FROM pending WHERE doc_id=?", (rec.doc_id,))
                 self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec.doc_id,))
                 self._db.executemany(
-                    'INSERT INTO chunks (chunk_id, doc_id, ordinal, text, page, start, "end", article, heading, "table")'
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    'INSERT INTO chunks (chunk_id, doc_id, ordinal, text, page, start, "end", article, heading, "table",'
+                    " tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(c.chunk_id, c.doc.doc_id, c.ordinal, c.text, c.page, c.start, c.end, c.article, c.heading,
-                      c.table) for c in chunks],
+                      c.table, " ".join(chunk_tokens(rec.title, c.heading, c.text))) for c in chunks],
                 )
                 self._write_record(replace(rec, chunk_count=len(chunks)))
-            self._bump()
+            self._bump(*(rec.doc_id for rec, _ in items))
 
     def delete(self, doc_id: str, journal: bool = False) -> None:
         with self._lock, self._db:
@@ -186,7 +202,7 @@ class Catalog:
                 self._journal(doc_id)
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            self._bump()
+            self._bump(doc_id)
 
     def clear(self, journal: bool = False) -> None:
         with self._lock, self._db:
@@ -194,7 +210,8 @@ class Catalog:
                 self._journal(ALL)
             self._db.execute("DELETE FROM chunks")
             self._db.execute("DELETE FROM documents")
-            self._bump()
+            self._db.execute("DELETE FROM changes")
+            self._bump(ALL)
 
     # --- chunks ------------------------------------------------------------------------------
     def chunk_ids(self, doc_id: str) -> list[str]:
@@ -202,6 +219,20 @@ class Catalog:
 
     def chunks(self, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
         """Chunks of indexed documents (all, or of the given documents), with their current DocInfo."""
+        return [c for c, _ in self._chunk_rows(doc_ids)]
+
+    def lexical_rows(self, doc_ids: Iterable[str] | None = None) -> list[tuple[Chunk, list[str]]]:
+        """Chunks with the BM25 tokens stored at indexing time; a catalog older than that column gets them now."""
+        rows = self._chunk_rows(doc_ids)
+        missing = [(c, chunk_tokens(c.doc.title, c.heading, c.text)) for c, toks in rows if toks is None]
+        if missing:
+            with self._lock, self._db:
+                self._db.executemany("UPDATE chunks SET tokens=? WHERE chunk_id=?",
+                                     [(" ".join(t), c.chunk_id) for c, t in missing])
+        fresh = {c.chunk_id: t for c, t in missing}
+        return [(c, fresh[c.chunk_id] if toks is None else toks.split(" ")) for c, toks in rows]
+
+    def _chunk_rows(self, doc_ids: Iterable[str] | None) -> list[tuple[Chunk, str | None]]:
         if doc_ids is None:
             recs = self.documents()
             rows = self._db.execute("SELECT * FROM chunks ORDER BY doc_id, ordinal").fetchall()
@@ -212,8 +243,8 @@ class Catalog:
                 "SELECT * FROM chunks WHERE doc_id=? ORDER BY ordinal", (d,))]
         infos = {r.doc_id: doc_info(r) for r in recs if r.status == "indexed"}
         return [
-            Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"], r["end"],
-                  r["article"] or "", r["heading"] or "", r["table"] or "")
+            (Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"], r["end"],
+                   r["article"] or "", r["heading"] or "", r["table"] or ""), r["tokens"])
             for r in rows if r["doc_id"] in infos
         ]
 

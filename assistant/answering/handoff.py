@@ -16,6 +16,7 @@ _BUREAU_WORDS = ("投资促进", "投促", "招商", "管委会", "商务")
 class Handoff:
     def __init__(self, library, gate: ScopeGate, settings):
         self.library, self.gate, self.settings = library, gate, settings
+        self._by_place: dict[tuple, list[Contact]] = {}
 
     def in_scope(self, scope: QuestionScope, contacts: Sequence[Contact]) -> list[Contact]:
         """The contacts that belong to the asked place or one above it (all of them when the scope is empty)."""
@@ -29,8 +30,14 @@ class Handoff:
         """Contacts of the library's documents about the asked places or the places above them."""
         if not scope.places:
             return []
-        docs = [r.doc_id for r in self.library.docs() if r.status == "indexed" and r.region.names()]
-        return self.in_scope(scope, self.library.contacts(docs))
+        # Every contact of the library is checked against the place: remembered until the library changes.
+        key = (self.library.catalog.generation, scope.places, scope.bodies)  # what a contact is checked on
+        if key not in self._by_place:
+            if len(self._by_place) > 256:
+                self._by_place.clear()
+            docs = [r.doc_id for r in self.library.docs() if r.status == "indexed" and r.region.names()]
+            self._by_place[key] = self.in_scope(scope, self.library.contacts(docs))
+        return list(self._by_place[key])
 
     def for_question(self, text: str) -> list[Contact]:
         """For a letter whose questions the library could not answer: the offices of the places it names (or
