@@ -9,10 +9,11 @@ import os
 import socket
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
+from assistant.query.scope import text_years
 from assistant.types import Chunk, Contact, DocInfo, DocRecord
 from vectorstore.lexical_index import chunk_tokens
 
@@ -27,6 +28,7 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, pid INT, host TEXT, since TEXT);
 CREATE TABLE IF NOT EXISTS changes (gen INT, doc_id TEXT);
+CREATE TABLE IF NOT EXISTS doc_years (doc_id TEXT PRIMARY KEY, years TEXT);
 CREATE INDEX IF NOT EXISTS changes_gen ON changes(gen);
 """
 ALL = "*"  # the pending row of a change to the whole index (rebuild)
@@ -175,6 +177,9 @@ class Catalog:
                     (" ".join(chunk_tokens(rec.title, r[1], r[2])), r[0]) for r in self._db.execute(
                         "SELECT chunk_id, heading, text FROM chunks WHERE doc_id=?", (rec.doc_id,)).fetchall()])
             self._write_record(rec)
+            if old and (old.title, old.published) != (rec.title, rec.published):
+                self._write_years(rec, [r[0] for r in self._db.execute(
+                    "SELECT text FROM chunks WHERE doc_id=?", (rec.doc_id,))])
             self._bump(rec.doc_id)
 
     def put_document(self, rec: DocRecord, chunks: Sequence[Chunk]) -> None:
@@ -194,7 +199,32 @@ class Catalog:
                       c.table, " ".join(chunk_tokens(rec.title, c.heading, c.text))) for c in chunks],
                 )
                 self._write_record(replace(rec, chunk_count=len(chunks)))
+                self._write_years(rec, [c.text for c in chunks])
             self._bump(*(rec.doc_id for rec, _ in items))
+
+    def _write_years(self, rec: DocRecord, texts: Sequence[str]) -> None:
+        years = text_years((f"{rec.title}\n{t}" for t in texts), rec.published)
+        self._db.execute("INSERT OR REPLACE INTO doc_years VALUES (?, ?)", (rec.doc_id, ",".join(map(str, years))))
+
+    def years_of(self, doc_ids: Iterable[str] | None = None) -> dict[str, frozenset[int]]:
+        """The years each indexed document names (see text_years), stored at indexing time; a catalog older than
+        that table gets them now, once."""
+        wanted = None if doc_ids is None else set(doc_ids)
+        rows = self._db.execute("SELECT d.doc_id, y.years FROM documents d LEFT JOIN doc_years y "
+                                "ON d.doc_id = y.doc_id WHERE d.status='indexed'").fetchall() if wanted is None else [
+            r for d in sorted(wanted) for r in self._db.execute(
+                "SELECT d.doc_id, y.years FROM documents d LEFT JOIN doc_years y ON d.doc_id = y.doc_id "
+                "WHERE d.status='indexed' AND d.doc_id=?", (d,))]
+        out = {d: frozenset(int(y) for y in ys.split(",") if y) for d, ys in rows if ys is not None}
+        missing = [d for d, ys in rows if ys is None]
+        if missing:
+            with self._lock, self._db:
+                for d in missing:
+                    rec = self.get(d)
+                    self._write_years(rec, [r[0] for r in self._db.execute(
+                        "SELECT text FROM chunks WHERE doc_id=?", (d,))])
+            out.update(self.years_of(missing))
+        return out
 
     def delete(self, doc_id: str, journal: bool = False) -> None:
         with self._lock, self._db:
@@ -202,6 +232,7 @@ class Catalog:
                 self._journal(doc_id)
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM doc_years WHERE doc_id=?", (doc_id,))
             self._bump(doc_id)
 
     def clear(self, journal: bool = False) -> None:
@@ -211,6 +242,7 @@ class Catalog:
             self._db.execute("DELETE FROM chunks")
             self._db.execute("DELETE FROM documents")
             self._db.execute("DELETE FROM changes")
+            self._db.execute("DELETE FROM doc_years")
             self._bump(ALL)
 
     # --- chunks ------------------------------------------------------------------------------
@@ -221,32 +253,42 @@ class Catalog:
         """Chunks of indexed documents (all, or of the given documents), with their current DocInfo."""
         return [c for c, _ in self._chunk_rows(doc_ids)]
 
-    def lexical_rows(self, doc_ids: Iterable[str] | None = None) -> list[tuple[Chunk, list[str]]]:
-        """Chunks with the BM25 tokens stored at indexing time; a catalog older than that column gets them now."""
-        rows = self._chunk_rows(doc_ids)
-        missing = [(c, chunk_tokens(c.doc.title, c.heading, c.text)) for c, toks in rows if toks is None]
+    def lexical_rows(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[Chunk, list[str]]]:
+        """Chunks with the BM25 tokens stored at indexing time, streamed (the library's tokens are never all in
+        memory at once); a catalog older than that column gets them now, once."""
+        missing = []
+        for chunk, toks in self._chunk_rows(doc_ids):
+            if toks is None:
+                words = chunk_tokens(chunk.doc.title, chunk.heading, chunk.text)
+                missing.append((" ".join(words), chunk.chunk_id))
+                yield chunk, words
+            else:
+                yield chunk, toks.split(" ")
         if missing:
             with self._lock, self._db:
-                self._db.executemany("UPDATE chunks SET tokens=? WHERE chunk_id=?",
-                                     [(" ".join(t), c.chunk_id) for c, t in missing])
-        fresh = {c.chunk_id: t for c, t in missing}
-        return [(c, fresh[c.chunk_id] if toks is None else toks.split(" ")) for c, toks in rows]
+                self._db.executemany("UPDATE chunks SET tokens=? WHERE chunk_id=?", missing)
 
-    def _chunk_rows(self, doc_ids: Iterable[str] | None) -> list[tuple[Chunk, str | None]]:
-        if doc_ids is None:
+    def _chunk_rows(self, doc_ids: Iterable[str] | None) -> Iterator[tuple[Chunk, str | None]]:
+        reader = None
+        if doc_ids is None:  # the whole library: on a connection of its own, read lazily in one snapshot
             recs = self.documents()
-            rows = self._db.execute("SELECT * FROM chunks ORDER BY doc_id, ordinal").fetchall()
+            reader = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            reader.row_factory = sqlite3.Row
+            rows: Iterable[sqlite3.Row] = reader.execute("SELECT * FROM chunks ORDER BY doc_id, ordinal")
         else:  # a few documents (answers, metadata edits): look them up, never scan the library
             wanted = sorted(set(doc_ids))
             recs = [r for r in (self.get(d) for d in wanted) if r]
             rows = [row for d in wanted for row in self._db.execute(
                 "SELECT * FROM chunks WHERE doc_id=? ORDER BY ordinal", (d,))]
         infos = {r.doc_id: doc_info(r) for r in recs if r.status == "indexed"}
-        return [
-            (Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"], r["end"],
-                   r["article"] or "", r["heading"] or "", r["table"] or ""), r["tokens"])
-            for r in rows if r["doc_id"] in infos
-        ]
+        try:
+            for r in rows:
+                if r["doc_id"] in infos:
+                    yield (Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"],
+                                 r["end"], r["article"] or "", r["heading"] or "", r["table"] or ""), r["tokens"])
+        finally:
+            if reader is not None:
+                reader.close()
 
     def chunk_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

@@ -38,7 +38,7 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
     from assistant.answering.gate import ScopeGate
     from assistant.answering.generators import ExtractiveAnswerer, FallbackGenerator
     from assistant.answering.relevance import CALIBRATIONS, TermRelevance
-    from assistant.answering.scope_check import LibraryYears, ScopeChecker
+    from assistant.answering.scope_check import ScopeChecker
     from assistant.query.scope import question_scope
     from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
     from assistant.retrieval.rerank import PlaceVersionReranker
@@ -63,7 +63,7 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
     # dense cosine ramp is calibrated per embedder (none known: ranks and words only).
     relevance = TermRelevance(term_stats=library.term_stats, calibration=CALIBRATIONS.get(library.embedder.model_id))
     gate = ScopeGate(relevance, settings.min_relevance, regions,
-                     ScopeChecker(LibraryYears(lambda: library.bm25().chunks)))
+                     ScopeChecker(library.years))
     extractive = ExtractiveAnswerer(ExtractiveGenerator(), gate)
     llm, generator = None, extractive
     if settings.llm_enabled:

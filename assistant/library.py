@@ -37,6 +37,7 @@ class Library:
         self._lexical: tuple[int, LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()
         self._stats: tuple[LexicalIndex, TermStats] | None = None
+        self._years: tuple[int, dict[str, frozenset[int]], frozenset[int]] | None = None
         self._docs: _DocView | None = None
         self.repaired = self.writer.repair()  # a change a crashed process left half done is finished or undone
 
@@ -155,6 +156,19 @@ class Library:
                 index = current[1].updated(changed, self.catalog.lexical_rows(changed))
             self._lexical = (gen, index)
             return index
+
+    def years(self) -> frozenset[int]:
+        """Every year the library's texts name (or are dated): a year none of them names has no facts here.
+        Kept per document and updated by the documents a change touched."""
+        gen, cached = self.catalog.generation, self._years
+        if cached is None or cached[0] != gen:
+            changed = self.catalog.changed_since(cached[0]) if cached else None
+            if cached is None or changed is None:
+                per_doc = self.catalog.years_of()
+            else:
+                per_doc = {d: y for d, y in cached[1].items() if d not in changed} | self.catalog.years_of(changed)
+            cached = self._years = (gen, per_doc, frozenset().union(*per_doc.values()))
+        return cached[2]
 
     def term_stats(self) -> TermStats:
         """How many chunks contain a word, from the lexical index's document frequencies (no text scans)."""

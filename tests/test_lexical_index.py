@@ -50,6 +50,9 @@ def test_an_update_gives_what_a_rebuild_gives():
         got = {c.chunk_id: round(s, 4) for c, s in index.search(q, 100)}  # equal scores: any order
         assert got == {c.chunk_id: round(s, 4) for c, s in rebuilt.search(q, 100)}, q
     assert index.doc_freq("氢能") == 1 and len(index) == len(after)
+    compacted = index._compacted()  # what many updates lead to: the added chunks folded into the base
+    assert {c.chunk_id: round(s, 4) for c, s in compacted.search("氢能产业补贴", 100)} == \
+        {c.chunk_id: round(s, 4) for c, s in rebuilt.search("氢能产业补贴", 100)}
     deleted = index.updated({"d1"}, [])
     assert all(c.doc.doc_id != "d1" for c, _ in deleted.search("租金补贴", 10)) and len(deleted) < len(index)
 
@@ -110,3 +113,14 @@ def test_a_title_edit_is_searchable(settings, folder):
     lib.bm25()
     rec = lib.update_meta(str(folder / "p3.txt"), title="锂电池专项扶持办法")
     assert lib.bm25().search("锂电池专项扶持", 1)[0][0].doc.doc_id == rec.doc_id
+
+
+def test_the_years_the_library_names_follow_each_change(settings, folder):
+    lib = build_library(settings)
+    assert lib.ingest([folder]).ok
+    assert 2031 not in lib.years()
+    (folder / "plan.txt").write_text("远景规划\n到2031年，园区产值突破千亿元。", encoding="utf-8")
+    lib.ingest([folder / "plan.txt"])
+    assert 2031 in lib.years()
+    lib.delete(str(folder / "plan.txt"))
+    assert 2031 not in lib.years() and build_library(settings).years() == lib.years()

@@ -23,7 +23,7 @@ from vectorstore.tokenize_zh import tokens
 
 K1, B = 1.5, 0.75
 EMPTY = "\u2205"  # a chunk with no tokens still has a slot (and length 1), as in bm25s
-_COMPACT_AT = 200_000  # delta postings; folding them in costs about a second at 100k chunks
+_COMPACT_AT = 200_000  # postings of added chunks; folding them into the base costs ~1 s at 100k chunks
 
 
 def chunk_tokens(title: str, heading: str, text: str) -> list[str]:
@@ -32,36 +32,82 @@ def chunk_tokens(title: str, heading: str, text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Base:
-    """Postings of token t: slots[indptr[t]:indptr[t+1]] with their term frequencies."""
+class _Postings:
+    """Postings both ways: by token (tok_ptr over token ids → slots, tfs) for scoring, and by slot (slot_ptr
+    over slots → token ids, tfs) to un-count a removed chunk's words and to compact."""
 
-    indptr: np.ndarray
-    slots: np.ndarray
-    tfs: np.ndarray
+    tok_ptr: np.ndarray
+    tok_slots: np.ndarray
+    tok_tfs: np.ndarray
+    slot_ptr: np.ndarray
+    slot_tids: np.ndarray
+    slot_tfs: np.ndarray
+
+    @classmethod
+    def of(cls, slots: np.ndarray, tids: np.ndarray, tfs: np.ndarray, n_slots: int, n_tokens: int) -> _Postings:
+        """From (slot, token id, tf) triples sorted by slot."""
+        slot_ptr = np.zeros(n_slots + 1, dtype=np.int64)
+        np.cumsum(np.bincount(slots, minlength=n_slots), out=slot_ptr[1:])
+        tok_ptr = np.zeros(n_tokens + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tids, minlength=n_tokens), out=tok_ptr[1:])
+        order = np.argsort(tids, kind="stable")
+        return cls(tok_ptr, slots[order].astype(np.int32), tfs[order].astype(np.float32), slot_ptr,
+                   tids.astype(np.int32), tfs.astype(np.uint16))
+
+
+_EMPTY_POSTINGS = _Postings.of(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), 0, 0)
 
 
 class LexicalIndex:
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
         self._chunks: list[Chunk | None] = []  # slot → chunk (None: removed)
-        self._terms: list[tuple[np.ndarray, np.ndarray]] = []  # slot → (token ids, counts)
         self._dl = np.zeros(0, dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
         self._df = np.zeros(0, dtype=np.int32)
         self._slots_of: dict[str, list[int]] = {}
-        self._base = _Base(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-        self._delta: dict[int, list[tuple[int, int]]] = {}
+        self._base, self._n_base = _EMPTY_POSTINGS, 0  # slots below _n_base are in the base
+        self._extra: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # slots added since: (token ids, tfs)
+        self._delta: dict[int, list[tuple[int, int]]] = {}  # token id → [(slot, tf)] of the added slots
         self._delta_size = 0
         self.live = 0
         self._total_len = 0
 
     # --- building and updating -----------------------------------------------------------------
     @classmethod
-    def build(cls, rows: Iterable[tuple[Chunk, Sequence[str]]]) -> LexicalIndex:
-        """From (chunk, its tokens) pairs, e.g. the catalog's stored tokens: no tokenizing at start."""
+    def build(cls, rows: Iterable[tuple[Chunk, Sequence[str]]], block: int = 8192) -> LexicalIndex:
+        """From (chunk, its tokens) pairs, e.g. the catalog's stored tokens: no tokenizing at start. Rows are
+        consumed in blocks so that the tokens of the whole library are never in memory at once."""
         index = cls()
-        index._add(rows)
-        return index._compacted()
+        vocab, chunks, lengths, parts = index.vocab, index._chunks, [], []
+        pending: list[np.ndarray] = []
+
+        def flush() -> None:
+            if not pending:
+                return
+            size, first = len(vocab), len(chunks) - len(pending)
+            local = np.repeat(np.arange(len(pending), dtype=np.int64), [len(p) for p in pending])
+            keys, tfs = np.unique(local * size + np.concatenate(pending), return_counts=True)
+            parts.append((keys // size + first, keys % size, tfs))
+            pending.clear()
+
+        for chunk, toks in rows:
+            toks = toks or [EMPTY]
+            pending.append(np.array([vocab.setdefault(t, len(vocab)) for t in toks], dtype=np.int64))
+            chunks.append(chunk)
+            lengths.append(len(toks))
+            index._slots_of.setdefault(chunk.doc.doc_id, []).append(len(chunks) - 1)
+            if len(pending) >= block:
+                flush()
+        flush()
+        if chunks:
+            slots, tids, tfs = (np.concatenate(x) for x in zip(*parts, strict=True))
+            index._base, index._n_base = _Postings.of(slots, tids, tfs, len(chunks), len(vocab)), len(chunks)
+            index._df = np.bincount(tids, minlength=len(vocab)).astype(np.int32)
+        index._dl = np.asarray(lengths, dtype=np.float32)
+        index._alive = np.ones(len(chunks), dtype=bool)
+        index.live, index._total_len = len(chunks), int(sum(lengths))
+        return index
 
     @classmethod
     def from_chunks(cls, chunks: Sequence[Chunk]) -> LexicalIndex:
@@ -80,16 +126,22 @@ class LexicalIndex:
         new = LexicalIndex.__new__(LexicalIndex)
         new.__dict__.update(self.__dict__)
         new.__dict__.pop("chunks", None)  # the cached list of the old version
-        new.vocab = dict(self.vocab)
-        new._chunks, new._terms = list(self._chunks), list(self._terms)
+        new.vocab, new._slots_of, new._extra = dict(self.vocab), dict(self._slots_of), dict(self._extra)
+        new._chunks = list(self._chunks)
         new._dl, new._alive, new._df = self._dl.copy(), self._alive.copy(), self._df.copy()
-        new._slots_of = {d: list(s) for d, s in self._slots_of.items()}
         new._delta = {t: list(p) for t, p in self._delta.items()}
         return new
 
+    def _terms(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
+        if slot < self._n_base:
+            b = self._base
+            return b.slot_tids[b.slot_ptr[slot]: b.slot_ptr[slot + 1]], b.slot_tfs[b.slot_ptr[slot]: b.slot_ptr[slot + 1]]
+        return self._extra[slot]
+
     def _remove(self, slot: int) -> None:
-        ids, _ = self._terms[slot]
-        self._df[ids] -= 1
+        if not self._alive[slot]:
+            return
+        self._df[self._terms(slot)[0]] -= 1
         self._alive[slot] = False
         self._chunks[slot] = None
         self.live -= 1
@@ -104,8 +156,8 @@ class LexicalIndex:
             tfs = np.fromiter(counts.values(), dtype=np.int32, count=len(counts))
             slot = len(self._chunks)
             self._chunks.append(chunk)
-            self._terms.append((ids, tfs))
-            self._slots_of.setdefault(chunk.doc.doc_id, []).append(slot)
+            self._extra[slot] = (ids, tfs)
+            self._slots_of[chunk.doc.doc_id] = [*self._slots_of.get(chunk.doc.doc_id, []), slot]
             for i, n in zip(ids.tolist(), tfs.tolist(), strict=True):
                 self._delta.setdefault(i, []).append((slot, n))
             self._delta_size += len(ids)
@@ -119,25 +171,24 @@ class LexicalIndex:
         self._total_len += sum(lengths)
 
     def _compacted(self) -> LexicalIndex:
-        """Removed slots dropped, the delta folded into the base (slots renumbered in catalog order)."""
-        keep = [s for s in range(len(self._chunks)) if self._alive[s]]
+        """Removed slots dropped, the added ones folded into the base (slots renumbered)."""
+        renumber = np.cumsum(self._alive) - 1
+        b = self._base
+        owner = np.repeat(np.arange(self._n_base), np.diff(b.slot_ptr))
+        kept = self._alive[owner]
+        extra = [s for s in sorted(self._extra) if self._alive[s]]
+        slots = np.concatenate([renumber[owner[kept]], *(np.full(len(self._extra[s][0]), renumber[s]) for s in extra)])
+        tids = np.concatenate([b.slot_tids[kept], *(self._extra[s][0] for s in extra)])
+        tfs = np.concatenate([b.slot_tfs[kept], *(self._extra[s][1] for s in extra)])
         new = LexicalIndex()
         new.vocab, new._df = self.vocab, self._df
-        new._chunks = [self._chunks[s] for s in keep]
-        new._terms = [self._terms[s] for s in keep]
-        new._dl = self._dl[keep] if keep else np.zeros(0, dtype=np.float32)
-        new._alive = np.ones(len(keep), dtype=bool)
+        new._chunks = [c for c in self._chunks if c is not None]
+        new._base, new._n_base = _Postings.of(slots, tids, tfs, len(new._chunks), len(self.vocab)), len(new._chunks)
+        new._dl = self._dl[self._alive]
+        new._alive = np.ones(len(new._chunks), dtype=bool)
         for slot, c in enumerate(new._chunks):
             new._slots_of.setdefault(c.doc.doc_id, []).append(slot)
-        new.live, new._total_len = len(keep), self._total_len
-        if keep:
-            ids = np.concatenate([t[0] for t in new._terms])
-            tfs = np.concatenate([t[1] for t in new._terms]).astype(np.float32)
-            slots = np.repeat(np.arange(len(keep), dtype=np.int32), [len(t[0]) for t in new._terms])
-            order = np.argsort(ids, kind="stable")
-            indptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
-            np.cumsum(np.bincount(ids, minlength=len(self.vocab)), out=indptr[1:])
-            new._base = _Base(indptr, slots[order], tfs[order])
+        new.live, new._total_len = len(new._chunks), self._total_len
         return new
 
     # --- reading -------------------------------------------------------------------------------
@@ -159,8 +210,8 @@ class LexicalIndex:
 
     def _postings(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
         b = self._base
-        slots, tfs = (b.slots[b.indptr[tid]: b.indptr[tid + 1]], b.tfs[b.indptr[tid]: b.indptr[tid + 1]]) \
-            if tid + 1 < len(b.indptr) else (np.zeros(0, np.int32), np.zeros(0, np.float32))
+        slots, tfs = (b.tok_slots[b.tok_ptr[tid]: b.tok_ptr[tid + 1]], b.tok_tfs[b.tok_ptr[tid]: b.tok_ptr[tid + 1]]) \
+            if tid + 1 < len(b.tok_ptr) else (np.zeros(0, np.int32), np.zeros(0, np.float32))
         extra = self._delta.get(tid)
         if extra:
             more = np.asarray(extra, dtype=np.int64)
