@@ -72,6 +72,47 @@ def grow(work: Path, url: str, target: int, stream: Iterator[dict], have: int, r
     return have, ratio
 
 
+def replicate(index: Path, target: int, batch: int = 400) -> int:
+    """Grow a library by copying its indexed documents under new ids (catalog rows and stored vectors, as a
+    re-ingest of the same records would write them) until it holds `target` chunks; returns the chunk count."""
+    from assistant.catalog import Catalog
+    from assistant.settings import Settings
+    from vectorstore.chroma_index import make_client
+
+    catalog = Catalog(index / "catalog.sqlite")  # current schema; tokens and years stored, so copies carry them
+    for _ in catalog.lexical_rows():
+        pass
+    catalog.years_of()
+    db = sqlite3.connect(index / "catalog.sqlite")
+    col = make_client(index).get_collection(Settings().collection)
+    docs = [r[0] for r in db.execute("SELECT doc_id FROM documents WHERE status='indexed' ORDER BY doc_id")]
+    have = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    cols = {t: [r[1] for r in db.execute(f"PRAGMA table_info({t})")] for t in ("documents", "chunks", "doc_years")}
+    for rep in itertools.count(2):
+        for i in range(0, len(docs), batch):
+            if have >= target:
+                break
+            part, tag = docs[i: i + batch], f"~r{rep}"
+            marks = ",".join("?" * len(part))
+            with db:
+                for table, names in cols.items():
+                    picked = ", ".join({"doc_id": "doc_id || ?", "chunk_id": "replace(chunk_id, '#', ? || '#')"}
+                                       .get(n, f'"{n}"') for n in names)
+                    args = [tag] * sum(n in ("doc_id", "chunk_id") for n in names)
+                    db.execute(f"INSERT INTO {table} SELECT {picked} FROM {table} WHERE doc_id IN ({marks})",
+                               [*args, *part])
+            got = col.get(where={"doc_id": {"$in": part}}, include=["embeddings", "documents", "metadatas"])
+            col.upsert(ids=[x.replace("#", tag + "#") for x in got["ids"]], embeddings=got["embeddings"],
+                       documents=got["documents"], metadatas=[m | {"doc_id": m["doc_id"] + tag} for m in got["metadatas"]])
+            have = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        if have >= target:
+            break
+    with db:  # a new generation that changed everything: open processes rebuild
+        db.execute("UPDATE meta SET value = value + 1 WHERE key='generation'")
+        db.execute("INSERT INTO changes SELECT value, '*' FROM meta WHERE key='generation'")
+    return have
+
+
 def table(rows: list[dict]) -> str:
     head = ("| code | chunks | ready / first answer after start | retrieval p50 | extractive answer p50 / p95 "
             "| first answer after a one-file change | peak RSS |\n|---|---|---|---|---|---|---|")
@@ -87,6 +128,8 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=40, help="timed questions per size")
     ap.add_argument("--work", type=Path, default=Path("/tmp/zs-scale"), help="library folder (kept: sizes already built are re-measured, not rebuilt)")
     ap.add_argument("--code", action="append", default=[], help="NAME=DIR of a checkout to measure (repeatable; default: this one)")
+    ap.add_argument("--replicate-above", type=int, default=0,
+                    help="beyond this many chunks, grow by copying documents under new ids instead of ingesting")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale.json")
     args = ap.parse_args()
     codes = [(c.split("=", 1)[0], Path(c.split("=", 1)[1]).resolve()) for c in args.code] or [("now", ROOT)]
@@ -102,7 +145,10 @@ def main() -> None:
     for target in (int(s) for s in args.sizes.split(",")):
         snap = args.work / f"at-{target}"
         if not snap.exists():  # the library grows once; each size is kept as a snapshot to measure any code on
-            have, ratio = grow(args.work, url, target, stream, have, ratio) if have < target else (have, ratio)
+            if have < target and args.replicate_above and have >= args.replicate_above:
+                have = replicate(args.work / "index", target)
+            elif have < target:
+                have, ratio = grow(args.work, url, target, stream, have, ratio)
             shutil.copytree(args.work / "index", snap)
         for name, code in codes:
             run = args.work / "run" / "index"  # each measurement changes one file: on a fresh copy of the snapshot
