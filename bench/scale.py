@@ -61,12 +61,14 @@ def grow(work: Path, url: str, target: int, stream: Iterator[dict], have: int, r
     """Add parts until the library holds `target` chunks; returns (chunks, chunks per record)."""
     part_no = len(list(work.glob("part-*.jsonl")))
     while have < target:
-        n = max(20, int((target - have) / ratio))
+        n = min(3000, max(20, int((target - have) / ratio)))  # a part stays under the upload size limit
         part = work / f"part-{part_no:03d}.jsonl"
         part.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in itertools.islice(stream, n)),
                         encoding="utf-8")
         out = probe(ROOT, "build", str(work / "index"), str(work / "cache"), url, str(part))
         print(f"  built part {part_no}: {n} records → {out}", file=sys.stderr, flush=True)
+        if out["chunks"] <= have:
+            raise SystemExit(f"part {part} added nothing: {out}")
         ratio = max(0.5, (out["chunks"] - have) / n) if out["chunks"] > have else ratio
         have, part_no = out["chunks"], part_no + 1
     return have, ratio
