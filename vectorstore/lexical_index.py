@@ -88,7 +88,7 @@ class LexicalIndex:
             size, first = len(vocab), len(chunks) - len(pending)
             local = np.repeat(np.arange(len(pending), dtype=np.int64), [len(p) for p in pending])
             keys, tfs = np.unique(local * size + np.concatenate(pending), return_counts=True)
-            parts.append((keys // size + first, keys % size, tfs))
+            parts.append(((keys // size + first).astype(np.int32), (keys % size).astype(np.int32), tfs.astype(np.uint16)))
             pending.clear()
 
         for chunk, toks in rows:
