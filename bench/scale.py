@@ -110,9 +110,8 @@ def replicate(index: Path, target: int, batch: int = 400) -> int:
         if have >= target:
             break
     with db:  # copies are not versions of their originals (else every re-ingest re-marks them superseded)
-        db.execute("UPDATE documents SET version_key = version_key || substr(doc_id, instr(doc_id, '~r')) "
+        db.execute("UPDATE documents SET version_key = version_key || '~' || doc_id, superseded_by='' "
                    "WHERE doc_id LIKE '%~r%' AND version_key <> '' AND version_key NOT LIKE '%~r%'")
-        db.execute("UPDATE documents SET superseded_by='' WHERE doc_id LIKE '%~r%'")
     with db:  # a new generation that changed everything: open processes rebuild
         db.execute("UPDATE meta SET value = value + 1 WHERE key='generation'")
         db.execute("INSERT INTO changes SELECT value, '*' FROM meta WHERE key='generation'")
