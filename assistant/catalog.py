@@ -9,11 +9,13 @@ import os
 import socket
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
+from assistant.query.scope import text_years
 from assistant.types import Chunk, Contact, DocInfo, DocRecord
+from vectorstore.lexical_index import chunk_tokens
 
 _SCALAR = [f.name for f in fields(DocRecord) if f.name not in ("contacts", "warnings", "edited")]
 _SCHEMA = f"""
@@ -21,10 +23,13 @@ CREATE TABLE IF NOT EXISTS documents ({", ".join(n + (" PRIMARY KEY" if n == "do
     contacts TEXT, warnings TEXT, edited TEXT);
 CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE TABLE IF NOT EXISTS chunks (chunk_id TEXT PRIMARY KEY, doc_id TEXT, ordinal INT, text TEXT, page INT,
-    start INT, "end" INT, article TEXT, heading TEXT, "table" TEXT DEFAULT '');
+    start INT, "end" INT, article TEXT, heading TEXT, "table" TEXT DEFAULT '', tokens TEXT);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, pid INT, host TEXT, since TEXT);
+CREATE TABLE IF NOT EXISTS changes (gen INT, doc_id TEXT);
+CREATE TABLE IF NOT EXISTS doc_years (doc_id TEXT PRIMARY KEY, years TEXT);
+CREATE INDEX IF NOT EXISTS changes_gen ON changes(gen);
 """
 ALL = "*"  # the pending row of a change to the whole index (rebuild)
 
@@ -64,7 +69,7 @@ class Catalog:
 
     def _migrate(self) -> None:
         """Columns added since a catalog was created: added with their default, existing rows kept."""
-        added = {"documents": {"table_count": "INT DEFAULT 0"}, "chunks": {"table": "TEXT DEFAULT ''"}}
+        added = {"documents": {"table_count": "INT DEFAULT 0"}, "chunks": {"table": "TEXT DEFAULT ''", "tokens": "TEXT"}}
         with self._lock, self._db:
             for table, columns in added.items():
                 have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
@@ -83,13 +88,21 @@ class Catalog:
 
     @property
     def generation(self) -> int:
-        """Bumped on every change so in-memory BM25 knows when to rebuild (also across processes)."""
+        """Bumped on every change so in-memory indexes know when to update (also across processes)."""
         return int(self.get_meta("generation", "0"))
 
-    def _bump(self) -> None:
+    def _bump(self, *doc_ids: str) -> None:
+        """A new generation, and which documents it changed (the lexical index then updates only those)."""
         self._db.execute(
             "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = value + 1"
         )
+        gen = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0]
+        self._db.executemany("INSERT INTO changes VALUES (?, ?)", [(int(gen), d) for d in doc_ids])
+
+    def changed_since(self, generation: int) -> set[str] | None:
+        """Documents changed after `generation`; None when the whole library may have (a clear)."""
+        docs = {r[0] for r in self._db.execute("SELECT doc_id FROM changes WHERE gen > ?", (generation,))}
+        return None if ALL in docs else docs
 
     # --- documents ---------------------------------------------------------------------------
     def get(self, doc_id: str) -> DocRecord | None:
@@ -126,10 +139,11 @@ class Catalog:
         self._db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
                          (doc_id, os.getpid(), socket.gethostname(), dt.datetime.now().isoformat(timespec="seconds")))
 
-    def begin_change(self, doc_id: str) -> None:
+    def begin_change(self, *doc_ids: str) -> None:
         """Committed before Chroma is touched, so a crash at any later point leaves a row to repair from."""
         with self._lock, self._db:
-            self._journal(doc_id)
+            for doc_id in doc_ids:
+                self._journal(doc_id)
 
     def end_change(self, doc_id: str) -> None:
         with self._lock, self._db:
@@ -157,23 +171,60 @@ class Catalog:
         with self._lock, self._db:
             if journal:
                 self._journal(rec.doc_id)
+            old = self.get(rec.doc_id)
+            if old and old.title != rec.title:  # BM25 indexes the title with every chunk
+                self._db.executemany("UPDATE chunks SET tokens=? WHERE chunk_id=?", [
+                    (" ".join(chunk_tokens(rec.title, r[1], r[2])), r[0]) for r in self._db.execute(
+                        "SELECT chunk_id, heading, text FROM chunks WHERE doc_id=?", (rec.doc_id,)).fetchall()])
             self._write_record(rec)
-            self._bump()
+            if old and (old.title, old.published) != (rec.title, rec.published):
+                self._write_years(rec, [r[0] for r in self._db.execute(
+                    "SELECT text FROM chunks WHERE doc_id=?", (rec.doc_id,))])
+            self._bump(rec.doc_id)
 
     def put_document(self, rec: DocRecord, chunks: Sequence[Chunk]) -> None:
-        """Replace a document and all its chunks in one transaction: never half a document. It completes the
-        document's pending change (Chroma was written first)."""
+        self.put_documents([(rec, chunks)])
+
+    def put_documents(self, items: Sequence[tuple[DocRecord, Sequence[Chunk]]]) -> None:
+        """Replace documents and all their chunks in one transaction: never half a document. It completes the
+        documents' pending changes (Chroma was written first)."""
         with self._lock, self._db:
-            self._db.execute("DELETE FROM pending WHERE doc_id=?", (rec.doc_id,))
-            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec.doc_id,))
-            self._db.executemany(
-                'INSERT INTO chunks (chunk_id, doc_id, ordinal, text, page, start, "end", article, heading, "table")'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(c.chunk_id, c.doc.doc_id, c.ordinal, c.text, c.page, c.start, c.end, c.article, c.heading,
-                  c.table) for c in chunks],
-            )
-            self._write_record(replace(rec, chunk_count=len(chunks)))
-            self._bump()
+            for rec, chunks in items:
+                self._db.execute("DELETE FROM pending WHERE doc_id=?", (rec.doc_id,))
+                self._db.execute("DELETE FROM chunks WHERE doc_id=?", (rec.doc_id,))
+                self._db.executemany(
+                    'INSERT INTO chunks (chunk_id, doc_id, ordinal, text, page, start, "end", article, heading, "table",'
+                    " tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(c.chunk_id, c.doc.doc_id, c.ordinal, c.text, c.page, c.start, c.end, c.article, c.heading,
+                      c.table, " ".join(chunk_tokens(rec.title, c.heading, c.text))) for c in chunks],
+                )
+                self._write_record(replace(rec, chunk_count=len(chunks)))
+                self._write_years(rec, [c.text for c in chunks])
+            self._bump(*(rec.doc_id for rec, _ in items))
+
+    def _write_years(self, rec: DocRecord, texts: Sequence[str]) -> None:
+        years = text_years((f"{rec.title}\n{t}" for t in texts), rec.published)
+        self._db.execute("INSERT OR REPLACE INTO doc_years VALUES (?, ?)", (rec.doc_id, ",".join(map(str, years))))
+
+    def years_of(self, doc_ids: Iterable[str] | None = None) -> dict[str, frozenset[int]]:
+        """The years each indexed document names (see text_years), stored at indexing time; a catalog older than
+        that table gets them now, once."""
+        wanted = None if doc_ids is None else set(doc_ids)
+        rows = self._db.execute("SELECT d.doc_id, y.years FROM documents d LEFT JOIN doc_years y "
+                                "ON d.doc_id = y.doc_id WHERE d.status='indexed'").fetchall() if wanted is None else [
+            r for d in sorted(wanted) for r in self._db.execute(
+                "SELECT d.doc_id, y.years FROM documents d LEFT JOIN doc_years y ON d.doc_id = y.doc_id "
+                "WHERE d.status='indexed' AND d.doc_id=?", (d,))]
+        out = {d: frozenset(int(y) for y in ys.split(",") if y) for d, ys in rows if ys is not None}
+        missing = [d for d, ys in rows if ys is None]
+        if missing:
+            with self._lock, self._db:
+                for d in missing:
+                    rec = self.get(d)
+                    self._write_years(rec, [r[0] for r in self._db.execute(
+                        "SELECT text FROM chunks WHERE doc_id=?", (d,))])
+            out.update(self.years_of(missing))
+        return out
 
     def delete(self, doc_id: str, journal: bool = False) -> None:
         with self._lock, self._db:
@@ -181,7 +232,8 @@ class Catalog:
                 self._journal(doc_id)
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            self._bump()
+            self._db.execute("DELETE FROM doc_years WHERE doc_id=?", (doc_id,))
+            self._bump(doc_id)
 
     def clear(self, journal: bool = False) -> None:
         with self._lock, self._db:
@@ -189,7 +241,9 @@ class Catalog:
                 self._journal(ALL)
             self._db.execute("DELETE FROM chunks")
             self._db.execute("DELETE FROM documents")
-            self._bump()
+            self._db.execute("DELETE FROM changes")
+            self._db.execute("DELETE FROM doc_years")
+            self._bump(ALL)
 
     # --- chunks ------------------------------------------------------------------------------
     def chunk_ids(self, doc_id: str) -> list[str]:
@@ -197,20 +251,44 @@ class Catalog:
 
     def chunks(self, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
         """Chunks of indexed documents (all, or of the given documents), with their current DocInfo."""
-        if doc_ids is None:
+        return [c for c, _ in self._chunk_rows(doc_ids)]
+
+    def lexical_rows(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[Chunk, list[str]]]:
+        """Chunks with the BM25 tokens stored at indexing time, streamed (the library's tokens are never all in
+        memory at once); a catalog older than that column gets them now, once."""
+        missing = []
+        for chunk, toks in self._chunk_rows(doc_ids):
+            if toks is None:
+                words = chunk_tokens(chunk.doc.title, chunk.heading, chunk.text)
+                missing.append((" ".join(words), chunk.chunk_id))
+                yield chunk, words
+            else:
+                yield chunk, toks.split(" ")
+        if missing:
+            with self._lock, self._db:
+                self._db.executemany("UPDATE chunks SET tokens=? WHERE chunk_id=?", missing)
+
+    def _chunk_rows(self, doc_ids: Iterable[str] | None) -> Iterator[tuple[Chunk, str | None]]:
+        reader = None
+        if doc_ids is None:  # the whole library: on a connection of its own, read lazily in one snapshot
             recs = self.documents()
-            rows = self._db.execute("SELECT * FROM chunks ORDER BY doc_id, ordinal").fetchall()
+            reader = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            reader.row_factory = sqlite3.Row
+            rows: Iterable[sqlite3.Row] = reader.execute("SELECT * FROM chunks ORDER BY doc_id, ordinal")
         else:  # a few documents (answers, metadata edits): look them up, never scan the library
             wanted = sorted(set(doc_ids))
             recs = [r for r in (self.get(d) for d in wanted) if r]
             rows = [row for d in wanted for row in self._db.execute(
                 "SELECT * FROM chunks WHERE doc_id=? ORDER BY ordinal", (d,))]
         infos = {r.doc_id: doc_info(r) for r in recs if r.status == "indexed"}
-        return [
-            Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"], r["end"],
-                  r["article"] or "", r["heading"] or "", r["table"] or "")
-            for r in rows if r["doc_id"] in infos
-        ]
+        try:
+            for r in rows:
+                if r["doc_id"] in infos:
+                    yield (Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"],
+                                 r["end"], r["article"] or "", r["heading"] or "", r["table"] or ""), r["tokens"])
+        finally:
+            if reader is not None:
+                reader.close()
 
     def chunk_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

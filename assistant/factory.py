@@ -38,7 +38,7 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
     from assistant.answering.gate import ScopeGate
     from assistant.answering.generators import ExtractiveAnswerer, FallbackGenerator
     from assistant.answering.relevance import CALIBRATIONS, TermRelevance
-    from assistant.answering.scope_check import LibraryYears, ScopeChecker
+    from assistant.answering.scope_check import ScopeChecker
     from assistant.answering.series_note import YearSeries
     from assistant.query.scope import question_scope
     from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
@@ -60,12 +60,11 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
         scope = question_scope(question, regions())
         return [n for p in scope.places for n in ([p.label] if p.region else []) + list(p.forms)]
 
-    # Word weights (how many library chunks contain a word) come from the same chunks BM25 indexes; the dense
-    # cosine ramp is calibrated per embedder (none known: ranks and words only).
-    relevance = TermRelevance(library_chunks=lambda: library.bm25().chunks,
-                              calibration=CALIBRATIONS.get(library.embedder.model_id))
+    # Word weights (how many library chunks contain a word) are the lexical index's document frequencies; the
+    # dense cosine ramp is calibrated per embedder (none known: ranks and words only).
+    relevance = TermRelevance(term_stats=library.term_stats, calibration=CALIBRATIONS.get(library.embedder.model_id))
     gate = ScopeGate(relevance, settings.min_relevance, regions,
-                     ScopeChecker(LibraryYears(lambda: library.bm25().chunks)))
+                     ScopeChecker(library.years))
     extractive = ExtractiveAnswerer(ExtractiveGenerator(), gate, series=YearSeries(library.docs))
     llm, generator = None, extractive
     if settings.llm_enabled:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from assistant.catalog import Catalog
 from assistant.errors import ConfigError, DocumentNotFound
 from assistant.index_writer import IndexWriter
+from assistant.query.terms import TermStats
 from assistant.settings import Settings
 from assistant.types import DOC_TYPES, Contact, DocRecord, IngestReport
 from ingest.limits import LoadLimits
 from ingest.pipeline import Ingestor, PageProgress, Progress, doc_id_for
-from vectorstore.bm25_index import BM25Index
 from vectorstore.chroma_index import ChromaIndex, make_client
+from vectorstore.lexical_index import LexicalIndex
 
 EDITABLE = ("title", "doc_type", "province", "city", "district", "effective", "expires", "repealed", "published")
 
@@ -51,8 +53,11 @@ class Library:
         self._lock = self.writer.lock
         self.ingestor = Ingestor(self.catalog, self.writer, embedder, settings.chunk_chars,
                                  LoadLimits.from_settings(settings))
-        self._bm25: tuple[int, BM25Index] | None = None
-        self._docs: tuple[int, list[DocRecord]] | None = None
+        self._lexical: tuple[int, LexicalIndex] | None = None
+        self._lexical_lock = threading.Lock()
+        self._stats: tuple[LexicalIndex, TermStats] | None = None
+        self._years: tuple[int, dict[str, frozenset[int]], frozenset[int]] | None = None
+        self._docs: _DocView | None = None
         self.repaired = self.writer.repair()  # a change a crashed process left half done is finished or undone
 
     # --- writing -----------------------------------------------------------------------------
@@ -111,36 +116,41 @@ class Library:
         return self.get(rec.doc_id)
 
     # --- reading -----------------------------------------------------------------------------
-    def _documents(self) -> list[DocRecord]:
-        """The catalog's documents, read once per catalog change: questions ask for regions and contacts on
-        every call, and parsing every row (contacts are JSON) each time would grow with the library."""
-        gen = self.catalog.generation
-        if self._docs is None or self._docs[0] != gen:
-            self._docs = (gen, self.catalog.documents())
-        return self._docs[1]
+    def _documents(self) -> _DocView:
+        """The catalog's documents, updated once per catalog change by the documents it changed: questions ask
+        for regions and contacts on every call, and re-reading every row would grow with the library."""
+        gen, view = self.catalog.generation, self._docs
+        if view is None or view.gen != gen:
+            changed = self.catalog.changed_since(view.gen) if view else None
+            if view is None or changed is None:
+                by_id = {r.doc_id: r for r in self.catalog.documents()}
+            else:
+                by_id = dict(view.by_id)
+                for doc_id in changed:
+                    rec = self.catalog.get(doc_id)
+                    if rec:
+                        by_id[doc_id] = rec
+                    else:
+                        by_id.pop(doc_id, None)
+            view = self._docs = _DocView(gen, by_id)
+        return view
 
     def docs(self) -> list[DocRecord]:
-        return list(self._documents())
+        return list(self._documents().records)
 
     def get(self, doc: str) -> DocRecord:
         """By doc_id, by source path or by file name."""
         rec = self.catalog.get(doc) or self.catalog.get(doc_id_for(Path(doc)))
         if rec:
             return rec
-        named = [r for r in self._documents() if r.file_name == doc or r.source == doc]
+        named = [r for r in self._documents().records if r.file_name == doc or r.source == doc]
         if len(named) == 1:
             return named[0]
         raise DocumentNotFound(doc)
 
     def regions(self) -> list[str]:
         """Region names the library covers (for filters and place matching)."""
-        names: dict[str, None] = {}
-        for r in self._documents():
-            if r.status == "indexed":
-                for n in (r.province, r.city, r.district):
-                    if n:
-                        names[n] = None
-        return sorted(names)
+        return list(self._documents().regions)
 
     def filter_regions(self) -> list[str]:
         """The region filter's choices: the documents' regions plus the places a document's title names within
@@ -157,18 +167,49 @@ class Library:
                          and (name in (r.province, r.city, r.district) or name in _title_places(r)))
 
     def contacts(self, doc_ids: Sequence[str] | None = None) -> list[Contact]:
-        wanted = set(doc_ids) if doc_ids is not None else None
-        out = []
-        for r in self._documents():
-            if r.status == "indexed" and (wanted is None or r.doc_id in wanted):
-                out.extend(r.contacts)
-        return out
+        view = self._documents()
+        recs = view.records if doc_ids is None else [view.by_id[d] for d in sorted(set(doc_ids)) if d in view.by_id]
+        return [c for r in recs if r.status == "indexed" for c in r.contacts]
 
-    def bm25(self) -> BM25Index:
+    def bm25(self) -> LexicalIndex:
+        """The lexical index of the current catalog generation. Built once from the tokens the catalog stored at
+        indexing time; after a change only the changed documents are applied (in milliseconds, not a rebuild)."""
         gen = self.catalog.generation
-        if self._bm25 is None or self._bm25[0] != gen:
-            self._bm25 = (gen, BM25Index(self.catalog.chunks()))
-        return self._bm25[1]
+        current = self._lexical
+        if current is not None and current[0] == gen:
+            return current[1]
+        with self._lexical_lock:  # one updater; questions already answering keep the version they hold
+            current = self._lexical
+            if current is not None and current[0] == gen:
+                return current[1]
+            # Changes committed after `gen` was read may be applied too: applying a document is idempotent.
+            changed = self.catalog.changed_since(current[0]) if current else None
+            if current is None or changed is None:
+                index = LexicalIndex.build(self.catalog.lexical_rows())
+            else:
+                index = current[1].updated(changed, self.catalog.lexical_rows(changed))
+            self._lexical = (gen, index)
+            return index
+
+    def years(self) -> frozenset[int]:
+        """Every year the library's texts name (or are dated): a year none of them names has no facts here.
+        Kept per document and updated by the documents a change touched."""
+        gen, cached = self.catalog.generation, self._years
+        if cached is None or cached[0] != gen:
+            changed = self.catalog.changed_since(cached[0]) if cached else None
+            if cached is None or changed is None:
+                per_doc = self.catalog.years_of()
+            else:
+                per_doc = {d: y for d, y in cached[1].items() if d not in changed} | self.catalog.years_of(changed)
+            cached = self._years = (gen, per_doc, frozenset().union(*per_doc.values()))
+        return cached[2]
+
+    def term_stats(self) -> TermStats:
+        """How many chunks contain a word, from the lexical index's document frequencies (no text scans)."""
+        index, cached = self.bm25(), self._stats
+        if cached is None or cached[0] is not index:
+            cached = self._stats = (index, TermStats(index.doc_freq, len(index)))
+        return cached[1]
 
     def consistency_problems(self) -> list[str]:
         """Chroma and the catalog must hold exactly the same chunk ids."""
@@ -177,6 +218,22 @@ class Library:
         problems = [f"in Chroma only: {i}" for i in sorted(chroma_ids - cat_ids)[:20]]
         problems += [f"in catalog only: {i}" for i in sorted(cat_ids - chroma_ids)[:20]]
         return problems
+
+
+class _DocView:
+    """The catalog's documents at one generation, and the region names derived from them (computed once)."""
+
+    def __init__(self, gen: int, by_id: dict[str, DocRecord]):
+        self.gen, self.by_id = gen, by_id
+
+    @cached_property
+    def records(self) -> list[DocRecord]:
+        return [self.by_id[d] for d in sorted(self.by_id)]
+
+    @cached_property
+    def regions(self) -> tuple[str, ...]:
+        names = {n for r in self.records if r.status == "indexed" for n in (r.province, r.city, r.district) if n}
+        return tuple(sorted(names))
 
 
 def _check_iso(key: str, value: str) -> None:

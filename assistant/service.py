@@ -48,6 +48,13 @@ class Assistant:
             raise ConfigError("OPENAI_BASE_URL", "no LLM configured", "set OPENAI_BASE_URL and OPENAI_MODEL")
         return self.llm.complete(prompt)
 
+    def warm(self) -> None:
+        """Load what the first questions would otherwise wait for, seconds each on a large library: the lexical
+        index, the library's years, the embedder, the tokenizer's and the pinyin gazetteer's dictionaries. The
+        server runs it in a background thread at start; no LLM is called."""
+        for question in ("温江区2024年有哪些落户补贴？", "What subsidies does Wenjiang offer?"):
+            self.gate.judge(question, self.retrieve(question))
+
     def retrieve(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
         """The top k passages after the reranker (which sees the whole candidate pool)."""
         n = max(k or self.settings.top_k, 2 * self.settings.candidates)

@@ -59,17 +59,11 @@ def convex_fusion(cand, k: int, alpha: float, n: int = 30):
 
 
 def bm25_text_variant(lib, fn: Callable) -> object:
-    """A BM25Index over another text per chunk (title / heading in or out)."""
-    import bm25s
-
-    from vectorstore.bm25_index import BM25Index
+    """A lexical index over another text per chunk (title / heading in or out)."""
+    from vectorstore.lexical_index import LexicalIndex
     from vectorstore.tokenize_zh import tokens
 
-    idx = BM25Index([])
-    idx.chunks = lib.catalog.chunks()
-    idx._bm = bm25s.BM25()
-    idx._bm.index([tokens(fn(c)) or ["\u2205"] for c in idx.chunks], show_progress=False)
-    return idx
+    return LexicalIndex.build((c, tokens(fn(c))) for c in lib.catalog.chunks())
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.catalog import Catalog, doc_info
 from assistant.errors import IngestError
 from assistant.index_writer import IndexWriter
-from assistant.types import DocMeta, DocRecord, IngestReport, LoadedFile
+from assistant.types import Chunk, DocMeta, DocRecord, IngestReport, LoadedFile
 from ingest.chunking import split_document
 from ingest.folders import path_text, select_files
 from ingest.limits import DEFAULT_LIMITS, LoadLimits, check_size
@@ -27,6 +27,8 @@ PageProgress = Callable[[str, int, int, bool], None]  # (file name, pages read, 
 def _pages_of(name: str, pages: PageProgress | None) -> Callable[[int, int, bool], None] | None:
     """The loader's page callback for one file, naming the file for the caller."""
     return (lambda n, total, ocr: pages(name, n, total, ocr)) if pages else None
+# Records of one JSONL file are written to the index in batches of about this many chunks (one Chroma upsert each).
+_BATCH_CHUNKS = 512
 
 
 def doc_id_for(path: Path) -> str:
@@ -128,6 +130,7 @@ class Ingestor:
         records = load(path, self.limits)
         if records:  # the loader reports lines it could not use on the first record
             tally.skipped.extend((path_text(path), w) for w in records[0].warnings if w.startswith("line "))
+        batch: list[tuple[str, DocRecord, list[Chunk]]] = []
         for loaded in records:
             loaded = replace(loaded, path=path_text(loaded.path))
             rid = loaded.path.rsplit("::", 1)[-1]
@@ -138,9 +141,13 @@ class Ingestor:
                 tally.unchanged.append(loaded.path)
                 continue
             try:
-                self._write(loaded, doc_id, loaded.record_sha256, tally)
+                batch.append((loaded.path, *self._prepare(loaded, doc_id, loaded.record_sha256)))
             except IngestError as exc:
                 tally.failed.append((loaded.path, str(exc)))
+            if sum(len(chunks) for *_, chunks in batch) >= _BATCH_CHUNKS:
+                self._write_many(batch, tally)
+                batch = []
+        self._write_many(batch, tally)
         for rec in self.catalog.documents(prefix=f"{file_id}::"):
             if rec.doc_id not in seen:  # the record left the file: it leaves the index too
                 self.writer.delete(rec.doc_id)
@@ -148,23 +155,38 @@ class Ingestor:
         self.catalog.put_record(DocRecord(doc_id=file_id, source=path_text(path), sha256=sha, file_type="jsonl",
                                           status="container", chunk_count=0))
 
-    def _write(self, loaded: LoadedFile, doc_id: str, sha: str, tally: _Tally) -> None:
-        loaded = replace(loaded, path=path_text(loaded.path))
+    def _prepare(self, loaded: LoadedFile, doc_id: str, sha: str) -> tuple[DocRecord, list[Chunk]]:
         meta = understand(loaded, doc_id=doc_id)
         rec = _record_from(loaded, doc_id, sha, meta)
         chunks = split_document(loaded.pages, doc_info(rec), self.chunk_chars)
         if not chunks:
             raise IngestError(loaded.path, "no text left after cleaning", "check that the file has readable text")
-        vectors = self.embedder.embed_passages([c.text for c in chunks])
-        with self.writer.lock:  # read the old record here: a staff edit may have landed while we embedded
-            old = self.catalog.get(doc_id)
-            if old and old.edited:  # staff corrections survive re-ingest
-                rec = replace(rec, **{f: getattr(old, f) for f in old.edited}, edited=old.edited)
-                info = doc_info(rec)
-                chunks = [replace(c, doc=info) for c in chunks]
-            self.writer.put_document(rec, chunks, vectors)
-        tally.chunks += len(chunks)
-        (tally.updated if old and old.status == "indexed" else tally.added).append(loaded.path)
+        return rec, chunks
+
+    def _write(self, loaded: LoadedFile, doc_id: str, sha: str, tally: _Tally) -> None:
+        loaded = replace(loaded, path=path_text(loaded.path))
+        self._write_many([(loaded.path, *self._prepare(loaded, doc_id, sha))], tally)
+
+    def _write_many(self, batch: Sequence[tuple[str, DocRecord, list[Chunk]]], tally: _Tally) -> None:
+        """Embed the documents' chunks together and write them in one index change."""
+        if not batch:
+            return
+        vectors = self.embedder.embed_passages([c.text for *_, chunks in batch for c in chunks])
+        items, offset, fresh = [], 0, []
+        with self.writer.lock:  # read the old records here: a staff edit may have landed while we embedded
+            for path, rec, chunks in batch:
+                old = self.catalog.get(rec.doc_id)
+                if old and old.edited:  # staff corrections survive re-ingest
+                    rec = replace(rec, **{f: getattr(old, f) for f in old.edited}, edited=old.edited)
+                    info = doc_info(rec)
+                    chunks = [replace(c, doc=info) for c in chunks]
+                items.append((rec, chunks, vectors[offset: offset + len(chunks)]))
+                offset += len(chunks)
+                fresh.append((path, not (old and old.status == "indexed")))
+            self.writer.put_documents(items)
+        tally.chunks += offset
+        for path, added in fresh:
+            (tally.added if added else tally.updated).append(path)
 
     def delete(self, doc_id: str) -> None:
         self.writer.delete(doc_id)

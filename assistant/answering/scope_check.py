@@ -8,7 +8,7 @@ a fact dated to another year does not answer a question about this one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,23 +93,6 @@ def _frame(hit: Hit) -> str:
     单位25年预算.pdf says whose budget and which year when the title does not)."""
     c = hit.chunk
     return f"{c.doc.title}\n{c.heading}\n{c.doc.file_name.rsplit('.', 1)[0]}"
-
-
-class LibraryYears:
-    """The years the library's texts state anywhere (or are dated): a year none of them names has no facts
-    here, whatever an undated passage says. Recounted when the library changes, never per question."""
-
-    def __init__(self, chunks: Callable[[], Sequence[Chunk]]):
-        self.chunks, self._key, self._years = chunks, None, frozenset()
-
-    def __call__(self) -> frozenset[int]:
-        chunks = self.chunks()
-        key = (id(chunks), len(chunks))
-        if key != self._key:
-            years = {y for c in chunks for a, b, _ in year_spans(f"{c.doc.title}\n{c.text}") for y in range(a, b + 1)}
-            years |= {int(c.doc.published[:4]) for c in chunks if c.doc.published[:4].isdigit()}
-            self._key, self._years = key, frozenset(years)
-        return self._years
 
 
 class ScopeChecker:

@@ -6,6 +6,7 @@ with 金牛区's fund). The answer gate checks every sentence offered against th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,6 +102,12 @@ def year_spans(text: str) -> list[tuple[int, int, str]]:
         first, last = _PLAN_YEARS[m.group(1)]
         out.append((first, last, m.group(1)))
     return out
+
+
+def text_years(texts: Iterable[str], published: str = "") -> frozenset[int]:
+    """Every year the texts name (a period counts each of its years), and the year of publication."""
+    years = {y for t in texts for a, b, _ in year_spans(t) for y in range(a, b + 1)}
+    return frozenset(years | ({int(published[:4])} if published[:4].isdigit() else set()))
 
 
 # An event named by its edition: 第七届立法会, 第三次会议 (第三条 is an article, not an event).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -248,19 +248,21 @@ def coverage(terms: Sequence[Term], hay: str) -> float:
 
 
 class TermStats:
-    """How many of the library's chunks contain a word: rare words are evidence, words in every chunk are not."""
+    """How many of the library's chunks contain a word: rare words are evidence, words in every chunk are not.
+    The counts are the lexical index's document frequencies, kept when indexing: nothing here reads texts."""
 
-    def __init__(self, texts: Sequence[str]):
-        self.texts = [t.lower() for t in texts]
+    def __init__(self, doc_freq: Callable[[str], int], size: int):
+        self.doc_freq, self.size = doc_freq, size
         self._df: dict[str, int] = {}
 
     def share(self, term: Term) -> float | None:
-        """Share of chunks containing the term (0..1), None for an empty library."""
-        if not self.texts:
+        """Share of chunks containing the term or one of its synonyms (0..1), None for an empty library."""
+        if not self.size:
             return None
         if term.text not in self._df:
-            self._df[term.text] = sum(match_strength(term, t) >= 1.0 for t in self.texts)
-        return self._df[term.text] / len(self.texts)
+            alts = dict.fromkeys(a.lower() for a in term.alts)
+            self._df[term.text] = min(self.size, sum(self.doc_freq(a) for a in alts))
+        return self._df[term.text] / self.size
 
     def informative(self, terms: Sequence[Term]) -> list[Term]:
         """Terms weighted by how informative they are in this library. A word no chunk contains is, for a

@@ -13,6 +13,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import argparse  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from assistant.errors import AssistantError  # noqa: E402
@@ -51,6 +52,7 @@ def serve(args: argparse.Namespace) -> int:
             if report is not None:
                 print(f"demo corpus indexed: {report.summary_line()}", flush=True)
         app = build_server(assistant, settings)
+        threading.Thread(target=assistant.warm, name="warm-up", daemon=True).start()
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
