@@ -156,14 +156,14 @@ class Library:
         """The region filter's choices: the documents' regions plus the places a document's title names within
         its region (成都金牛区、温江区、邛崃市… is a 成都市 article that covers 温江区 and 邛崃市 too)."""
         names = dict.fromkeys(self.regions())
-        for r in self._documents():
+        for r in self._documents().records:
             if r.status == "indexed":
                 names.update(dict.fromkeys(_title_places(r)))
         return sorted(names)
 
     def docs_covering(self, name: str) -> frozenset[str]:
         """doc_ids of the documents whose region is `name` or whose title names it (the region filter)."""
-        return frozenset(r.doc_id for r in self._documents() if r.status == "indexed"
+        return frozenset(r.doc_id for r in self._documents().records if r.status == "indexed"
                          and (name in (r.province, r.city, r.district) or name in _title_places(r)))
 
     def contacts(self, doc_ids: Sequence[str] | None = None) -> list[Contact]:

@@ -69,8 +69,8 @@ def _quantities(text: str, masked: list[tuple[int, int]]) -> list[_Q]:
     out = [_Q(m.start(), m.end(), float(m.group(1)) / 1000, rate=float(m.group(1)) / 1000, text=m.group())
            for m in _PERMILLE.finditer(text)]
     for q in extract_quantities(text):
-        if _masked(text, masked, q.start) or q.kind not in ("amount", "percent"):
-            continue
+        if _masked(text, masked, q.start) or q.kind not in ("amount", "percent") or "‰" in q.text:
+            continue  # ‰ rates are read above, with their exact share
         if q.kind == "percent":
             out.append(_Q(q.start, q.end, float(q.value[:-1]) / 100, rate=float(q.value[:-1]) / 100, text=q.text))
         else:
