@@ -176,3 +176,20 @@ def test_a_hanging_llm_delays_only_the_first_question(demo_assistant):
     second = a.ask("金牛区的母基金规模有多大？")
     assert len(calls) == 1 and time.perf_counter() - t0 < 3.0
     assert second.grounded and "50亿元" in second.text and any("llm_cooldown" in w for w in second.warnings)
+
+
+def test_a_three_turn_conversation_changes_only_what_each_follow_up_names(demo_assistant):
+    """Topic, then a place change, then a year change: each follow-up inherits the topic and is scope-checked."""
+    from assistant.query.conversation import rewrite_followup
+
+    history: list[tuple[str, str]] = []
+    first = demo_assistant.ask("金牛区的母基金规模有多大？")
+    assert first.grounded and "50亿元" in first.text
+    history.append(("金牛区的母基金规模有多大？", first.text))
+    assert rewrite_followup("那温江区呢？", history) == "温江区的母基金规模有多大？"
+    place = demo_assistant.ask("那温江区呢？", history)
+    assert not place.grounded and place.text.startswith("资料中没有找到温江区") and "50亿" not in _answer_part(place)
+    history.append(("那温江区呢？", place.text))
+    assert "温江区" in rewrite_followup("那2030年呢？", history) and "2030年" in rewrite_followup("那2030年呢？", history)
+    year = demo_assistant.ask("那2030年呢？", history)
+    assert not year.grounded and "2030" in year.text.split("。")[0]
