@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -42,8 +43,35 @@ def build(data: Path, n: int, seed: int, out: Path) -> tuple[list[dict], Path]:
     write_corpus(imported.corpus, corpus)
     cases = [{"id": c.id, "question": c.question, "reject": not c.answerable, "facts": list(c.expected_facts),
               "facts_any": list(c.expected_facts_any), "split": split_of(c.id)} for c in imported.cases]
+    noisy = answer_still_indexed(data, cases, [r["text"] for r in imported.corpus])
+    for case in cases:
+        case["answer_indexed"] = case["id"] in noisy
     print("; ".join(imported.notes))
+    print(f"{len(noisy)} rejection cases left out of negative_rejection: a passage still indexed states their "
+          f"gold answer ({', '.join(sorted(noisy))})")
     return cases, corpus
+
+
+def answer_still_indexed(data: Path, cases: list[dict], passages: list[str]) -> set[str]:
+    """Rejection cases whose gold answer is still written in an indexed passage (RGB's negatives are not always
+    answer-free: 神舟十四号's "negatives" name its commander). Answering those is right, so they are not scored.
+    A passage counts when it holds an answer of 2+ characters with a non-digit ("10" is in half the passages)
+    and the question's content words (coverage ≥ 0.8): "5月5日" alone is in unrelated passages too."""
+    from assistant.query.terms import coverage, question_terms
+
+    records = {f"rgb-refine-{r['id']}": r for r in map(json.loads, (data / "zh_refine.jsonl").open(encoding="utf-8"))}
+    squeezed = [re.sub(r"\s+", "", p) for p in passages]
+    noisy = set()
+    for case in cases:
+        if not case["reject"] or case["id"] not in records:
+            continue
+        answers = records[case["id"]]["answer"]
+        flat = [a for group in answers for a in (group if isinstance(group, list) else [group])]
+        names = [a for a in (re.sub(r"\s+", "", str(x)) for x in flat) if len(a) >= 2 and not a.isdigit()]
+        terms = question_terms(case["question"])
+        if any(a in p and coverage(terms, p) >= 0.8 for a in names for p in squeezed):
+            noisy.add(case["id"])
+    return noisy
 
 
 def rgb_metrics(cases: list[dict], answers: dict) -> dict[str, dict]:
@@ -52,6 +80,8 @@ def rgb_metrics(cases: list[dict], answers: dict) -> dict[str, dict]:
     def score(case: dict) -> tuple[dict, list[float]]:
         a = answers[case["id"]]
         if case["reject"]:
+            if case.get("answer_indexed"):
+                return {"negative_rejection": None, "positive_answered": None, "positive_right_facts": None}, [a["ms"]]
             return {"negative_rejection": not a["grounded"], "positive_answered": None,
                     "positive_right_facts": None}, [a["ms"]]
         facts = all(contains_fact(a["text"], f) for f in case["facts"]) and (

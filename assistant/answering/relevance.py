@@ -4,11 +4,14 @@ the answer gate refuses."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.refusal import is_contact_question
+from assistant.query.datum_shape import is_datum_word
 from assistant.query.kinds import asked_kind, other_year, states_kind
+from assistant.query.names import abbreviation_in
 from assistant.query.terms import (
     Term,
     TermStats,
@@ -94,7 +97,7 @@ class TermRelevance:
         union_text = "\n".join(texts).lower()
         kind = None if is_contact_question(question) else asked_kind(question)
         if kind:  # "多少/何时/谁/在哪": on topic is not enough, a sentence must state that datum about the subject
-            covs[best] = _datum_support(kind, question, terms, hits[:5], keep)
+            covs[best] = _datum_support(kind, question, terms, hits[:5], keep, stats)
         cov = 0.75 * covs[best] + 0.25 * coverage(terms, union_text)
         if any(t.place and match_strength(t, union_text) == 0 for t in terms):
             cov *= 0.5  # the question is about a place the passages never mention
@@ -108,7 +111,8 @@ def quantity_label(terms: Sequence[Term], question: str) -> list[Term]:
     """The words naming the asked quantity: the question's nouns that are not its scope (place, body, year)."""
     from assistant.query.scope import question_scope
 
-    scope_text = " ".join(i.text for i in question_scope(question).items)
+    # A body or event is kept: a passage may name two races; the sentence must name the asked one.
+    scope_text = " ".join(i.text for i in question_scope(question).items if i.kind != "body")
     return [t for t in terms if t.noun and not t.place and t.weight >= 1.0 and not (len(t.text) >= 2 and t.text in scope_text)]
 
 
@@ -123,15 +127,70 @@ def label_fit(label: Sequence[Term], sentence: str, before: int = 16, after: int
     return best
 
 
+# Words that cannot name a subject: verbs, adverbs, function words, numerals, measure words, directions.
+_NOT_SUBJECT_TAGS = ("v", "d", "p", "u", "r", "m", "q", "f", "t", "y", "e", "o", "x")
+
+
+_QUESTION_CHARS = re.compile(r"哪|什么|多少|怎|如何|几|谁")
+_ARTICLE_REF = re.compile(r"第[一二三四五六七八九十百零〇\d]+([条款项章节])")
+
+
+def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None = None) -> list[Term]:
+    """The words that name what the question asks about, rarest in the library first: not what it asks
+    (时间, 售价, 哪些方面), not where or when (places, laws, years: the scope check's business), not an
+    article number's pieces (第五十九条规定 → 条规定)."""
+    from assistant.query.scope import question_scope
+
+    # A body or event is kept: a passage may name two races; the sentence must name the asked one.
+    scope_text = " ".join(i.text for i in question_scope(question).items if i.kind != "body")
+    article_heads = tuple(m.group(1) for m in _ARTICLE_REF.finditer(question))
+    subject = [t for t in terms if not t.place and not t.text.isdigit() and t.weight >= 0.5
+               and (t.noun or (t.tag and not t.tag.startswith(_NOT_SUBJECT_TAGS)))
+               and not is_datum_word(t.text, question) and not _QUESTION_CHARS.search(t.text)
+               and not (len(t.text) >= 2 and t.text in scope_text) and not t.text.startswith(article_heads or "\0")]
+    def rarity(t: Term) -> tuple[float, float, int]:
+        share = stats.share(t) if stats else None
+        return (-(share if share is not None else 1.0), t.weight, len(t.text))
+    return sorted(subject, key=rarity, reverse=True)
+
+
+def names_subject(word: Term, text: str) -> bool:
+    """The word or its 简称/全称 (中国男足 in 中国国家男子足球队) is in the text."""
+    low = text.lower()
+    return match_strength(word, low) >= 0.5 or abbreviation_in(word.text, low)
+
+
+def _about_subject(subject: Sequence[Term], sentence: str, window: str) -> bool:
+    """A sentence stating the datum is about the question's subject when it names the subject's rarest word, or
+    names another of its words while a neighbour names the rarest ("从拿地到投产，只用了8个月" beside 昇兴…): not
+    when it names none of them ("新品AirPods Pro 2售价1899元" for Incase's lanyard)."""
+    if not subject or names_subject(subject[0], sentence):
+        return True
+    return names_subject(subject[0], window) and any(names_subject(t, sentence) for t in subject[1:])
+
+
+_SENTENCE_MARK = re.compile(r"[。！？；]|\.\.\.|…|，.*，")
+
+
+def _headline(title: str) -> str:
+    """The title when it is one: a title found by taking a document's first line can be a sentence of its text
+    ("Sep 12, 2022 ... Incase挂绳搭配适用于…"), which frames nothing."""
+    return "" if _SENTENCE_MARK.search(title) else title
+
+
 def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequence[Hit],
-                   keep: Keep | None = None) -> float:
+                   keep: Keep | None = None, stats: TermStats | None = None) -> float:
     """How well the best sentence stating the asked-for datum, with its neighbours and the passage's frame,
     covers the question's terms: an amount beside another subject's name answers nothing (0 when none)."""
     best = 0.0
+    # Only subject words the passages contain tell their sentences apart; the rest is phrasing.
+    union = "\n".join(passage_text(h) for h in hits)
+    subject = [t for t in subject_words(question, terms, stats) if names_subject(t, union)]
     for hit in hits:
         c, text = hit.chunk, hit.chunk.text
         frame = f"{c.doc.title} {c.doc.file_name.rsplit('.', 1)[0]} {c.doc.region.label()} {c.heading} {c.article}"
         spans = sentence_spans(text)
+        headline = f"{_headline(c.doc.title)} {c.doc.file_name.rsplit('.', 1)[0]} {c.heading} {c.article} {c.table}"
         for i, (start, end) in enumerate(spans):
             if not states_kind(kind, text[start:end], question):
                 continue
@@ -140,6 +199,8 @@ def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequen
             lo, hi = spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]
             if other_year(question, text[start:end]):
                 continue
+            if not _about_subject(subject, f"{headline}\n{text[start:end]}", text[lo:hi]):
+                continue  # the datum of something the sentence does not name
             # The datum's own sentence counts most: a neighbour may only complete it.
             own = coverage(terms, f"{frame}\n{text[start:end]}")
             best = max(best, 0.6 * own + 0.4 * coverage(terms, f"{frame}\n{text[lo:hi]}"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.query.entities import law_core
+from assistant.query.names import abbreviation_in
 from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, without_comparisons, year_spans
 from assistant.types import Chunk, Contact, DocInfo, Hit, Region
 
@@ -233,7 +234,7 @@ class ScopeChecker:
         other = _other_edition(item, sentence) if sentence is not None else ""
         if other:  # the sentence is about 神舟十六号 though its passage also names 神舟十四号
             return ScopeMatch(False, "other", other, (item.label,))
-        if any(f in hay for f in item.forms) or any(_abbreviation_in(f, hay) for f in item.forms if len(f) <= 4):
+        if any(f in hay for f in item.forms) or any(abbreviation_in(f, hay) for f in item.forms if len(f) <= 4):
             return ScopeMatch(True, "same", item.label)
         return ScopeMatch(False, "other", doc.title, (item.label,))
 
@@ -268,16 +269,6 @@ def _in_force(doc: DocInfo, first: int, last: int) -> bool:
     if doc.repealed:
         end = min(end, int(doc.repealed[:4]))
     return bool(doc.effective or doc.expires) and start <= last and first <= end
-
-
-@lru_cache(maxsize=1024)
-def _abbreviation_pattern(short: str) -> re.Pattern:
-    return re.compile("[\u4e00-\u9fff]{0,6}?".join(map(re.escape, short)))
-
-
-def _abbreviation_in(short: str, text: str) -> bool:
-    """人社局 in 人力资源社会保障局, 智博会 in 智能产业博览会: a 简称's characters in order within a name."""
-    return len(short) >= 3 and bool(_abbreviation_pattern(short).search(text))
 
 
 _ANY_EDITION = re.compile(r"第(?:[一二三四五六七八九十零〇两]{1,4}|\d{1,3})(?:届|次)")

@@ -21,11 +21,13 @@ _ASKED_COUNT = re.compile(r"(?:多少|几)\s*([人名位个座所家项只支款
 # "第三次", "最后一次", "每个": an ordinal or a distributive, not a count.
 _NOT_A_COUNT = re.compile(r"(?:第|最后|每|这|那|上|下|再|前|后|某|哪)$")
 _ASKED_ORDINAL = re.compile(r"(?:哪一|第几)\s*([集期届章条次轮季部批])")
+_ASKED_PEOPLE = re.compile(r"人数|人次|参赛者|游客量|客流")  # "报名人数是多少": a count of people
 _ASKED_RATE = re.compile(r"率|比例|比重|占比|百分之|百分比|增速|增幅")
 _RATE = re.compile(r"\d[\d.]*\s*[%％‰]|百分点|百分之|[一二三四五六七八九]成(?![立功本])")
 _EVENT_VERBS = "举行|召开|举办|开幕|闭幕|开业|落户|上市|注册|成立|落地|投产|拍摄|去世|安葬|发射|着陆"
 _ASKED_WHERE_EVENT = re.compile(rf"(?:在哪(?:里|儿)?|哪里|何地|何处)\s*({_EVENT_VERBS})")
 _VERB_FAMILIES = (("举行", "召开", "举办", "开幕", "闭幕"), ("落户", "落地", "投产", "成立", "注册"))
+_TIME_FIRST = re.compile(r"\s*(?:\d|[一二三四五六七八九十]+[月日号]|周[一二三四五六日末]|星期|[今明昨本下上]|近日|日前|当天|次日)")
 _STATED_PLACE_CUE = re.compile(r"位于|坐落|地点|地址|会址")
 _ROLE_BEFORE_NAME = re.compile(r"^[\s：:是为由]{0,2}")  # 导演：张三 / 导演是张三
 _ROLE_AFTER_NAME = re.compile(r"(?:[\s、]|等|和|及|担任|出任|任|作为|由)*$")  # 张三等主演 / 张三担任指令长
@@ -77,6 +79,16 @@ def asked_roles(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for row in named for w in row))
 
 
+@lru_cache(maxsize=1)
+def _datum_nouns() -> frozenset[str]:
+    return frozenset(w for ln in lines("datum_nouns") for w in ln.split())
+
+
+def is_datum_word(word: str, question: str) -> bool:
+    """Whether a question word names what is asked (时间, 售价, 指令长, 净利润) rather than what it is asked about."""
+    return word in _datum_nouns() or word in asked_measure(question) or word in asked_roles(question)
+
+
 @lru_cache(maxsize=2048)
 def asked_shape(question: str, kind: str | None) -> DatumShape:
     """The shape the answer to a question of this kind (number, who, where…) must have."""
@@ -85,6 +97,8 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
     if kind == "number":
         m = _ASKED_COUNT.search(question)
         units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")
+        if not units and _ASKED_PEOPLE.search(question) and not _ASKED_RATE.search(question):
+            units = _UNIT_GROUPS[0]
         return DatumShape(units=units, rate=bool(_ASKED_RATE.search(question)) and not units,
                           measure=asked_measure(question))
     if kind == "who":
@@ -162,10 +176,14 @@ def _place_of_event(verbs: tuple[str, ...], sentence: str, question: str) -> boo
     if _STATED_PLACE_CUE.search(sentence):
         return True
     for verb in verbs:
-        for m in re.finditer(rf"[在于]([^，。；！？,;]{{1,30}}?){verb}", sentence):
+        # The last 在/于 before the verb: "于11月15日至16日在锦川国际会议中心举行" is held in the centre.
+        for m in re.finditer(rf"[在于]([^，。；！？,;在于]{{1,30}}?){verb}", sentence):
             where = m.group(1)  # "在锦川产业论坛即将举行之际": the event itself names a place; not where it is
-            found = [x.group() for p in (PLACE_WORD, VENUE_WORD, LATIN_NAME) for x in p.finditer(where)]
-            found += [w for w, tag in tagged(where) if tag == "ns"]
-            if any(f not in question for f in found):
+            # The place opens the phrase (在莫斯科圆柱大厅举行); "于周六为…苏联…领导人举行" is a time.
+            if _TIME_FIRST.match(where):
+                continue
+            found = [x for p in (PLACE_WORD, VENUE_WORD, LATIN_NAME) for x in p.finditer(where) if x.start() <= 2]
+            found += [w for w, tag in tagged(where[:12]) if tag == "ns" and where.find(w) <= 2]
+            if any((f if isinstance(f, str) else f.group()) not in question for f in found):
                 return True
     return False

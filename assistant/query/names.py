@@ -96,3 +96,13 @@ def person_at_end(text: str) -> str:
             if tail[1] in PERSON_TAGS or size <= 3:
                 return name
     return ""
+
+
+@lru_cache(maxsize=1024)
+def _abbreviation_pattern(short: str) -> re.Pattern:
+    return re.compile("[\u4e00-\u9fff]{0,6}?".join(map(re.escape, short)))
+
+
+def abbreviation_in(short: str, text: str) -> bool:
+    """人社局 in 人力资源社会保障局, 中国男足 in 中国国家男子足球队: a 简称's characters in order within a name."""
+    return len(short) >= 3 and bool(_abbreviation_pattern(short).search(text))

@@ -64,6 +64,7 @@ class Term:
     place: bool = False
     name: bool = False  # an English proper noun outside the glossary (Jinchuan, Tesla): a place or a body
     noun: bool = True  # a missing noun is a missing topic; a missing verb (出台, 能拿) is often just phrasing
+    tag: str = ""  # the part-of-speech tag rjieba gave a Chinese word
 
 
 def _chinese_term(word: str, tag: str, unconfirmed: frozenset[str] = frozenset()) -> Term:
@@ -82,7 +83,7 @@ def _chinese_term(word: str, tag: str, unconfirmed: frozenset[str] = frozenset()
         weight = 2.0
     else:
         weight = 0.5 if word in _GENERIC else (0.3 if len(word) == 1 else 1.0)
-    return Term(word, weight, alts, place, noun=tag[:1] in "njl" or tag in ("vn", "eng") or place)
+    return Term(word, weight, alts, place, noun=tag[:1] in "njl" or tag in ("vn", "eng") or place, tag=tag)
 
 
 def _english_term(word: str, capitalised: bool = False) -> Term | None:
@@ -231,7 +232,7 @@ def question_intents(question: str) -> frozenset[str]:
 def match_strength(term: Term, hay: str) -> float:
     if term.text.isdigit():  # "4" must not match inside "2024"
         return 1.0 if re.search(rf"(?<!\d){term.text}(?!\d)", hay) else 0.0
-    if any(a in hay for a in term.alts):
+    if any(a in hay or a.lower() in hay for a in term.alts):  # hay is lower-cased: G20 → g20
         return 1.0
     if len(term.text) >= 3 and CJK.search(term.text) and not term.place:  # 苏州工业园区 is not half of 园区
         # Partial credit for long words the passage splits differently (信息产业 vs 信息技术产业).
