@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+import rjieba
+
 from assistant.answering.refusal import is_contact_question
 from assistant.query.datum_shape import is_datum_word
 from assistant.query.kinds import asked_kind, other_year, states_kind
@@ -154,6 +156,20 @@ def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None 
     return sorted(subject, key=rarity, reverse=True)
 
 
+def _as_written(subject: Sequence[Term], union: str) -> list[Term]:
+    """A long glued word the passages never write whole (2023春节档电影票房 → 档电影票房) stands for its pieces
+    that they do write (电影票房, 票房), in the same order of rarity."""
+    out: list[Term] = []
+    low = union.lower()
+    for t in subject:
+        if len(t.text) < 4 or any(a.lower() in low for a in t.alts):
+            out.append(t)
+            continue
+        pieces = sorted({p for p in rjieba.cut_for_search(t.text) if len(p) >= 2 and p in low}, key=len, reverse=True)
+        out.extend(replace(t, text=p, alts=(p,)) for p in pieces)
+    return out
+
+
 def names_subject(word: Term, text: str) -> bool:
     """The word or its 简称/全称 (中国男足 in 中国国家男子足球队) is in the text."""
     low = text.lower()
@@ -185,7 +201,7 @@ def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequen
     best = 0.0
     # Only subject words the passages contain tell their sentences apart; the rest is phrasing.
     union = "\n".join(passage_text(h) for h in hits)
-    subject = [t for t in subject_words(question, terms, stats) if names_subject(t, union)]
+    subject = [t for t in _as_written(subject_words(question, terms, stats), union) if names_subject(t, union)]
     for hit in hits:
         c, text = hit.chunk, hit.chunk.text
         frame = f"{c.doc.title} {c.doc.file_name.rsplit('.', 1)[0]} {c.doc.region.label()} {c.heading} {c.article}"

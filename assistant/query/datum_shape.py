@@ -44,9 +44,11 @@ class DatumShape:
     rate: bool = False
     roles: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()  # one of these words must be in the sentence (冠军, 夺冠…), a name anywhere
 
     def __bool__(self) -> bool:
-        return bool(self.units or self.ordinal or self.measure or self.rate or self.roles or self.verbs)
+        return bool(self.units or self.ordinal or self.measure or self.rate or self.roles or self.verbs
+                    or self.results)
 
     @property
     def replaces_kind(self) -> bool:
@@ -73,6 +75,17 @@ def asked_measure(question: str) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=1)
+def _results() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(ln.split()) for ln in lines("result_words"))
+
+
+def asked_results(question: str) -> tuple[str, ...]:
+    """The words for the result a question asks the holder of (冠军 → 冠军, 夺冠, 折桂…)."""
+    named = [row for row in _results() if row[0] in question]
+    return tuple(dict.fromkeys(w for row in named for w in row))
+
+
 def asked_roles(question: str) -> tuple[str, ...]:
     """The words for the role a question asks a person in (导演 → 导演, 执导), longest role named first."""
     named = [row for row in _roles() if row[0] in question or any(w in question for w in row[1:] if len(w) >= 2)]
@@ -86,7 +99,8 @@ def _datum_nouns() -> frozenset[str]:
 
 def is_datum_word(word: str, question: str) -> bool:
     """Whether a question word names what is asked (时间, 售价, 指令长, 净利润) rather than what it is asked about."""
-    return word in _datum_nouns() or word in asked_measure(question) or word in asked_roles(question)
+    return (word in _datum_nouns() or word in asked_measure(question) or word in asked_roles(question)
+            or word in asked_results(question))
 
 
 @lru_cache(maxsize=2048)
@@ -102,7 +116,9 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
         return DatumShape(units=units, rate=bool(_ASKED_RATE.search(question)) and not units,
                           measure=asked_measure(question))
     if kind == "who":
-        return DatumShape(roles=asked_roles(question))
+        return DatumShape(roles=asked_roles(question), results=() if asked_roles(question) else asked_results(question))
+    if kind == "which":
+        return DatumShape(results=asked_results(question))
     if kind == "where" and (m := _ASKED_WHERE_EVENT.search(question)):
         family = next((f for f in _VERB_FAMILIES if m.group(1) in f), (m.group(1),))
         return DatumShape(verbs=family)
@@ -122,6 +138,8 @@ def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
     if shape.rate and not _RATE.search(sentence):
         return False
     if shape.roles and not _person_in_role(shape.roles, sentence, question):
+        return False
+    if shape.results and not any(w in sentence for w in shape.results):
         return False
     return not shape.verbs or _place_of_event(shape.verbs, sentence, question)
 

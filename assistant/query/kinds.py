@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.query.datum_shape import asked_roles, asked_shape, fits_shape
+from assistant.query.datum_shape import asked_results, asked_roles, asked_shape, fits_shape
 from assistant.query.names import (
     FOREIGN_NAME,
     LATIN_NAME,
@@ -53,7 +53,10 @@ def asked_kind(question: str) -> str | None:
             return kind
     # "《炽道》的主演", "董事长是" — a role named at the end asks who holds it.
     bare = _ROLE_QUESTION_END.sub("", question)
-    return "who" if any(bare.endswith(role) for role in asked_roles(question)) else None
+    if any(bare.endswith(role) for role in asked_roles(question)):
+        return "who"
+    # "春节档票房冠军": the winner may be a film or a team as well as a person.
+    return "which" if any(bare.endswith(result) for result in asked_results(question)) else None
 
 
 def _new(found: str, question: str) -> bool:
