@@ -27,6 +27,8 @@ NEWS = {
     "race.md": "# 赛事报名\n\n2024年锦川越野赛报名人数达到3.2万人。锦川半程马拉松报名人数同比增长21.2%，创历史新高。",
     "summit.md": "# 峰会回顾\n\n2022年JQ30峰会于11月15日至16日在锦川国际会议中心举行。",
     "fair.md": "# 博览会\n\n锦川博览会将于周六为来自青禾市的客商举行专场推介。",
+    # Two events of one kind in one passage: the sentence naming the winner names the other event.
+    "badminton.md": "# 羽毛球赛事\n\n锦川公开赛女单决赛将于周日进行，门票已售罄。青禾公开赛女单冠军由李雨桐夺得。",
 }
 
 
@@ -54,6 +56,7 @@ def news_assistant(tmp_path_factory: pytest.TempPathFactory):
     ("锦川半程马拉松报名人数是多少？", "2024年锦川越野赛报名人数是多少？", "3.2万人"),
     ("锦川博览会在哪里举行？", "2022年JQ30峰会在哪里举行？", "锦川国际会议中心"),
     ("锦川产业论坛什么时候举行？", "2022年JQ30峰会的时间？", "11月15日"),
+    ("锦川公开赛女单冠军是谁？", "青禾公开赛女单冠军是谁？", "李雨桐"),
 ])
 def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, trap, control, fact):
     refused = news_assistant.ask(trap)

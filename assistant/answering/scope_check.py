@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.query.entities import law_core
+from assistant.query.entities import body_suffix, entity_names, law_core
 from assistant.query.names import abbreviation_in
 from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, without_comparisons, year_spans
 from assistant.types import Chunk, Contact, DocInfo, Hit, Region
@@ -231,8 +231,8 @@ class ScopeChecker:
                 return ScopeMatch(True, "same", item.label)
             return ScopeMatch(False, "other", doc.title, (f"《{item.label}》",))
         hay = f"{_frame(hit)}\n{hit.chunk.text}"
-        other = _other_edition(item, sentence) if sentence is not None else ""
-        if other:  # the sentence is about 神舟十六号 though its passage also names 神舟十四号
+        other = (_other_edition(item, sentence) or _rival_body(item, sentence)) if sentence is not None else ""
+        if other:  # the sentence is about 神舟十六号 (全英公开赛) though its passage also names 神舟十四号 (马来西亚公开赛)
             return ScopeMatch(False, "other", other, (item.label,))
         if any(f in hay for f in item.forms) or any(abbreviation_in(f, hay) for f in item.forms if len(f) <= 4):
             return ScopeMatch(True, "same", item.label)
@@ -269,6 +269,18 @@ def _in_force(doc: DocInfo, first: int, last: int) -> bool:
     if doc.repealed:
         end = min(end, int(doc.repealed[:4]))
     return bool(doc.effective or doc.expires) and start <= last and first <= end
+
+
+def _rival_body(item: ScopeItem, sentence: str) -> str:
+    """Another body of the asked one's kind that the sentence names instead of it (全英公开赛 for 马来西亚公开赛,
+    青禾产业园 for 锦川产业园), or "": like a passage about several places, the sentence must name the asked one."""
+    if any(f in sentence for f in item.forms) or any(abbreviation_in(f, sentence) for f in item.forms if len(f) <= 4):
+        return ""
+    suffix = body_suffix(item.text)
+    if not suffix or len(suffix) < 2:
+        return ""
+    rivals = [name for name, _ in entity_names(sentence) if body_suffix(name) == suffix]
+    return rivals[0] if rivals else ""
 
 
 _ANY_EDITION = re.compile(r"第(?:[一二三四五六七八九十零〇两]{1,4}|\d{1,3})(?:届|次)")

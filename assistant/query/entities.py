@@ -67,7 +67,8 @@ def body_suffix_at(run: str) -> bool:
     return any(head.endswith(s) or (s in head and len(s) >= 2) for s in _SUFFIXES if s not in _AUTHORITY)
 
 
-def _suffix(name: str) -> str:
+def body_suffix(name: str) -> str:
+    """The kind-of-body ending of a name (公开赛, 产业园, 委员会), or ""."""
     return next((s for s in _SUFFIXES if name.endswith(s)), "")
 
 
@@ -78,7 +79,7 @@ def name_forms(name: str) -> tuple[str, ...]:
     for full, shorts in _abbreviations().items():
         if full in name and len(full) >= 2:
             forms.update(name.replace(full, s) for s in shorts)
-    suffix = _suffix(name)
+    suffix = body_suffix(name)
     stem = name[: -len(suffix)] if suffix else name
     if suffix and suffix not in _AUTHORITY and len(stem) >= 2:
         forms.add(stem)  # 华为公司 → 华为, 锦川产业园 → 锦川: a company or park is named by its proper part
@@ -121,7 +122,7 @@ def entity_names(question: str, place_forms: set[str] = frozenset()) -> list[tup
 
 
 def _specific(name: str) -> bool:
-    suffix = _suffix(name)
+    suffix = body_suffix(name)
     if suffix in _AUTHORITY:
         return True
     return any(tag.startswith(_PROPER_TAGS) for _, tag in tagged(name[: -len(suffix)] or name))
@@ -136,7 +137,7 @@ def _name_start(text: str, end: int) -> int:
     while i >= 0 and end - start < 14:
         word, tag = tokens[i]
         joiner = (word in ("和", "与") and i > 0 and tokens[i - 1][1].startswith("n") and start < end
-                  and not _suffix(tokens[i - 1][0]))
+                  and not body_suffix(tokens[i - 1][0]))
         if not (joiner or (tag.startswith(_NAME_TAGS) and word not in _BOUNDARY_WORDS)):
             break
         start -= len(word)
