@@ -28,6 +28,8 @@ NEWS = {
     "summit.md": "# 峰会回顾\n\n2022年JQ30峰会于11月15日至16日在锦川国际会议中心举行。",
     "fair.md": "# 博览会\n\n锦川博览会将于周六为来自青禾市的客商举行专场推介。",
     # Two events of one kind in one passage: the sentence naming the winner names the other event.
+    # The founder's sentence names a choir that the question's words half match (合唱团), qualified otherwise.
+    "choir.md": "# 合唱团演出\n\n晨星合唱团与锦川童声合唱团同台演出。锦川童声合唱团由音乐教师王晓岚创办。",
     "badminton.md": "# 羽毛球赛事\n\n锦川公开赛女单决赛将于周日进行，门票已售罄。青禾公开赛女单冠军由李雨桐夺得。",
 }
 
@@ -57,6 +59,7 @@ def news_assistant(tmp_path_factory: pytest.TempPathFactory):
     ("锦川博览会在哪里举行？", "2022年JQ30峰会在哪里举行？", "锦川国际会议中心"),
     ("锦川产业论坛什么时候举行？", "2022年JQ30峰会的时间？", "11月15日"),
     ("锦川公开赛女单冠军是谁？", "青禾公开赛女单冠军是谁？", "李雨桐"),
+    ("晨星合唱团是谁创办的？", "锦川童声合唱团是谁创办的？", "王晓岚"),
 ])
 def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, trap, control, fact):
     refused = news_assistant.ask(trap)

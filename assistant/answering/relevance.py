@@ -151,8 +151,9 @@ def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None 
                and not is_datum_word(t.text, question) and not _QUESTION_CHARS.search(t.text)
                and not (len(t.text) >= 2 and t.text in scope_text) and not t.text.startswith(article_heads or "\0")]
     def rarity(t: Term) -> tuple[float, float, int]:
+        # Equally rare: the earlier word, as a Chinese name's qualifier comes before its head (晨星 合唱团).
         share = stats.share(t) if stats else None
-        return (-(share if share is not None else 1.0), t.weight, len(t.text))
+        return (-(share if share is not None else 1.0), t.weight, -question.find(t.text))
     return sorted(subject, key=rarity, reverse=True)
 
 
@@ -176,13 +177,27 @@ def names_subject(word: Term, text: str) -> bool:
     return match_strength(word, low) >= 0.5 or abbreviation_in(word.text, low)
 
 
-def _about_subject(subject: Sequence[Term], sentence: str, window: str) -> bool:
+def _about_subject(subject: Sequence[Term], headline: str, sentence: str, window: str, question: str) -> bool:
     """A sentence stating the datum is about the question's subject when it names the subject's rarest word, or
-    names another of its words while a neighbour names the rarest ("从拿地到投产，只用了8个月" beside 昇兴…): not
-    when it names none of them ("新品AirPods Pro 2售价1899元" for Incase's lanyard)."""
-    if not subject or names_subject(subject[0], sentence):
+    names another of its words, as the question qualifies it, while a neighbour names the rarest ("从拿地到投产，
+    只用了8个月" beside 昇兴…): not when it names none of them ("新品AirPods Pro 2售价1899元" for Incase's
+    lanyard), nor when its word belongs to another name ("马兰花儿童声合唱团" for 果果合唱团)."""
+    if not subject or names_subject(subject[0], f"{headline}\n{sentence}"):
         return True
-    return names_subject(subject[0], window) and any(names_subject(t, sentence) for t in subject[1:])
+    return names_subject(subject[0], window) and any(
+        names_subject(t, sentence) and _qualified_as_asked(t, sentence, question) for t in subject[1:])
+
+
+_CJK2 = re.compile(r"[\u4e00-\u9fff]{2}$")
+
+
+def _qualified_as_asked(word: Term, sentence: str, question: str) -> bool:
+    """Some mention of the word is not preceded by a qualifier the question lacks (两个汉字 before it that the
+    question does not contain): 马兰花儿童声合唱团 is another choir than 果果合唱团."""
+    spots = [m.start() for a in word.alts for m in re.finditer(re.escape(a), sentence)]
+    if not spots:
+        return True  # matched in part or as an abbreviation: no qualifier to compare
+    return any(not _CJK2.search(sentence[max(0, i - 2): i]) or sentence[i - 2: i] in question for i in spots)
 
 
 _SENTENCE_MARK = re.compile(r"[。！？；]|\.\.\.|…|，.*，")
@@ -215,7 +230,7 @@ def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequen
             lo, hi = spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]
             if other_year(question, text[start:end]):
                 continue
-            if not _about_subject(subject, f"{headline}\n{text[start:end]}", text[lo:hi]):
+            if not _about_subject(subject, headline, text[start:end], text[lo:hi], question):
                 continue  # the datum of something the sentence does not name
             # The datum's own sentence counts most: a neighbour may only complete it.
             own = coverage(terms, f"{frame}\n{text[start:end]}")
