@@ -193,3 +193,14 @@ def test_a_three_turn_conversation_changes_only_what_each_follow_up_names(demo_a
     assert "温江区" in rewrite_followup("那2030年呢？", history) and "2030年" in rewrite_followup("那2030年呢？", history)
     year = demo_assistant.ask("那2030年呢？", history)
     assert not year.grounded and "2030" in year.text.split("。")[0]
+
+
+def test_nearest_facts_are_labelled_by_a_name_not_by_a_sentence_taken_as_a_title():
+    """A document without a title is titled by its first line; the refusal's label over the nearest facts must
+    not quote that sentence as if it were the other place's or body's name."""
+    from assistant.answering.refusal import nearest_lead_in
+
+    first_line = "其中，公开组队伍分别来自中国、德国、俄罗斯等8个国家和地区，共计15支队伍参赛。"
+    assert nearest_lead_in("zh", first_line, "浙江省") == "以下是其他资料的相关信息，仅供参考，并非浙江省的信息："
+    assert "金牛区" in nearest_lead_in("zh", "金牛区", "温江区")
+    assert "other documents" in nearest_lead_in("en", first_line, "Zhejiang")

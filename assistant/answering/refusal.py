@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.sentences import is_running_text
 from assistant.types import Contact
 
 _REFUSAL = {
@@ -78,7 +79,10 @@ def scope_refusal_text(language: str, missing: str, topic: str, contact: Contact
 
 
 def nearest_lead_in(language: str, other: str, missing: str) -> str:
-    """The label over nearest facts shown after a scope refusal: they are about something else."""
+    """The label over nearest facts shown after a scope refusal: they are about something else (named when the
+    name is a name, not a passage's first sentence taken as its title)."""
+    if is_running_text(other):
+        other = "other documents" if language == "en" else "其他资料"
     if language == "en":
         return f"For reference only — the nearest facts in the library are about {other}, not {missing}:"
     return f"以下是{other}的相关信息，仅供参考，并非{missing}的信息："

@@ -23,7 +23,7 @@ from assistant.query.terms import (
     with_pinyin_places,
 )
 from assistant.text.numbers import extract_quantities
-from assistant.text.sentences import sentence_spans
+from assistant.text.sentences import is_running_text, sentence_spans
 from assistant.types import Chunk, Hit
 from vectorstore.lexical_index import LexicalIndex
 
@@ -200,13 +200,10 @@ def _qualified_as_asked(word: Term, sentence: str, question: str) -> bool:
     return any(not _CJK2.search(sentence[max(0, i - 2): i]) or sentence[i - 2: i] in question for i in spots)
 
 
-_SENTENCE_MARK = re.compile(r"[。！？；]|\.\.\.|…|，.*，")
-
-
 def _headline(title: str) -> str:
-    """The title when it is one: a title found by taking a document's first line can be a sentence of its text
-    ("Sep 12, 2022 ... Incase挂绳搭配适用于…"), which frames nothing."""
-    return "" if _SENTENCE_MARK.search(title) else title
+    """The title when it is one: a title found by taking a document's first line can be a sentence of its text,
+    which frames nothing."""
+    return "" if is_running_text(title) else title
 
 
 def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequence[Hit],

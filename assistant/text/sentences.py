@@ -60,3 +60,12 @@ def is_heading(text: str, start: int, end: int) -> bool:
     rest = text[end: line_end if line_end >= 0 else len(text)].strip()
     # Ending in 。 with nothing after it on its line: a one-sentence article, unless it is a section title (三、…).
     return bool(rest) or not text[start:end].rstrip().endswith("。") or not text[start:end].lstrip("# ").startswith("第")
+
+
+_RUNNING_TEXT = re.compile(r"[。！？；]|\.\.\.|…|，.*，")
+
+
+def is_running_text(title: str) -> bool:
+    """A "title" that is running text (a document's first line taken as its title: "Sep 12, 2022 ... Incase挂绳搭配
+    适用于…"): it names no subject and labels nothing."""
+    return bool(_RUNNING_TEXT.search(title))
