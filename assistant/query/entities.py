@@ -13,6 +13,7 @@ _DATA = Path(__file__).resolve().parent / "data"
 # A body's name ends in one of these (longest first); the suffix says what kind of body it is.
 _SUFFIXES = tuple(sorted(
     "投资促进局 管理委员会 管委会 委员会 人民政府 政府 办公室 办公厅 总局 部 局 厅 署 委 中心 有限公司 公司 集团 "
+    "街道办事处 街道办 办事处 街道 "
     "银行 协会 商会 研究院 研究所 大学 学院 产业园区 产业园 工业园区 工业园 科技园 园区 开发区 高新区 经开区 新区 "
     "自贸区 自由贸易试验区 保税区 综保区 示范区 博览会 博会 交易会 洽谈会 推介会 对接会 大会 论坛 峰会 展会 "
     "展览会 公开赛 邀请赛 锦标赛 龙舟赛 马拉松 运动会 亚运会 冬奥会 奥运会 电影节 音乐节 艺术节 文化节".split(),
@@ -57,7 +58,10 @@ _BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事
 # (研发中心 is a kind of body, 锦川产业园 one body).
 _VERBS_ENDING_LIKE_BODIES = frozenset("部署 签署 联署 布署 开办 举办 创办 主办 承办 协办 督办 交办 部局 布局 格局 大局".split())
 _AUTHORITY = ("部", "局", "厅", "署", "委", "委员会", "人民政府", "政府", "管委会", "管理委员会", "办公室", "办公厅", "总局",
-              "博会", "博览会", "交易会")
+              "街道办事处", "街道办", "办事处", "街道", "博会", "博览会", "交易会")
+# A count ("多少条", "三个", "2024"): the classifier after it starts no name ("多少条政府信息" names no body 条政府).
+_CLASSIFIERS = "个位名家条项所座只支款部辆架艘枚种颗台套次场届期集批轮件份本张篇年月日天"
+_COUNT = re.compile(rf"^(?:[\d.,]+|[一二两三四五六七八九十百千万亿零〇几多少若干]+)[{_CLASSIFIERS}]?$")
 _PROPER_TAGS = ("nr", "ns", "nz", "nt", "eng")
 
 
@@ -83,6 +87,8 @@ def name_forms(name: str) -> tuple[str, ...]:
     stem = name[: -len(suffix)] if suffix else name
     if suffix and suffix not in _AUTHORITY and len(stem) >= 2:
         forms.add(stem)  # 华为公司 → 华为, 锦川产业园 → 锦川: a company or park is named by its proper part
+    if suffix in ("街道办事处", "街道办") and len(stem) >= 2:
+        forms.add(stem + "街道")  # 万里街道办事处: its budget and its news say 万里街道 as often
     if "和" in stem and suffix:
         parts = [p for p in stem.split("和") if p]
         short_suffix = {"委员会": "委", "管理委员会": "管委会"}.get(suffix, suffix)
@@ -123,9 +129,10 @@ def entity_names(question: str, place_forms: set[str] = frozenset()) -> list[tup
 
 def _specific(name: str) -> bool:
     suffix = body_suffix(name)
-    if suffix in _AUTHORITY:
+    if suffix in _AUTHORITY and suffix != "街道":  # 街道 is also a street: 主要街道, 老旧街道 name no office
         return True
-    return any(tag.startswith(_PROPER_TAGS) for _, tag in tagged(name[: -len(suffix)] or name))
+    return any(tag.startswith(_PROPER_TAGS) or (tag.startswith("m") and len(word) >= 2 and not _COUNT.match(word))
+               for word, tag in tagged(name[: -len(suffix)] or name))
 
 
 def _name_start(text: str, end: int) -> int:
@@ -138,7 +145,11 @@ def _name_start(text: str, end: int) -> int:
         word, tag = tokens[i]
         joiner = (word in ("和", "与") and i > 0 and tokens[i - 1][1].startswith("n") and start < end
                   and not body_suffix(tokens[i - 1][0]))
-        if not (joiner or (tag.startswith(_NAME_TAGS) and word not in _BOUNDARY_WORDS)):
+        # A numeral-tagged word that counts nothing (万里 of 万里街道) can be part of a name; a count cannot, nor
+        # the classifier after it.
+        named = tag.startswith(_NAME_TAGS) or (tag.startswith("m") and len(word) >= 2 and not _COUNT.match(word))
+        counted = len(word) == 1 and word in _CLASSIFIERS and i > 0 and bool(_COUNT.match(tokens[i - 1][0]))
+        if counted or not (joiner or (named and word not in _BOUNDARY_WORDS)):
             break
         start -= len(word)
         i -= 1
