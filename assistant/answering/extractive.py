@@ -218,7 +218,7 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         if kind == "number" and label:
             score += 0.3 * label_fit(label, sentence, after=0)
         if asked_fig and datum:
-            score += _FIGURE_FIT * figure_fit(asked_fig, sentence, doc_frame, table_row)
+            score += _FIGURE_FIT * figure_fit(asked_fig, sentence, doc_frame, table_row, hit.chunk.heading)
         beyond = any(f > t.weight * match_strength(t, frame.lower()) for t, f in zip(terms, found, strict=True))
         out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0, datum, beyond))
     return out

@@ -21,7 +21,9 @@ _SUFFIXES = tuple(sorted(
 # Tags of words that can be part of a name: nouns, places, person and organisation names, verbal nouns,
 # distinguishing words; and words tagged so that nonetheless end a name.
 _NAME_TAGS = ("n", "ns", "nt", "nz", "nr", "vn", "b", "j", "l", "eng", "ng", "an", "a")
-_BOUNDARY_WORDS = frozenset("请问 问题 哪些 什么 有关 相关 关于 情况 政策 企业".split())
+# Time words too: "2024年度政府采购金额" names no body 年度政府.
+_BOUNDARY_WORDS = frozenset("请问 问题 哪些 什么 有关 相关 关于 情况 政策 企业 年 年度 季度 月度 本年 今年 去年 明年 当年 全年"
+                            .split())
 _PLACE_PREFIX = re.compile(r"^(?:[省市区县州镇乡])")
 _BRACKETED = re.compile(r"《([^》]{2,60})》")
 # Unbracketed titles only with unmistakable endings: "有哪些扶持办法" is a question, not a title.
@@ -117,14 +119,47 @@ def entity_names(question: str, place_forms: set[str] = frozenset()) -> list[tup
     """(name, forms) of the specific bodies the question names; places and generic office words are left to
     the place check (温江区投资促进局 → nothing here: 温江区 is the scope)."""
     out: dict[str, tuple[str, ...]] = {}
+    for name in _names(question, place_forms):
+        if name not in generic_bodies() and _specific(name):
+            out.setdefault(name, name_forms(name))
+    return list(out.items())
+
+
+# A bureau's or commission's generic name (财政局, 商务委): it names one office of the place the question names.
+_OFFICE_SUFFIXES = ("局", "委", "厅", "署")
+
+
+def office_names(question: str, place_forms: set[str] = frozenset()) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, forms) of the generic offices the question names (普陀区财政局 → 财政局): not a body every passage must
+    name, but another office's budget or report (司法局's) is not this one's."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in _names(question, place_forms):
+        if name in generic_bodies() and name.endswith(_OFFICE_SUFFIXES):
+            out.setdefault(name, name_forms(name))
+    return list(out.items())
+
+
+def other_office(forms: tuple[str, ...], frame: str, text: str) -> str:
+    """Another office of the asked one's kind that a document's title or file name (frame) names, when neither it
+    nor its passage names the asked office ("上海市普陀区司法局2026年单位预算" for 财政局 → 司法局); "" otherwise."""
+    if not forms or any(f in frame or f in text for f in forms):
+        return ""
+    suffix = next((s for s in _OFFICE_SUFFIXES if forms[0].endswith(s)), "")
+    m = re.search(rf"[\u4e00-\u9fff]{{2}}{suffix}", frame) if suffix else None
+    return m.group() if m else ""
+
+
+def _names(question: str, place_forms: set[str]) -> list[str]:
+    """Every run the question names with a body's suffix, without its leading places (3 characters or more)."""
+    out = []
     for m in _BODY_END.finditer(question):
         if question[max(0, m.start() - 1): m.end()] in _VERBS_ENDING_LIKE_BODIES:
             continue
         start = _name_start(question, m.start())
         name = _strip_places(question[start : m.end()], place_forms)
-        if len(name) >= 3 and name not in generic_bodies() and name not in place_forms and _specific(name):
-            out.setdefault(name, name_forms(name))
-    return list(out.items())
+        if len(name) >= 3 and name not in place_forms:
+            out.append(name)
+    return out
 
 
 def _specific(name: str) -> bool:
