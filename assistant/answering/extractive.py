@@ -130,7 +130,8 @@ _DATUM_KINDS = ("number", "date")
 # A figure labelled with the asked quantity beats its neighbours (机关运行经费 next to 三公经费): measured on the
 # table-figure dev split, where one passage's sentences differ by 0.1-0.2 in their other scores.
 _FIGURE_FIT = 0.6
-_ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])[^，,；;。]{1,12}。?$")
+# "1." numbers a heading; "120.00万元" is an amount.
+_ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:、|\.(?!\d)))[^，,；;。]{1,12}。?$")
 _LEAD_IN_END = re.compile(r"[：:]\s*$")
 _BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
@@ -158,6 +159,8 @@ def _headings_replaced(picked: list[_Candidate], hits: Sequence[Hit]) -> list[_C
 def _continuation(best: _Candidate, hit: Hit, question: str, budget: int) -> list[_Candidate]:
     """The sentences after a lead-in ("…要求如下：", a heading, a sentence that only restates the question):
     the answer is what follows it, which shares no word with the question."""
+    if best.datum and hit.chunk.table:
+        return []  # a table row names its own cells: the figure it states is no lead-in to the next row
     text = hit.chunk.text
     grams = _BIGRAM.findall(best.text)
     restates = bool(grams) and sum(g not in question for g in grams) / len(grams) < 0.35

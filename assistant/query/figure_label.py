@@ -100,7 +100,7 @@ def figure_labels(sentence: str, table_row: bool) -> tuple[str, ...]:
     out, previous = [], 0
     for q in extract_quantities(sentence):
         if q.kind in ("date", "phone"):
-            previous = q.end
+            previous = q.end + sentence.startswith("度", q.end)  # 2024年度政府采购金额
             continue
         start = max([previous] + [m.end() for m in breaks.finditer(sentence, previous, q.start)])
         label = sentence[start: q.start]
