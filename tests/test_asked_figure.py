@@ -115,6 +115,7 @@ def test_the_asked_figure_of_the_named_body_and_year(library) -> None:
         lead = ans.text.split("[", 1)[0]  # the sentence the answer opens with
         assert ans.grounded and total in lead and "城乡社区支出：" in lead and sub not in lead
         assert ans.citations[0].table and ans.citations[0].page  # quoted from the table: page and table cited
+        assert not any("更新版本" in w for w in ans.warnings)  # the year asked for is no outdated version
     latest = library.ask("东山街道办事处收入预算是多少？")
     assert latest.grounded and FIGURES[2025][2] in latest.text.splitlines()[0] and "按最新的2025年文件" in latest.text
     assert FIGURES[2024][2] not in latest.text

@@ -34,7 +34,7 @@ _NOTE = re.compile(r"[（(][^（）()]{0,16}[）)]")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d\s*年度?|(?<!\d)\d\d年度?")  # 2024年度: the 度 goes with its year
 _ROW_LABEL_MAX = 40  # a table row renders as "row label：column label value，…"; longer heads are prose
 # A table row states the figure too, but a sentence that says it in words is what a reader quotes.
-TABLE_SHARE = 0.9
+TABLE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
