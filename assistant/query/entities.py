@@ -182,7 +182,9 @@ def _name_start(text: str, end: int) -> int:
                   and not body_suffix(tokens[i - 1][0]))
         # A numeral-tagged word that counts nothing (万里 of 万里街道) can be part of a name; a count cannot, nor
         # the classifier after it.
-        named = tag.startswith(_NAME_TAGS) or (tag.startswith("m") and len(word) >= 2 and not _COUNT.match(word))
+        # An adverb ends it ("政府网站主动公开政府信息": 公开 is how, not whose).
+        named = (tag.startswith(_NAME_TAGS) and tag != "ad") or (
+            tag.startswith("m") and len(word) >= 2 and not _COUNT.match(word))
         counted = len(word) == 1 and word in _CLASSIFIERS and i > 0 and bool(_COUNT.match(tokens[i - 1][0]))
         if counted or not (joiner or (named and word not in _BOUNDARY_WORDS)):
             break
