@@ -7,7 +7,7 @@ newest document must answer and say its year (latest), or for a year the library
 be refused). dev/test is split by document series (a year pair stays on one side). The baseline commit and the
 current tree each ingest the PDFs into their own cached index under bench/out/table_figures.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/table_figures.py                 # baseline d90f6ba + current
+    PYTHONPATH=$PWD .venv/bin/python bench/table_figures.py                 # baseline 87f70d7 + current
     PYTHONPATH=$PWD .venv/bin/python bench/table_figures.py --no-baseline
 
 Scoring (one rule for both trees): an answered case is right when the answer is grounded, cites one of the
@@ -33,7 +33,7 @@ from scope_score import cites, grouped, table  # noqa: E402
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gov_pdfs_real" / "pdf"
 CASES = Path(__file__).with_name("data") / "table_figures.jsonl"
 OUT = Path(__file__).resolve().parent / "out" / "table_figures"
-BASELINE = "d90f6ba"  # main when the table-figure set was written (ruled tables read, no version choice)
+BASELINE = "87f70d7"  # main before the asked-figure labels (d90f6ba: when the set was written, ruled tables read)
 METRICS = ("right", "answered_right", "refused_right", "names_year", "n", "p50_ms", "p95_ms")
 
 
