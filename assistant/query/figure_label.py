@@ -158,7 +158,14 @@ def passage_fit(asked: AskedFigure, hit: Hit) -> float:
     if not asked:
         return 0.0
     text, doc = hit.chunk.text, hit.chunk.doc
+    if not any(w in text for w in asked.words):
+        return 0.0
     frame = f"{doc.title} {doc.file_name.rsplit('.', 1)[0]}"
-    sentences = (text[a:b] for a, b in sentence_spans(text))
-    return max((label_fit(asked, s, frame, bool(hit.chunk.table), hit.chunk.heading) for s in sentences
+    return max((label_fit(asked, s, frame, bool(hit.chunk.table), hit.chunk.heading) for s in _sentences(text)
                 if any(w in s for w in asked.words)), default=0.0)
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    """A passage's sentences, kept: the same passages come back for every question about their document."""
+    return tuple(text[a:b] for a, b in sentence_spans(text))
