@@ -31,7 +31,7 @@ _PROSE_BREAK = re.compile(r"[，,；;。！？!?、\n｜：:]")
 # A bracketed note qualifies a label without naming another quantity: 因公出国（境）费, 政府采购金额（以合同签订为准）,
 # （单位：万元）, 城乡社区支出（类）.
 _NOTE = re.compile(r"[（(][^（）()]{0,16}[）)]")
-# "第二十八条规定的期限": the article says where the figure is, not what it is.
+# "第二十八条规定的期限": the article names the figure's place, and what is left ("期限") only its kind.
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇两\d]+条(?:第[（(][^）)]{1,4}[)）]项)?")
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d\s*年度?|(?<!\d)\d\d年度?")  # 2024年度: the 度 goes with its year
 _ROW_LABEL_MAX = 40  # a table row renders as "row label：column label value，…"; longer heads are prose
@@ -80,7 +80,9 @@ def asked_figure(question: str, scope: QuestionScope) -> AskedFigure:
     # Years go with the rest of the text's years (_clean), 年度 and all.
     forms = tuple(sorted({f for item in scope.items if item.kind != "year" for f in (item.text, *item.forms) if f},
                          key=len, reverse=True))
-    text = _without(_ARTICLE.sub(" ", _YEAR_WORD.sub(" ", question)), forms)
+    if _ARTICLE.search(question):  # 第二十八条规定的期限: the article says which figure; 期限 only its kind
+        return AskedFigure((), "", forms)
+    text = _without(_YEAR_WORD.sub(" ", question), forms)
     text = " ".join(_ASKING.sub(" ", re.sub(r"[《》“”\"']", "", text)).split()).strip(" 的？?")
     return AskedFigure(_words(_clean(text)), text, forms)
 
