@@ -63,7 +63,7 @@ _AUTHORITY = ("部", "局", "厅", "署", "委", "委员会", "人民政府", "�
               "街道办事处", "街道办", "办事处", "街道", "博会", "博览会", "交易会")
 # A count ("多少条", "三个", "2024"): the classifier after it starts no name ("多少条政府信息" names no body 条政府).
 _CLASSIFIERS = "个位名家条项所座只支款部辆架艘枚种颗台套次场届期集批轮件份本张篇年月日天"
-_COUNT = re.compile(rf"^(?:[\d.,]+|[一二两三四五六七八九十百千万亿零〇几多少若干]+)[{_CLASSIFIERS}]?$")
+_COUNT = re.compile(rf"^第?(?:[\d.,]+|[一二两三四五六七八九十百千万亿零〇几多少若干]+)[{_CLASSIFIERS}]?$")  # 第二届 too
 _PROPER_TAGS = ("nr", "ns", "nz", "nt", "eng")
 
 
