@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from assistant.answering.citations import make_citation
 from assistant.answering.relevance import label_fit, passage_text, quantity_label
 from assistant.answering.validity_notes import with_validity_dates
-from assistant.query.figure_label import AskedFigure, asked_figure
+from assistant.query.figure_label import AskedFigure, asked_figure, document_frame
 from assistant.query.figure_label import label_fit as figure_fit
 from assistant.query.kinds import asked_kind, states_kind
 from assistant.query.scope import question_scope
@@ -198,7 +198,7 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     # the one asked for, not its neighbour in the same row (机关运行经费预算数).
     label = quantity_label(terms, question) if question else []
     asked_fig = asked_figure(question, question_scope(question)) if kind == "number" else AskedFigure(frozenset())
-    table_row, doc_frame = bool(hit.chunk.table), f"{doc.title} {doc.file_name.rsplit('.', 1)[0]}"
+    table_row, doc_frame = bool(hit.chunk.table), document_frame(hit)
     # And "本条例…" names the whole title: its words count as found in such a sentence.
     titled = [t.weight * match_strength(t, doc.title.lower()) for t in terms]
     out = []

@@ -18,7 +18,7 @@ from assistant.query.names import tagged
 from assistant.query.scope import QuestionScope, year_spans
 from assistant.query.wordlists import words
 from assistant.text.numbers import extract_quantities
-from assistant.text.sentences import sentence_spans
+from assistant.text.sentences import is_running_text, sentence_spans
 from assistant.types import Hit
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -159,12 +159,20 @@ def passage_fit(asked: AskedFigure, hit: Hit) -> float:
     """The best label fit of any sentence (or table row) of the passage."""
     if not asked:
         return 0.0
-    text, doc = hit.chunk.text, hit.chunk.doc
+    text = hit.chunk.text
     if not any(w in text for w in asked.words):
         return 0.0
-    frame = f"{doc.title} {doc.file_name.rsplit('.', 1)[0]}"
-    return max((label_fit(asked, s, frame, bool(hit.chunk.table), hit.chunk.heading) for s in _sentences(text)
+    frame, table_row = document_frame(hit), bool(hit.chunk.table)
+    return max((label_fit(asked, s, frame, table_row, hit.chunk.heading) for s in _sentences(text)
                 if any(w in s for w in asked.words)), default=0.0)
+
+
+def document_frame(hit: Hit) -> str:
+    """What every passage of the hit's document shares: its title (unless the title is only its first line of running
+    text, which would cut that line's own labels) and its file name."""
+    doc = hit.chunk.doc
+    title = "" if is_running_text(doc.title) else doc.title
+    return f"{title} {doc.file_name.rsplit('.', 1)[0]}"
 
 
 @lru_cache(maxsize=4096)
