@@ -21,7 +21,7 @@ from assistant.query.conversation import is_followup, rewrite_followup
 from assistant.query.english_places import english_name
 from assistant.query.scope import topic_words
 from assistant.query.terms import EVIDENCE, question_intents
-from assistant.retrieval.topic import asks_figure, topic_query, with_topic_hits
+from assistant.retrieval.topic import asks_figure, topic_query, with_labelled_figures, with_topic_hits
 from assistant.settings import Settings
 from assistant.stages import Generator, History, Reranker, Retriever, Verdict
 from assistant.text.language import detect_language
@@ -64,7 +64,11 @@ class Assistant:
         topic = topic_query(question, scope) if asks_figure(question) else ""
         pool = with_topic_hits(pool, topic, lambda q: self.retriever.retrieve(q, n, filters),
                                lambda h: self.gate.checker.passage(scope, h).ok)
-        return self.reranker.rerank(question, pool)[: k or self.settings.top_k]
+        ranked = self.reranker.rerank(question, pool)
+        top = ranked[: k or self.settings.top_k]
+        if topic:  # the row or sentence whose label is the asked quantity is among the passages given
+            top = with_labelled_figures(top, ranked, question, scope, lambda h: self.gate.checker.passage(scope, h).ok)
+        return top
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None,
             k: int | None = None) -> Answer:

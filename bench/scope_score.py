@@ -97,12 +97,13 @@ def _cell(value) -> str:
     return f"{value:.0f}"
 
 
-def table(by_tree: dict[str, dict], group: str, metrics: Sequence[str], label: str = "code") -> str:
-    """Markdown: rows = trees, columns = each metric for dev and test side by side."""
-    head = [label] + [f"{m} ({s})" for m in metrics for s in SPLITS]
+def table(by_tree: dict[str, dict], group: str, metrics: Sequence[str], label: str = "code",
+          splits: Sequence[str] = SPLITS) -> str:
+    """Markdown: rows = trees, columns = each metric for dev and test (or `splits`) side by side."""
+    head = [label] + [f"{m} ({s})" for m in metrics for s in splits]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for tree, groups in by_tree.items():
         cells = groups.get(group, {})
-        lines.append("| " + " | ".join([tree] + [_cell(cells.get(s, {}).get(m)) for m in metrics for s in SPLITS])
+        lines.append("| " + " | ".join([tree] + [_cell(cells.get(s, {}).get(m)) for m in metrics for s in splits])
                      + " |")
     return "\n".join(lines)

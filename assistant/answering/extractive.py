@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from assistant.answering.citations import make_citation
 from assistant.answering.relevance import label_fit, passage_text, quantity_label
 from assistant.answering.validity_notes import with_validity_dates
+from assistant.query.figure_label import AskedFigure, asked_figure, document_frame
+from assistant.query.figure_label import label_fit as figure_fit
 from assistant.query.kinds import asked_kind, states_kind
 from assistant.query.scope import question_scope
 from assistant.query.terms import (
@@ -125,7 +127,11 @@ class ExtractiveGenerator:
 _MANY = re.compile(r"哪些|哪几|有什么|有何|什么样|包括|介绍|如何|怎样|怎么|措施|要求|流程|步骤|条件|内容|情况"
                    r"|\bwhat are\b|\bwhich\b|\blist\b|\bhow (?:do|does|can|to|should)\b|\bdescribe\b", re.I)
 _DATUM_KINDS = ("number", "date")
-_ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、])[^，,；;。]{1,12}。?$")
+# A figure labelled with the asked quantity beats its neighbours (机关运行经费 next to 三公经费): measured on the
+# table-figure dev split, where one passage's sentences differ by 0.1-0.2 in their other scores.
+_FIGURE_FIT = 0.6
+# "1." numbers a heading; "120.00万元" is an amount.
+_ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:、|\.(?!\d)))[^，,；;。]{1,12}。?$")
 _LEAD_IN_END = re.compile(r"[：:]\s*$")
 _BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
@@ -153,6 +159,8 @@ def _headings_replaced(picked: list[_Candidate], hits: Sequence[Hit]) -> list[_C
 def _continuation(best: _Candidate, hit: Hit, question: str, budget: int) -> list[_Candidate]:
     """The sentences after a lead-in ("…要求如下：", a heading, a sentence that only restates the question):
     the answer is what follows it, which shares no word with the question."""
+    if best.datum and hit.chunk.table:
+        return []  # a table row names its own cells: the figure it states is no lead-in to the next row
     text = hit.chunk.text
     grams = _BIGRAM.findall(best.text)
     restates = bool(grams) and sum(g not in question for g in grams) / len(grams) < 0.35
@@ -189,6 +197,8 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     # The asked quantity is named by the question's other nouns (三公经费预算数): a figure right after them is
     # the one asked for, not its neighbour in the same row (机关运行经费预算数).
     label = quantity_label(terms, question) if question else []
+    asked_fig = asked_figure(question, question_scope(question)) if kind == "number" else AskedFigure(frozenset())
+    table_row, doc_frame = bool(hit.chunk.table), document_frame(hit)
     # And "本条例…" names the whole title: its words count as found in such a sentence.
     titled = [t.weight * match_strength(t, doc.title.lower()) for t in terms]
     out = []
@@ -210,6 +220,8 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short
         if kind == "number" and label:
             score += 0.3 * label_fit(label, sentence, after=0)
+        if asked_fig and datum:
+            score += _FIGURE_FIT * figure_fit(asked_fig, sentence, doc_frame, table_row, hit.chunk.heading)
         beyond = any(f > t.weight * match_strength(t, frame.lower()) for t, f in zip(terms, found, strict=True))
         out.append(_Candidate(score, rank, start, end, sentence, own > 0 or shape > 0, datum, beyond))
     return out

@@ -40,6 +40,11 @@ def scope_label(verdict: Verdict, hit: Hit, language: str) -> str:
     return f"（{match.name}的情况）"
 
 
+def asked_years(verdict: Verdict) -> frozenset[int]:
+    """The years the question names (2024年, 2021-2025年): their yearly documents are the versions asked for."""
+    return frozenset(y for item in verdict.scope.years for y in range(item.years[0], item.years[1] + 1))
+
+
 def _heading(hit: Hit, sentence: str) -> bool:
     """The sentence is its passage's heading ("第二条　厂房租金补贴。"): it names a clause, it does not answer."""
     at = hit.chunk.text.find(sentence)
@@ -80,7 +85,7 @@ class ExtractiveAnswerer:
         if language == "en":  # the quotes stay Chinese; an English line says what and where each one is
             text = english_answer(text, cits, by_chunk, lead=EN_LEAD_IN)
         return replace(base, text=text, citations=cits, grounded=True, mode="extractive",
-                       warnings=validity_warnings(cits, language, self.today))
+                       warnings=validity_warnings(cits, language, self.today, asked_years(verdict)))
 
     def generate(self, question: str, verdict: Verdict, history: History, language: str,
                  base: Answer) -> Iterator[str | Answer]:
@@ -122,5 +127,5 @@ class FallbackGenerator:
                 item = replace(item, text=text, citations=cits, hits=base.hits,
                                rewritten_question=base.rewritten_question,
                                warnings=tuple(dict.fromkeys(item.warnings + validity_warnings(
-                                   cits, language, self.today))))
+                                   cits, language, self.today, asked_years(verdict)))))
             yield item

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.query.entities import body_suffix, entity_names, law_core
+from assistant.query.entities import body_suffix, entity_names, law_core, other_office
 from assistant.query.names import abbreviation_in
 from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, without_comparisons, year_spans
 from assistant.types import Chunk, Contact, DocInfo, Hit, Region
@@ -119,6 +119,7 @@ class ScopeChecker:
         results = [self._place(p, hit, sentence, asks_number, generated) for p in scope.places]
         results += [self._named(b, hit, sentence, law=False) for b in scope.bodies]
         results += [self._named(law, hit, sentence, law=True) for law in scope.laws]
+        results += [_office(o, hit) for o in scope.offices]
         results += [self._year(y, hit, sentence) for y in scope.years]
         if scope.places and sum(r.ok for r in results[: len(scope.places)]) >= 1:
             # "成都和重庆的…": a sentence about one of the asked places is in scope.
@@ -260,6 +261,12 @@ class ScopeChecker:
         if not doc.published or _in_force(doc, first, last) or first <= int(doc.published[:4]) <= last:
             return ScopeMatch(True, "same", item.text)
         return ScopeMatch(False, "other", f"{doc.published[:4]}年", fail.missing)
+
+
+def _office(item: ScopeItem, hit: Hit) -> ScopeMatch:
+    """A generic office (财政局) need not be named, but another office's document (司法局's budget) is out of scope."""
+    other = other_office(item.forms, _frame(hit), hit.chunk.text)
+    return ScopeMatch(False, "other", other, (item.label,)) if other else ScopeMatch(True, "same", item.label)
 
 
 def _in_force(doc: DocInfo, first: int, last: int) -> bool:

@@ -73,9 +73,12 @@ def _superseded(c: Citation, refs: str, language: str) -> str:
 
 
 def validity_warnings(
-    citations: Sequence[Citation], language: str, today: dt.date | None = None
+    citations: Sequence[Citation], language: str, today: dt.date | None = None, asked_years: frozenset[int] = frozenset()
 ) -> tuple[str, ...]:
-    """One warning per cited document that is out of force or has a newer version, in citation order."""
+    """One warning per cited document that is out of force or has a newer version, in citation order. A yearly
+    document named by a year the question asks about (asked_years) is the version asked for, not an outdated one."""
+    from ingest.metadata import name_year
+
     by_doc: dict[str, list[Citation]] = {}
     for c in citations:
         by_doc.setdefault(c.doc_id or c.source, []).append(c)
@@ -86,6 +89,6 @@ def validity_warnings(
         status = _status(c, today)
         if status in ("expired", "repealed", "not_yet_effective"):
             warnings.append(_en_warning(status, c, refs) if language == "en" else _zh_warning(status, c, refs))
-        if c.superseded_by:
+        if c.superseded_by and name_year(c.source) not in asked_years:
             warnings.append(_superseded(c, refs, language))
     return tuple(warnings)

@@ -13,6 +13,7 @@ _DATA = Path(__file__).resolve().parent / "data"
 # A body's name ends in one of these (longest first); the suffix says what kind of body it is.
 _SUFFIXES = tuple(sorted(
     "投资促进局 管理委员会 管委会 委员会 人民政府 政府 办公室 办公厅 总局 部 局 厅 署 委 中心 有限公司 公司 集团 "
+    "街道办事处 街道办 办事处 街道 "
     "银行 协会 商会 研究院 研究所 大学 学院 产业园区 产业园 工业园区 工业园 科技园 园区 开发区 高新区 经开区 新区 "
     "自贸区 自由贸易试验区 保税区 综保区 示范区 博览会 博会 交易会 洽谈会 推介会 对接会 大会 论坛 峰会 展会 "
     "展览会 公开赛 邀请赛 锦标赛 龙舟赛 马拉松 运动会 亚运会 冬奥会 奥运会 电影节 音乐节 艺术节 文化节".split(),
@@ -20,7 +21,9 @@ _SUFFIXES = tuple(sorted(
 # Tags of words that can be part of a name: nouns, places, person and organisation names, verbal nouns,
 # distinguishing words; and words tagged so that nonetheless end a name.
 _NAME_TAGS = ("n", "ns", "nt", "nz", "nr", "vn", "b", "j", "l", "eng", "ng", "an", "a")
-_BOUNDARY_WORDS = frozenset("请问 问题 哪些 什么 有关 相关 关于 情况 政策 企业".split())
+# Time words too: "2024年度政府采购金额" names no body 年度政府.
+_BOUNDARY_WORDS = frozenset("请问 问题 哪些 什么 有关 相关 关于 情况 政策 企业 年 年度 季度 月度 本年 今年 去年 明年 当年 全年"
+                            .split())
 _PLACE_PREFIX = re.compile(r"^(?:[省市区县州镇乡])")
 _BRACKETED = re.compile(r"《([^》]{2,60})》")
 # Unbracketed titles only with unmistakable endings: "有哪些扶持办法" is a question, not a title.
@@ -57,7 +60,10 @@ _BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事
 # (研发中心 is a kind of body, 锦川产业园 one body).
 _VERBS_ENDING_LIKE_BODIES = frozenset("部署 签署 联署 布署 开办 举办 创办 主办 承办 协办 督办 交办 部局 布局 格局 大局".split())
 _AUTHORITY = ("部", "局", "厅", "署", "委", "委员会", "人民政府", "政府", "管委会", "管理委员会", "办公室", "办公厅", "总局",
-              "博会", "博览会", "交易会")
+              "街道办事处", "街道办", "办事处", "街道", "博会", "博览会", "交易会")
+# A count ("多少条", "三个", "2024"): the classifier after it starts no name ("多少条政府信息" names no body 条政府).
+_CLASSIFIERS = "个位名家条项所座只支款部辆架艘枚种颗台套次场届期集批轮件份本张篇年月日天"
+_COUNT = re.compile(rf"^第?(?:[\d.,]+|[一二两三四五六七八九十百千万亿零〇几多少若干]+)[{_CLASSIFIERS}]?$")  # 第二届 too
 _PROPER_TAGS = ("nr", "ns", "nz", "nt", "eng")
 
 
@@ -83,6 +89,8 @@ def name_forms(name: str) -> tuple[str, ...]:
     stem = name[: -len(suffix)] if suffix else name
     if suffix and suffix not in _AUTHORITY and len(stem) >= 2:
         forms.add(stem)  # 华为公司 → 华为, 锦川产业园 → 锦川: a company or park is named by its proper part
+    if suffix in ("街道办事处", "街道办") and len(stem) >= 2:
+        forms.add(stem + "街道")  # 万里街道办事处: its budget and its news say 万里街道 as often
     if "和" in stem and suffix:
         parts = [p for p in stem.split("和") if p]
         short_suffix = {"委员会": "委", "管理委员会": "管委会"}.get(suffix, suffix)
@@ -111,21 +119,55 @@ def entity_names(question: str, place_forms: set[str] = frozenset()) -> list[tup
     """(name, forms) of the specific bodies the question names; places and generic office words are left to
     the place check (温江区投资促进局 → nothing here: 温江区 is the scope)."""
     out: dict[str, tuple[str, ...]] = {}
+    for name in _names(question, place_forms):
+        if name not in generic_bodies() and _specific(name):
+            out.setdefault(name, name_forms(name))
+    return list(out.items())
+
+
+# A bureau's or commission's generic name (财政局, 商务委): it names one office of the place the question names.
+_OFFICE_SUFFIXES = ("局", "委", "厅", "署")
+
+
+def office_names(question: str, place_forms: set[str] = frozenset()) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, forms) of the generic offices the question names (普陀区财政局 → 财政局): not a body every passage must
+    name, but another office's budget or report (司法局's) is not this one's."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in _names(question, place_forms):
+        if name in generic_bodies() and name.endswith(_OFFICE_SUFFIXES):
+            out.setdefault(name, name_forms(name))
+    return list(out.items())
+
+
+def other_office(forms: tuple[str, ...], frame: str, text: str) -> str:
+    """Another office of the asked one's kind that a document's title or file name (frame) names, when neither it
+    nor its passage names the asked office ("上海市普陀区司法局2026年单位预算" for 财政局 → 司法局); "" otherwise."""
+    if not forms or any(f in frame or f in text for f in forms):
+        return ""
+    suffix = next((s for s in _OFFICE_SUFFIXES if forms[0].endswith(s)), "")
+    m = re.search(rf"[\u4e00-\u9fff]{{2}}{suffix}", frame) if suffix else None
+    return m.group() if m else ""
+
+
+def _names(question: str, place_forms: set[str]) -> list[str]:
+    """Every run the question names with a body's suffix, without its leading places (3 characters or more)."""
+    out = []
     for m in _BODY_END.finditer(question):
         if question[max(0, m.start() - 1): m.end()] in _VERBS_ENDING_LIKE_BODIES:
             continue
         start = _name_start(question, m.start())
         name = _strip_places(question[start : m.end()], place_forms)
-        if len(name) >= 3 and name not in generic_bodies() and name not in place_forms and _specific(name):
-            out.setdefault(name, name_forms(name))
-    return list(out.items())
+        if len(name) >= 3 and name not in place_forms:
+            out.append(name)
+    return out
 
 
 def _specific(name: str) -> bool:
     suffix = body_suffix(name)
-    if suffix in _AUTHORITY:
+    if suffix in _AUTHORITY and suffix != "街道":  # 街道 is also a street: 主要街道, 老旧街道 name no office
         return True
-    return any(tag.startswith(_PROPER_TAGS) for _, tag in tagged(name[: -len(suffix)] or name))
+    return any(tag.startswith(_PROPER_TAGS) or (tag.startswith("m") and len(word) >= 2 and not _COUNT.match(word))
+               for word, tag in tagged(name[: -len(suffix)] or name))
 
 
 def _name_start(text: str, end: int) -> int:
@@ -138,7 +180,13 @@ def _name_start(text: str, end: int) -> int:
         word, tag = tokens[i]
         joiner = (word in ("和", "与") and i > 0 and tokens[i - 1][1].startswith("n") and start < end
                   and not body_suffix(tokens[i - 1][0]))
-        if not (joiner or (tag.startswith(_NAME_TAGS) and word not in _BOUNDARY_WORDS)):
+        # A numeral-tagged word that counts nothing (万里 of 万里街道) can be part of a name; a count cannot, nor
+        # the classifier after it.
+        # An adverb ends it ("政府网站主动公开政府信息": 公开 is how, not whose).
+        named = (tag.startswith(_NAME_TAGS) and tag != "ad") or (
+            tag.startswith("m") and len(word) >= 2 and not _COUNT.match(word))
+        counted = len(word) == 1 and word in _CLASSIFIERS and i > 0 and bool(_COUNT.match(tokens[i - 1][0]))
+        if counted or not (joiner or (named and word not in _BOUNDARY_WORDS)):
             break
         start -= len(word)
         i -= 1

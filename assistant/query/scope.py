@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.query.english_places import english_places
-from assistant.query.entities import entity_names, law_titles
+from assistant.query.entities import entity_names, law_titles, office_names
 from assistant.types import Region
 
 
@@ -19,7 +19,7 @@ from assistant.types import Region
 class ScopeItem:
     """One thing the question restricts its answer to."""
 
-    kind: str  # "place" | "body" | "law" | "year"
+    kind: str  # "place" | "body" | "office" | "law" | "year"
     text: str  # as the question writes it: 温江区, Wenjiang, 工信部, 《外商投资法》, 2024年
     forms: tuple[str, ...] = ()  # strings that name it in a passage (全称, 简称, short forms)
     region: Region | None = None  # places: the division, as far as the question resolves it
@@ -39,28 +39,30 @@ class QuestionScope:
     bodies: tuple[ScopeItem, ...] = ()
     laws: tuple[ScopeItem, ...] = ()
     years: tuple[ScopeItem, ...] = ()
+    offices: tuple[ScopeItem, ...] = ()  # generic offices (财政局): another office's documents are out of scope
 
     @property
     def empty(self) -> bool:
-        return not (self.places or self.bodies or self.laws or self.years)
+        return not (self.places or self.bodies or self.laws or self.years or self.offices)
 
     @property
     def items(self) -> tuple[ScopeItem, ...]:
-        return self.places + self.bodies + self.laws + self.years
+        return self.places + self.bodies + self.offices + self.laws + self.years
 
     def label(self, language: str = "zh") -> str:
         """温江区 / 2026年 / 《X条例》: what the refusal says the library lacks ("Wenjiang District (温江区)")."""
         from assistant.query.english_places import english_name
 
         if language == "en":
-            return ", ".join(dict.fromkeys([english_name(p.label) for p in self.places] + [b.label for b in self.bodies]
+            return ", ".join(dict.fromkeys([english_name(p.label) for p in self.places]
+                                           + [b.label for b in self.bodies + self.offices]
                                            + [f"《{law.label}》" for law in self.laws] + [y.text for y in self.years]))
-        parts = [p.label for p in self.places] + [b.label for b in self.bodies]
+        parts = [p.label for p in self.places] + [b.label for b in self.bodies + self.offices]
         parts += [f"《{law.label}》" for law in self.laws] + [y.text for y in self.years]
         return "、".join(dict.fromkeys(parts))
 
     def as_dict(self) -> dict:
-        return {kind: [i.label for i in getattr(self, kind)] for kind in ("places", "bodies", "laws", "years")
+        return {kind: [i.label for i in getattr(self, kind)] for kind in ("places", "bodies", "offices", "laws", "years")
                 if getattr(self, kind)}
 
 
@@ -192,7 +194,9 @@ def question_scope(question: str, known_regions: tuple[str, ...] = ()) -> Questi
     in_laws = " ".join(law.text for law in laws)
     bodies = tuple(ScopeItem("body", name, forms) for name, forms in entity_names(question, place_names)
                    if name not in in_laws) + _editions(question)
-    return QuestionScope(places, bodies, laws, _years(question))
+    offices = tuple(ScopeItem("office", name, forms) for name, forms in office_names(question, place_names)
+                    if name not in in_laws)
+    return QuestionScope(places, bodies, laws, _years(question), offices)
 
 
 def topic_words(question: str, scope: QuestionScope, language: str = "zh") -> str:

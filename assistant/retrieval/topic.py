@@ -4,18 +4,23 @@
 the passages that name them most often (主要职能, 机构设置) outrank the one sentence or table row that states the
 政府采购预算. Searching "政府采购预算" on its own finds that row; keeping only the passages within the question's
 scope (the place, body and year, read from the passage and its document's title and file name) keeps another
-body's row of the same name out."""
+body's row of the same name out. Then the passages of the documents found whose figure is best labelled with the
+asked quantity (query/figure_label.py) are made sure to be among the passages the answer is drawn from."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from assistant.query.figure_label import asked_figure, passage_fit
 from assistant.query.scope import QuestionScope
 from assistant.types import Hit
 
 Search = Callable[[str], Sequence[Hit]]  # query → fused hits, best first
 InScope = Callable[[Hit], bool]
+_LABELLED = 0.5  # a figure's label holds most of the asked quantity's words and little else (figure_label.label_fit)
+_NEAR_BEST = 0.05  # as well labelled as the best one: the same row in another table (收入 and 支出 总表)
+_BROUGHT_IN = 2  # at most this many of the top passages make way
 
 
 def asks_figure(question: str) -> bool:
@@ -28,13 +33,11 @@ def asks_figure(question: str) -> bool:
 
 
 def topic_query(question: str, scope: QuestionScope) -> str:
-    """The question without its scope items, when it names a place or body ("" otherwise: nothing to set aside)."""
-    if not (scope.places or scope.bodies):
+    """The asked quantity alone (the question without its scope items and asking words: "城乡社区支出预算数"), when
+    the question names a place or body ("" otherwise: nothing to set aside)."""
+    if not (scope.places or scope.bodies or scope.offices):
         return ""
-    text = question
-    for item in scope.items:
-        text = text.replace(item.text, " ")
-    return " ".join(text.split()).strip(" 的")
+    return asked_figure(question, scope).text
 
 
 def with_topic_hits(pool: Sequence[Hit], topic: str, search: Search, in_scope: InScope) -> list[Hit]:
@@ -50,3 +53,24 @@ def with_topic_hits(pool: Sequence[Hit], topic: str, search: Search, in_scope: I
         if h.chunk.chunk_id not in best or scaled > best[h.chunk.chunk_id].score:
             best[h.chunk.chunk_id] = replace(h, score=scaled)
     return sorted(best.values(), key=lambda h: -h.score)
+
+
+def with_labelled_figures(top: Sequence[Hit], ranked: Sequence[Hit], question: str, scope: QuestionScope,
+                          in_scope: InScope) -> list[Hit]:
+    """The top passages, with the in-scope passages of the same documents whose figure is best labelled with the
+    asked quantity brought in from further down (in place of the last ones). A search for "城乡社区支出预算数" ranks the prose about its
+    sub-items (其他城乡社区支出…, the words repeated) above the one table row "城乡社区支出：支出预算合计
+    119,385,303元" that states it; the answer can only quote a passage it is given."""
+    asked = asked_figure(question, scope)
+    docs = {h.chunk.doc.doc_id for h in top}  # where retrieval found the whole question: the body's own documents
+    fits = {h.chunk.chunk_id: passage_fit(asked, h) if h.chunk.doc.doc_id in docs else 0.0 for h in ranked}
+    best = max(fits.values(), default=0.0)
+    if best < _LABELLED:
+        return list(top)
+    have = {h.chunk.chunk_id for h in top}
+    near = [h for h in ranked if fits[h.chunk.chunk_id] >= best - _NEAR_BEST]
+    missing = [h for h in near if h.chunk.chunk_id not in have and in_scope(h)][:_BROUGHT_IN]
+    if not missing:
+        return list(top)
+    keep = len(top) - len(missing)
+    return list(top[:keep]) + missing
