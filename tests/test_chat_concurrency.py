@@ -75,7 +75,7 @@ def chat(base: str, event: tuple[int, int], question: str) -> tuple[float, str]:
 
 def test_a_hanging_llm_does_not_delay_answers_that_need_no_llm(fixture_assistant, silent_llm, tmp_path):
     settings = fixture_assistant.settings.model_copy(update={
-        "openai_base_url": silent_llm, "llm_model": "m", "llm_timeout": 6.0, "chat_workers": 2,
+        "openai_base_url": silent_llm, "llm_model": "m", "llm_timeout": 8.0, "chat_workers": 2,
         "rate_limit_per_minute": 0.0, "feedback_db": tmp_path / "fb.sqlite"})
     assistant = build_assistant(settings, library=fixture_assistant.library)
     with serve(build_server(assistant, settings)) as base, ThreadPoolExecutor(8) as pool:
@@ -84,7 +84,7 @@ def test_a_hanging_llm_does_not_delay_answers_that_need_no_llm(fixture_assistant
         time.sleep(1.0)  # they are all waiting on the LLM now
         assert not any(f.done() for f in waiting)
         seconds, shown = chat(base, event, NO_LLM_QUESTION)
-        assert seconds < 2.0, f"a refusal waited {seconds:.1f}s behind the hanging LLM (timeout 6s)"
+        assert seconds < 4.0, f"a refusal waited {seconds:.1f}s behind the hanging LLM (timeout 8s)"
         assert "现有资料中没有找到" in shown, shown
         for f in waiting:  # the LLM's users get the checked extractive answer with the fixed notice
             seconds, shown = f.result(timeout=30)
