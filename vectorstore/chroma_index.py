@@ -148,6 +148,16 @@ class ChromaIndex:
             out.append((chunk_from_record(cid, text, meta), 1.0 - float(dist)))
         return out
 
+    def nearest(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """Ids and cosine similarities only. Fetching the records too costs ~10 ms of CPU per query, mostly
+        with the GIL held (40 records' text and metadata decoded), which serialises concurrent questions; the
+        retriever takes the chunks from the lexical index instead. Chroma caps k at the collection's size."""
+        try:
+            res = self.col.query(query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"])
+        except Exception as exc:
+            raise IndexError_(f"Chroma query failed: {exc}. Fix: rebuild with `python -m assistant ingest … --rebuild`") from exc
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+
     def reset(self) -> None:
         self._client.delete_collection(self._name)
         self.col = self._client.get_or_create_collection(

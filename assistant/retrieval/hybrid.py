@@ -73,6 +73,7 @@ class HybridRetriever:
             raise ValueError(f"mode must be one of {MODES}")
         self.library, self.embedder, self.candidates, self.mode, self.today = library, embedder, candidates, mode, today
         self.fusion = fusion or FusionConfig()
+        self._by_id: tuple[object, dict[str, Chunk]] | None = None  # (lexical index, its chunks by id)
 
     def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         return self.fuse(self.gather(query, filters), k)
@@ -89,7 +90,7 @@ class HybridRetriever:
         lexical: list[tuple[Chunk, float]] = []
         if self.mode in ("hybrid", "dense"):
             vec = self.embedder.embed_query(query)
-            dense = self.library.chroma.query(vec, n, chroma_where(filters, self.today, covering))
+            dense = self._dense(vec, n, chroma_where(filters, self.today, covering))
         # A question without any Chinese can only match stray Latin tokens in Chinese passages (e-mail
         # addresses, product codes): BM25 then searches the glossary's Chinese words for the question's
         # English domain words and places (subsidy → 补贴, Beijing-Tianjin-Hebei → 京津冀) — no translation,
@@ -102,6 +103,19 @@ class HybridRetriever:
             )
         weights = (1.0, 0.5) if english_only or detect_language(query) == "en" else (1.0, 1.0)
         return Candidates(dense, lexical, weights, query)
+
+    def _dense(self, vector, n: int, where: dict | None) -> list[tuple[Chunk, float]]:
+        """Chroma's nearest ids, as chunks of the lexical index (which holds every chunk the catalog committed,
+        equal to Chroma's records): Chroma then decodes no records. An id the catalog does not hold (a change
+        another process has not committed yet, a record a crash left) is never a hit."""
+        index = self.library.bm25()
+        if not len(index):
+            return []
+        cached = self._by_id
+        if cached is None or cached[0] is not index:
+            cached = self._by_id = (index, {c.chunk_id: c for c in index.chunks})
+        by_id = cached[1]
+        return [(by_id[cid], score) for cid, score in self.library.chroma.nearest(vector, n, where) if cid in by_id]
 
     def fuse(self, cand: Candidates, k: int, fusion: FusionConfig | None = None) -> list[Hit]:
         f = fusion or self.fusion

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,19 @@ EXAMPLE_KEYS = ("example_1", "example_2", "example_3")
 # The LLM fallback notice carries the raw error (server address, model, exception text): for the log and the
 # staff pages, not for anonymous visitors, who get a fixed sentence instead.
 _LLM_NOTICE = "LLM unavailable/failed checks"
+# Each update of the chat is a round trip through Gradio (postprocess on a worker thread, a diff, an event-stream
+# message, a re-render): streamed text is shown at most this often. An extractive answer's lines arrive together
+# and go out with the final answer, under any load; an LLM's tokens still appear ten times a second.
+STREAM_EVERY = 0.1
+# Questions that may wait on the LLM on top of the chat_workers doing CPU work: a waiting question holds a thread
+# but no CPU (the Assistant's own slots bound that), and Gradio's thread pool has 40.
+LLM_WAITING = 24
+
+
+def answer_slots(workers: int, llm: bool) -> int:
+    """Questions in flight at once: chat_workers; with an LLM, more, so that questions waiting on a hanging LLM
+    do not keep every slot while the next visitors' answers need none."""
+    return max(1, workers) + (LLM_WAITING if llm else 0)
 
 
 def public_answer(answer: Answer, lang: str) -> Answer:
@@ -64,15 +78,18 @@ class ChatPage:
         yield "", messages, turns
         history = [(a.question, a.text) for a in turns]
         filters = Filters(region or "", doc_type or "", bool(valid_only))
-        streamed, final = "", None
+        streamed, final, shown = "", None, 0.0
         try:
             for item in self.assistant.ask_stream(question, history, filters):
                 if isinstance(item, Answer):
                     final = item
                     continue
                 streamed += item
-                messages[-1] = {"role": "assistant", "content": partial_html(streamed)}
-                yield "", messages, turns
+                shown = shown or time.monotonic()  # the clock starts at the first text, not at "thinking"
+                if time.monotonic() - shown >= STREAM_EVERY:
+                    messages[-1] = {"role": "assistant", "content": partial_html(streamed)}
+                    yield "", messages, turns
+                    shown = time.monotonic()
         except AssistantError as exc:  # the fix is for the operator (log); the visitor gets a fixed sentence
             log.error("answering %r failed: %s", question[:80], exc)
             messages[-1] = {"role": "assistant", "content": partial_html(t(lang, "error_public"))}
@@ -183,8 +200,10 @@ class ChatPage:
         ask_inputs = [c["box"], c["bot"], turns, s["region"], s["type"], s["valid"], lang]
         ask_outputs = [c["box"], c["bot"], turns]
         # api_visibility private: the chat is for the page, not a public bulk-question API. Questions are
-        # answered concurrently (retrieval is read-only) by a bounded pool shared by all three triggers.
-        ask = {"api_visibility": "private", "concurrency_limit": self.workers, "concurrency_id": "ask"}
+        # answered concurrently (retrieval is read-only) by a bounded pool shared by all three triggers; the
+        # CPU-bound part by at most chat_workers (the Assistant's slots), LLM waits beside it (answer_slots).
+        slots = answer_slots(self.workers, getattr(self.assistant, "llm", None) is not None)
+        ask = {"api_visibility": "private", "concurrency_limit": slots, "concurrency_id": "ask"}
         c["box"].submit(self.respond, ask_inputs, ask_outputs, **ask)
         c["send"].click(self.respond, ask_inputs, ask_outputs, **ask)
         for button in c["examples"]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from assistant.errors import AssistantError
 from assistant.types import Answer, Filters
 from assistant.web.api.errors import ApiError
-from assistant.web.chat_page import public_answer
+from assistant.web.chat_page import answer_slots, public_answer
 
 log = logging.getLogger(__name__)
 History = tuple[tuple[str, str], ...]
@@ -19,8 +19,9 @@ History = tuple[tuple[str, str], ...]
 class PublicAnswers:
     def __init__(self, assistant, workers: int):
         self.assistant = assistant
-        # Questions are CPU-bound: beyond the chat's worker count they would only slow each other down.
-        self._slots = threading.BoundedSemaphore(max(1, workers))
+        # The CPU-bound part is bounded by the Assistant's chat_workers slots; with an LLM, more questions may
+        # wait on it, as in the chat (a hanging LLM must not keep answers that need none waiting).
+        self._slots = threading.BoundedSemaphore(answer_slots(workers, getattr(assistant, "llm", None) is not None))
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None, k: int | None = None,
             lang: str = "") -> Answer:
