@@ -133,10 +133,14 @@ class ScopeChecker:
 
     def contact(self, scope: QuestionScope, contact: Contact, doc: DocInfo | None) -> ScopeMatch:
         """A contact stands in for its document's passage: its organisation, address and snippet, framed by
-        the document's title and region."""
+        the document's title and region. A question naming an office (普陀区财政局) is routed only to that office:
+        a street office's service centre in the same district is not who answers for the finance bureau."""
         info = doc or DocInfo(contact.doc_id, contact.source, "", "", "other")
         text = f"{contact.organisation} {contact.address} {contact.snippet}"
         hit = Hit(Chunk(f"{info.doc_id}#contact", info, 0, text, 0, 0, len(text)), 0.0)
+        for office in scope.offices:
+            if not any(f in contact.organisation for f in office.forms):
+                return ScopeMatch(False, "other", contact.organisation, (office.label,))
         return self._check(QuestionScope(scope.places, scope.bodies), hit, None, False)  # years/laws: n/a
 
     # --- places --------------------------------------------------------------------------------
