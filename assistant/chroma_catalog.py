@@ -1,0 +1,323 @@
+"""The library catalog kept in the Chroma server itself (server mode), so replicas on any machine share one library
+with no shared folder. Same interface as the SQLite `Catalog`; `factory.build_catalog` picks one by settings.
+
+`<collection>.catalog` holds small rows of four kinds: `doc:<doc_id>` (the DocRecord as JSON, with its years and
+the version of its chunks; a deleted document leaves a tombstone until cleaned up), `log:<seq>` (the append-only
+change log: which documents a commit changed; `seq` is a microsecond timestamp, so entries sort), `pending:<doc_id>`
+(the write-ahead journal, as the SQLite table) and `meta:<key>`. A change commits with ONE upsert of its records,
+its journal row and its log entry: Chroma applies one call's records together, so no replica ever sees a record
+without the log entry that announces it. `<collection>.lexicon` holds chunk texts and BM25 tokens, one row per
+chunk and version (`<chunk_id>@<version>`): a commit writes the new version first, where nobody reads it, then
+flips the record to it; the old version is deleted afterwards (a crash in between leaves only unread rows).
+
+Each process looks at the log at most once a second and re-reads the last LAG seconds of it, so that a commit whose
+timestamp was taken a moment before it landed, or on a clock slightly behind, is still seen. `generation` is a
+local counter bumped per batch of new entries; `changed_since` answers from that local history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import threading
+import time
+import uuid
+import zlib
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, replace
+
+from assistant.catalog import ALL, Catalog, doc_info
+from assistant.query.scope import text_years
+from assistant.types import Chunk, Contact, DocRecord
+from vectorstore.lexical_index import chunk_tokens
+
+POLL_SECONDS = 1.0  # how stale a replica's view may be: the next question after this sees the others' changes
+_LAG_US = 60_000_000  # commits landing up to a minute after their timestamp (slow call, clock skew) are still seen
+_KEEP_LOG_US = 86_400_000_000  # log entries older than a day are trimmed; a replica idle that long reloads all
+_HISTORY = 10_000  # local generations remembered for changed_since (older ones: a full reload)
+_DOC_BATCH = 200  # documents whose chunks are read in one call
+
+
+def _now_us() -> int:
+    return time.time_ns() // 1000
+
+
+def _vector(key: str) -> list[float]:
+    """These rows are read by id and metadata, never by similarity, but Chroma stores a vector with each: a 1-d one,
+    spread by the id's hash (thousands of identical vectors would make the HNSW graph degenerate)."""
+    return [zlib.crc32(key.encode()) / 2**32]
+
+
+def _as_json(rec: DocRecord, **extra) -> str:
+    stamped = replace(rec, updated_at=dt.datetime.now().isoformat(timespec="seconds"))
+    return json.dumps({**asdict(stamped), **extra}, ensure_ascii=False)
+
+
+def _as_record(raw: dict) -> DocRecord:
+    fields = {k: v for k, v in raw.items() if k not in ("years", "version", "ids")}
+    fields.update(contacts=tuple(Contact(**c) for c in raw.get("contacts", ())),
+                  warnings=tuple(raw.get("warnings", ())), edited=tuple(raw.get("edited", ())))
+    return DocRecord(**fields)
+
+
+def _chunk_ids(raw: dict) -> list[str]:
+    """Stored only when they are not `<doc_id>#0…n-1` (the chunker numbers them so): records stay small."""
+    ids = raw.get("ids")
+    return list(ids) if ids is not None else [f"{raw['doc_id']}#{i}" for i in range(int(raw["chunk_count"]))]
+
+
+class ChromaCatalog:
+    def __init__(self, client, collection: str):
+        def open_(name: str):
+            return client.get_or_create_collection(name, embedding_function=None)
+
+        self._rows, self._lex = open_(f"{collection}.catalog"), open_(f"{collection}.lexicon")
+        self._max = client.get_max_batch_size() if hasattr(client, "get_max_batch_size") else 1000
+        self._lock = threading.RLock()
+        # Unique across runs and processes: a cache keyed by generation (incentive clauses in the index folder)
+        # never takes one run's state for another's.
+        self._gen = _now_us()
+        self._history: deque[tuple[int, frozenset[str]]] = deque(maxlen=_HISTORY)
+        self._seen: dict[str, int] = {}  # log entry id → seq, for entries inside the re-read window
+        self._polled_us, self._polled_at, self._trimmed_at = 0, 0.0, 0.0
+        self._poll(initial=True)
+
+    # --- change log ----------------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        with self._lock:
+            if time.monotonic() - self._polled_at >= POLL_SECONDS:
+                self._poll()
+            return self._gen
+
+    def _poll(self, initial: bool = False) -> None:
+        now, since = _now_us(), self._polled_us - _LAG_US
+        got = self._rows.get(where={"$and": [{"kind": "log"}, {"seq": {"$gt": since}}]},
+                             include=["metadatas", "documents"])
+        changed: set[str] = set()
+        for i, meta, docs in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
+            if i not in self._seen:
+                changed.update(json.loads(docs))
+            self._seen[i] = int(meta["seq"])
+        self._seen = {i: s for i, s in self._seen.items() if s > now - 2 * _LAG_US}
+        if not initial and now - self._polled_us > _KEEP_LOG_US - _LAG_US:
+            changed = {ALL}  # idle so long that entries it never saw may have been trimmed
+        if changed and not initial:
+            self._advance(changed)
+        self._polled_us, self._polled_at = now, time.monotonic()
+
+    def _advance(self, doc_ids: Iterable[str]) -> None:
+        self._gen += 1
+        self._history.append((self._gen, frozenset(doc_ids)))
+
+    def changed_since(self, generation: int) -> set[str] | None:
+        """Documents changed after `generation`; None when the whole library may have (a clear, a long idle)."""
+        with self._lock:
+            if generation >= self._gen:
+                return set()
+            if not self._history or generation < self._history[0][0] - 1:
+                return None
+            docs = set().union(*(d for g, d in self._history if g > generation))
+        return None if ALL in docs else docs
+
+    def _commit(self, rows: list[tuple[str, dict, str]], doc_ids: Iterable[str]) -> None:
+        """Records, journal rows and the log entry naming the changed documents, in one upsert."""
+        doc_ids = sorted(set(doc_ids))
+        seq = _now_us()
+        entry = f"log:{seq:017d}:{uuid.uuid4().hex[:8]}"
+        rows = [*rows, (entry, {"kind": "log", "seq": seq}, json.dumps(doc_ids, ensure_ascii=False))]
+        for i in range(0, len(rows), self._max):  # beyond one call (thousands of records) each part is atomic
+            self._upsert(self._rows, rows[i: i + self._max])
+        with self._lock:  # our own change is visible to us at once, not at the next poll
+            self._seen[entry] = seq
+            self._advance(doc_ids)
+        if time.monotonic() - self._trimmed_at > 600:
+            self._trimmed_at = time.monotonic()
+            self._rows.delete(where={"$and": [{"kind": "log"}, {"seq": {"$lt": seq - _KEEP_LOG_US}}]})
+
+    def _upsert(self, col, rows: Sequence[tuple[str, dict, str]]) -> None:
+        for i in range(0, len(rows), self._max):
+            part = rows[i: i + self._max]
+            col.upsert(ids=[r[0] for r in part], metadatas=[r[1] for r in part], documents=[r[2] for r in part],
+                       embeddings=[_vector(r[0]) for r in part])
+
+    # --- meta ----------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str = "") -> str:
+        got = self._rows.get(ids=[f"meta:{key}"], include=["documents"])
+        return got["documents"][0] if got["ids"] else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._upsert(self._rows, [(f"meta:{key}", {"kind": "meta"}, value)])
+
+    # --- documents -----------------------------------------------------------------------------
+    def _raws(self, doc_ids: Iterable[str] | None = None, where: dict | None = None) -> dict[str, dict]:
+        """Stored records (JSON) by doc_id: of the given documents, or of all matching `where`."""
+        if doc_ids is not None:
+            ids = [f"doc:{d}" for d in sorted(set(doc_ids))]
+            if not ids:
+                return {}
+            got = self._rows.get(ids=ids, where={"kind": "doc"}, include=["documents"])
+        else:
+            got = self._rows.get(where={"$and": [{"kind": "doc"}, *([where] if where else [])]}
+                                 if where else {"kind": "doc"}, include=["documents"])
+        raws = (json.loads(d) for d in got["documents"])
+        return {r["doc_id"]: r for r in raws}
+
+    def get(self, doc_id: str) -> DocRecord | None:
+        raw = self._raws([doc_id]).get(doc_id)
+        return _as_record(raw) if raw else None
+
+    def find_indexed_by_sha(self, sha: str, exclude: str = "") -> DocRecord | None:
+        raws = self._raws(where={"$and": [{"sha256": sha}, {"status": "indexed"}]})
+        found = sorted(d for d in raws if d != exclude)
+        return _as_record(raws[found[0]]) if found else None
+
+    def documents(self, prefix: str = "") -> list[DocRecord]:
+        raws = self._raws()
+        return [_as_record(raws[d]) for d in sorted(raws) if d.startswith(prefix)]
+
+    def _doc_row(self, rec: DocRecord, **extra) -> tuple[str, dict, str]:
+        meta = {"kind": "doc", "doc_id": rec.doc_id, "sha256": rec.sha256, "status": rec.status}
+        return f"doc:{rec.doc_id}", meta, _as_json(rec, **extra)
+
+    # --- the write-ahead journal ---------------------------------------------------------------
+    def _journal_row(self, doc_id: str) -> tuple[str, dict, str]:
+        meta = {"kind": "pending", "doc_id": doc_id, "pid": os.getpid(), "host": socket.gethostname(),
+                "since": dt.datetime.now().isoformat(timespec="seconds")}
+        return f"pending:{doc_id}", meta, ""
+
+    def begin_change(self, *doc_ids: str) -> None:
+        """Stored before Chroma's chunk collection is touched, so a crash at any later point leaves a row."""
+        self._upsert(self._rows, [self._journal_row(d) for d in doc_ids])
+
+    def end_change(self, doc_id: str) -> None:
+        self._rows.delete(ids=[f"pending:{doc_id}"])
+        if doc_id == ALL:  # a clear finished by a repair: replicas reload everything
+            self._commit([], [ALL])
+
+    def pending(self) -> list[tuple[str, int, str]]:
+        """(doc_id, pid, host) of every change begun and not finished, by any replica."""
+        got = self._rows.get(where={"kind": "pending"}, include=["metadatas"])
+        return sorted((m["doc_id"], int(m["pid"]), m["host"]) for m in got["metadatas"])
+
+    def snapshot(self) -> tuple[list[tuple[str, int, str]], set[str]]:
+        """Pending changes, then the chunk ids of indexed documents (a writer journals before anything else)."""
+        pending = self.pending()
+        return pending, {i for r in self._raws().values() if r["status"] == "indexed" for i in _chunk_ids(r)}
+
+    # --- writing -------------------------------------------------------------------------------
+    def _write_chunks(self, rec: DocRecord, chunks: Sequence[Chunk], version: str) -> None:
+        def meta(c: Chunk) -> dict:
+            return {"doc_id": rec.doc_id, "version": version, "ordinal": c.ordinal, "page": c.page, "start": c.start,
+                    "end": c.end, "article": c.article, "heading": c.heading, "table": c.table,
+                    "tokens": " ".join(chunk_tokens(rec.title, c.heading, c.text))}
+
+        self._upsert(self._lex, [(f"{c.chunk_id}@{version}", meta(c), c.text) for c in chunks])
+
+    def _drop_version(self, doc_id: str, version: str) -> None:
+        if version:
+            self._lex.delete(where={"$and": [{"doc_id": doc_id}, {"version": version}]})
+
+    def put_record(self, rec: DocRecord, journal: bool = False) -> None:
+        """A record without chunks (failed / duplicate), or a metadata change of an indexed one."""
+        old = self._raws([rec.doc_id]).get(rec.doc_id)
+        extra = {k: old[k] for k in ("years", "version", "ids")} if old else {"years": [], "version": "", "ids": None}
+        if old and (old["title"], old["published"]) != (rec.title, rec.published) and extra["version"]:
+            chunks = self.chunks([rec.doc_id])
+            if old["title"] != rec.title:  # BM25 indexes the title with every chunk: a new version of them
+                extra["version"] = uuid.uuid4().hex[:12]
+                self._write_chunks(rec, chunks, extra["version"])
+            extra["years"] = sorted(text_years((f"{rec.title}\n{c.text}" for c in chunks), rec.published))
+        rows = [self._doc_row(rec, **extra)] + ([self._journal_row(rec.doc_id)] if journal else [])
+        self._commit(rows, [rec.doc_id])
+        if old and old["version"] != extra["version"]:
+            self._drop_version(rec.doc_id, old["version"])
+
+    def put_document(self, rec: DocRecord, chunks: Sequence[Chunk]) -> None:
+        self.put_documents([(rec, chunks)])
+
+    def put_documents(self, items: Sequence[tuple[DocRecord, Sequence[Chunk]]]) -> None:
+        """New chunk versions first (unread), then the records pointing at them in one commit; then the old
+        versions and the documents' journal rows go (Chroma was written first)."""
+        old = self._raws(rec.doc_id for rec, _ in items)
+        version = uuid.uuid4().hex[:12]
+        rows = []
+        for rec, chunks in items:
+            self._write_chunks(rec, chunks, version)
+            ids = [c.chunk_id for c in chunks]
+            years = text_years((f"{rec.title}\n{c.text}" for c in chunks), rec.published)
+            rows.append(self._doc_row(replace(rec, chunk_count=len(chunks)), years=sorted(years), version=version,
+                                      ids=None if ids == [f"{rec.doc_id}#{i}" for i in range(len(ids))] else ids))
+        self._commit(rows, [rec.doc_id for rec, _ in items])
+        for rec, _ in items:
+            if rec.doc_id in old:
+                self._drop_version(rec.doc_id, old[rec.doc_id]["version"])
+        self._rows.delete(ids=[f"pending:{rec.doc_id}" for rec, _ in items])
+
+    def years_of(self, doc_ids: Iterable[str] | None = None) -> dict[str, frozenset[int]]:
+        """The years each indexed document names (see text_years), stored at indexing time."""
+        return {d: frozenset(r["years"]) for d, r in self._raws(doc_ids).items() if r["status"] == "indexed"}
+
+    def delete(self, doc_id: str, journal: bool = False) -> None:
+        """A tombstone commits the delete (with its log entry); the tombstone and the chunks are cleaned up after."""
+        tomb = (f"doc:{doc_id}", {"kind": "gone", "doc_id": doc_id}, "")
+        self._commit([tomb] + ([self._journal_row(doc_id)] if journal else []), [doc_id])
+        self._lex.delete(where={"doc_id": doc_id})
+        self._rows.delete(ids=[f"doc:{doc_id}"], where={"kind": "gone"})
+
+    def clear(self, journal: bool = False) -> None:
+        if journal:
+            self.begin_change(ALL)
+        self._rows.delete(where={"kind": {"$in": ["doc", "gone"]}})
+        self._lex.delete(where={"version": {"$ne": ""}})
+        self._commit([], [ALL])
+
+    # --- chunks --------------------------------------------------------------------------------
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        raw = self._raws([doc_id]).get(doc_id)
+        return _chunk_ids(raw) if raw else []
+
+    def chunks(self, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
+        """Chunks of indexed documents (all, or of the given documents), with their current DocInfo."""
+        return [c for c, _ in self.lexical_rows(doc_ids)]
+
+    def lexical_rows(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[Chunk, list[str]]]:
+        """Chunks with the BM25 tokens stored at indexing time, read a few hundred documents at a time."""
+        raws = {d: r for d, r in self._raws(doc_ids).items() if r["status"] == "indexed" and r["version"]}
+        order = sorted(raws)
+        for i in range(0, len(order), _DOC_BATCH):
+            part = order[i: i + _DOC_BATCH]
+            got = self._lex.get(where={"doc_id": {"$in": part}}, include=["documents", "metadatas"])
+            rows = sorted(((m["doc_id"], int(m["ordinal"])), cid, m, text) for cid, m, text
+                          in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+                          if m["version"] == raws[m["doc_id"]]["version"])
+            infos = {d: doc_info(_as_record(raws[d])) for d in part}
+            for _, cid, m, text in rows:
+                yield (Chunk(cid.rsplit("@", 1)[0], infos[m["doc_id"]], int(m["ordinal"]), text, int(m["page"]),
+                             int(m["start"]), int(m["end"]), m["article"], m["heading"], m["table"]),
+                       m["tokens"].split(" "))
+
+    def chunk_count(self) -> int:
+        return sum(int(r["chunk_count"]) for r in self._raws().values() if r["status"] == "indexed")
+
+    # --- moving a server-mode library whose catalog was a local file -------------------------------
+    def adopt(self, local: Catalog) -> int:
+        """Copy a local catalog's documents in when this one was never written to (the catalog used to live in the
+        index folder in server mode too); without it the first repair would take the server's chunks for strays.
+        Every ingest stores the embedding model, so a library emptied on purpose is never filled again from here."""
+        if self.get_meta("embedding_model") or self._rows.get(where={"kind": "doc"}, limit=1, include=[])["ids"]:
+            return 0
+        records = local.documents()
+        indexed = [r for r in records if r.status == "indexed"]
+        for i in range(0, len(indexed), 50):
+            self.put_documents([(r, local.chunks([r.doc_id])) for r in indexed[i: i + 50]])
+        for rec in records:
+            if rec.status != "indexed":
+                self.put_record(rec)
+        model = local.get_meta("embedding_model")
+        if model:
+            self.set_meta("embedding_model", model)
+        return len(records)
