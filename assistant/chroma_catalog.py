@@ -194,9 +194,13 @@ class ChromaCatalog:
         self._upsert(self._rows, [self._journal_row(d) for d in doc_ids])
 
     def end_change(self, doc_id: str) -> None:
-        self._rows.delete(ids=[f"pending:{doc_id}"])
-        if doc_id == ALL:  # a clear finished by a repair: replicas reload everything
+        """The journal row goes; so do chunk versions a crashed write left unread (none in the normal case)."""
+        if doc_id == ALL:  # a clear finished (or repaired): replicas reload everything
             self._commit([], [ALL])
+        else:
+            current = self._raws([doc_id]).get(doc_id, {}).get("version", "")
+            self._lex.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": current}}]})
+        self._rows.delete(ids=[f"pending:{doc_id}"])
 
     def pending(self) -> list[tuple[str, int, str]]:
         """(doc_id, pid, host) of every change begun and not finished, by any replica."""
