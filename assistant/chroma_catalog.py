@@ -5,14 +5,12 @@ with no shared folder. Same interface as the SQLite `Catalog`; `factory.build_ca
 the version of its chunks; a deleted document leaves a tombstone until cleaned up), `log:<seq>` (the append-only
 change log: which documents a commit changed; `seq` is a microsecond timestamp, so entries sort), `pending:<doc_id>`
 (the write-ahead journal, as the SQLite table) and `meta:<key>`. A change commits with ONE upsert of its records,
-its journal row and its log entry: Chroma applies one call's records together, so no replica ever sees a record
-without the log entry that announces it. `<collection>.lexicon` holds chunk texts and BM25 tokens, one row per
+its journal row and its log entry: Chroma writes one call's records to its log in one transaction, so no replica
+ever reads a record without the log entry that announces it. `<collection>.lexicon` holds chunk texts and BM25 tokens, one row per
 chunk and version (`<chunk_id>@<version>`): a commit writes the new version first, where nobody reads it, then
 flips the record to it; the old version is deleted afterwards (a crash in between leaves only unread rows).
 
-Each process looks at the log at most once a second and re-reads the last LAG seconds of it, so that a commit whose
-timestamp was taken a moment before it landed, or on a clock slightly behind, is still seen. `generation` is a
-local counter bumped per batch of new entries; `changed_since` answers from that local history.
+Each replica follows the log (catalog_feed.ChangeFeed) and applies only the documents it names.
 """
 
 from __future__ import annotations
@@ -21,28 +19,18 @@ import datetime as dt
 import json
 import os
 import socket
-import threading
-import time
 import uuid
 import zlib
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, replace
 
 from assistant.catalog import ALL, Catalog, doc_info
+from assistant.catalog_feed import ChangeFeed
 from assistant.query.scope import text_years
 from assistant.types import Chunk, Contact, DocRecord
 from vectorstore.lexical_index import chunk_tokens
 
-POLL_SECONDS = 1.0  # how stale a replica's view may be: the next question after this sees the others' changes
-_LAG_US = 60_000_000  # commits landing up to a minute after their timestamp (slow call, clock skew) are still seen
-_KEEP_LOG_US = 86_400_000_000  # log entries older than a day are trimmed; a replica idle that long reloads all
-_HISTORY = 10_000  # local generations remembered for changed_since (older ones: a full reload)
 _DOC_BATCH = 200  # documents whose chunks are read in one call
-
-
-def _now_us() -> int:
-    return time.time_ns() // 1000
 
 
 def _vector(key: str) -> list[float]:
@@ -76,67 +64,23 @@ class ChromaCatalog:
 
         self._rows, self._lex = open_(f"{collection}.catalog"), open_(f"{collection}.lexicon")
         self._max = client.get_max_batch_size() if hasattr(client, "get_max_batch_size") else 1000
-        self._lock = threading.RLock()
-        # Unique across runs and processes: a cache keyed by generation (incentive clauses in the index folder)
-        # never takes one run's state for another's.
-        self._gen = _now_us()
-        self._history: deque[tuple[int, frozenset[str]]] = deque(maxlen=_HISTORY)
-        self._seen: dict[str, int] = {}  # log entry id → seq, for entries inside the re-read window
-        self._polled_us, self._polled_at, self._trimmed_at = 0, 0.0, 0.0
-        self._poll(initial=True)
+        self.feed = ChangeFeed(self._rows)
 
     # --- change log ----------------------------------------------------------------------------
     @property
     def generation(self) -> int:
-        with self._lock:
-            if time.monotonic() - self._polled_at >= POLL_SECONDS:
-                self._poll()
-            return self._gen
-
-    def _poll(self, initial: bool = False) -> None:
-        now, since = _now_us(), self._polled_us - _LAG_US
-        got = self._rows.get(where={"$and": [{"kind": "log"}, {"seq": {"$gt": since}}]},
-                             include=["metadatas", "documents"])
-        changed: set[str] = set()
-        for i, meta, docs in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
-            if i not in self._seen:
-                changed.update(json.loads(docs))
-            self._seen[i] = int(meta["seq"])
-        self._seen = {i: s for i, s in self._seen.items() if s > now - 2 * _LAG_US}
-        if not initial and now - self._polled_us > _KEEP_LOG_US - _LAG_US:
-            changed = {ALL}  # idle so long that entries it never saw may have been trimmed
-        if changed and not initial:
-            self._advance(changed)
-        self._polled_us, self._polled_at = now, time.monotonic()
-
-    def _advance(self, doc_ids: Iterable[str]) -> None:
-        self._gen += 1
-        self._history.append((self._gen, frozenset(doc_ids)))
+        """Bumped (locally) whenever this or another replica changed the library; see ChangeFeed."""
+        return self.feed.generation
 
     def changed_since(self, generation: int) -> set[str] | None:
-        """Documents changed after `generation`; None when the whole library may have (a clear, a long idle)."""
-        with self._lock:
-            if generation >= self._gen:
-                return set()
-            if not self._history or generation < self._history[0][0] - 1:
-                return None
-            docs = set().union(*(d for g, d in self._history if g > generation))
-        return None if ALL in docs else docs
+        return self.feed.changed_since(generation)
 
     def _commit(self, rows: list[tuple[str, dict, str]], doc_ids: Iterable[str]) -> None:
-        """Records, journal rows and the log entry naming the changed documents, in one upsert."""
-        doc_ids = sorted(set(doc_ids))
-        seq = _now_us()
-        entry = f"log:{seq:017d}:{uuid.uuid4().hex[:8]}"
-        rows = [*rows, (entry, {"kind": "log", "seq": seq}, json.dumps(doc_ids, ensure_ascii=False))]
-        for i in range(0, len(rows), self._max):  # beyond one call (thousands of records) each part is atomic
-            self._upsert(self._rows, rows[i: i + self._max])
-        with self._lock:  # our own change is visible to us at once, not at the next poll
-            self._seen[entry] = seq
-            self._advance(doc_ids)
-        if time.monotonic() - self._trimmed_at > 600:
-            self._trimmed_at = time.monotonic()
-            self._rows.delete(where={"$and": [{"kind": "log"}, {"seq": {"$lt": seq - _KEEP_LOG_US}}]})
+        """Records, journal rows and the log entry naming the changed documents, in one upsert (beyond one call's
+        size, thousands of records, the entry goes last: nobody reads the records before it lands)."""
+        entry = self.feed.entry(doc_ids)
+        self._upsert(self._rows, [*rows, entry])
+        self.feed.committed(entry)
 
     def _upsert(self, col, rows: Sequence[tuple[str, dict, str]]) -> None:
         for i in range(0, len(rows), self._max):

@@ -36,6 +36,7 @@ def build_catalog(settings: Settings, client):
         return Catalog(local)
     from assistant.chroma_catalog import ChromaCatalog
 
+    settings.index_dir.mkdir(parents=True, exist_ok=True)  # still this replica's own files: uploads, keys, caches
     catalog = ChromaCatalog(client, settings.collection)
     if local.is_file():
         catalog.adopt(Catalog(local))
