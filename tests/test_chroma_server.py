@@ -178,3 +178,24 @@ def test_a_replica_killed_mid_write_is_repaired_from_another_folder(server_env, 
     _assert_agree(other)
     assert other.ingest([folder]).ok
     _assert_agree(other)
+
+
+def test_a_commit_that_lands_after_its_timestamp_is_still_applied(server_env, tmp_path: Path):
+    """A replica re-reads the last minute of the change log: an entry stamped before its last look (a slow call, a
+    clock a little behind) but landing after it still reaches the library's indexes."""
+    from assistant.catalog_feed import POLL_SECONDS
+    from assistant.factory import open_catalog
+    from assistant.settings import Settings
+    from assistant.types import DocRecord
+
+    writer, reader = (open_catalog(Settings(index_dir=tmp_path / name)) for name in ("w", "r"))
+    seen = reader.generation
+    late = writer.feed.entry(["late.txt"])
+    late[1]["seq"] -= 5_000_000  # stamped 5 s ago, before the reader's last look
+    writer._upsert(writer._rows, [writer._doc_row(DocRecord("late.txt", "late.txt", status="failed")), late])
+    time.sleep(POLL_SECONDS)
+    assert reader.generation > seen
+    assert reader.changed_since(seen) == {"late.txt"} and reader.get("late.txt").status == "failed"
+    now = reader.generation
+    time.sleep(POLL_SECONDS)
+    assert reader.generation == now  # seen once, applied once
