@@ -1,14 +1,14 @@
 """The library catalog kept in the Chroma server itself (server mode), so replicas on any machine share one library
 with no shared folder. Same interface as the SQLite `Catalog`; `factory.build_catalog` picks one by settings.
 
-`<collection>.catalog` holds small rows of four kinds: `doc:<doc_id>` (the DocRecord as JSON, with its years and
-the version of its chunks; a deleted document leaves a tombstone until cleaned up), `log:<seq>` (the append-only
-change log: which documents a commit changed; `seq` is a microsecond timestamp, so entries sort), `pending:<doc_id>`
-(the write-ahead journal, as the SQLite table) and `meta:<key>`. A change commits with ONE upsert of its records,
-its journal row and its log entry: Chroma writes one call's records to its log in one transaction, so no replica
-ever reads a record without the log entry that announces it. `<collection>.lexicon` holds chunk texts and BM25 tokens, one row per
-chunk and version (`<chunk_id>@<version>`): a commit writes the new version first, where nobody reads it, then
-flips the record to it; the old version is deleted afterwards (a crash in between leaves only unread rows).
+One collection, `<collection>.catalog`, holds rows of six kinds: `doc:<doc_id>` (the DocRecord as JSON with its
+years and the version of its chunks; a deleted document leaves a `gone` tombstone), `<chunk_id>@<version>` (a
+chunk's text, position and BM25 tokens), `log:<seq>` (the append-only change log: which documents a commit changed;
+`seq` is a microsecond timestamp, so entries sort), `pending:<doc_id>` (the write-ahead journal, as the SQLite
+table; `done` once closed) and `meta:<key>`. A change commits with ONE upsert of its chunk rows, records, journal
+rows and log entry: Chroma writes one call's records to its log in one transaction, so no replica reads a record
+without its chunks or without the log entry that announces it. Chunk rows carry a fresh version per commit and the
+record names it, so rows of a replaced version (deleted after the commit) or of a write that died are never read.
 
 Each replica follows the log (catalog_feed.ChangeFeed) and applies only the documents it names.
 """
@@ -59,10 +59,7 @@ def _chunk_ids(raw: dict) -> list[str]:
 
 class ChromaCatalog:
     def __init__(self, client, collection: str):
-        def open_(name: str):
-            return client.get_or_create_collection(name, embedding_function=None)
-
-        self._rows, self._lex = open_(f"{collection}.catalog"), open_(f"{collection}.lexicon")
+        self._rows = client.get_or_create_collection(f"{collection}.catalog", embedding_function=None)
         self._max = client.get_max_batch_size() if hasattr(client, "get_max_batch_size") else 1000
         self.feed = ChangeFeed(self._rows)
 
@@ -137,14 +134,16 @@ class ChromaCatalog:
         """Stored before Chroma's chunk collection is touched, so a crash at any later point leaves a row."""
         self._upsert(self._rows, [self._journal_row(d) for d in doc_ids])
 
+    def _done_row(self, doc_id: str) -> tuple[str, dict, str]:
+        """A journal row closed: kept (one per document) and reopened by its next change; a write fewer than a
+        delete, and it can ride in the commit's own upsert."""
+        return f"pending:{doc_id}", {"kind": "done", "doc_id": doc_id}, ""
+
     def end_change(self, doc_id: str) -> None:
-        """The journal row goes; so do chunk versions a crashed write left unread (none in the normal case)."""
         if doc_id == ALL:  # a clear finished (or repaired): replicas reload everything
-            self._commit([], [ALL])
+            self._commit([self._done_row(ALL)], [ALL])
         else:
-            current = self._raws([doc_id]).get(doc_id, {}).get("version", "")
-            self._lex.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": current}}]})
-        self._rows.delete(ids=[f"pending:{doc_id}"])
+            self._upsert(self._rows, [self._done_row(doc_id)])
 
     def pending(self) -> list[tuple[str, int, str]]:
         """(doc_id, pid, host) of every change begun and not finished, by any replica."""
@@ -157,70 +156,66 @@ class ChromaCatalog:
         return pending, {i for r in self._raws().values() if r["status"] == "indexed" for i in _chunk_ids(r)}
 
     # --- writing -------------------------------------------------------------------------------
-    def _write_chunks(self, rec: DocRecord, chunks: Sequence[Chunk], version: str) -> None:
+    def _chunk_rows(self, rec: DocRecord, chunks: Sequence[Chunk], version: str) -> list[tuple[str, dict, str]]:
         def meta(c: Chunk) -> dict:
-            return {"doc_id": rec.doc_id, "version": version, "ordinal": c.ordinal, "page": c.page, "start": c.start,
-                    "end": c.end, "article": c.article, "heading": c.heading, "table": c.table,
+            return {"kind": "chunk", "doc_id": rec.doc_id, "version": version, "ordinal": c.ordinal, "page": c.page,
+                    "start": c.start, "end": c.end, "article": c.article, "heading": c.heading, "table": c.table,
                     "tokens": " ".join(chunk_tokens(rec.title, c.heading, c.text))}
 
-        self._upsert(self._lex, [(f"{c.chunk_id}@{version}", meta(c), c.text) for c in chunks])
+        return [(f"{c.chunk_id}@{version}", meta(c), c.text) for c in chunks]
 
-    def _drop_version(self, doc_id: str, version: str) -> None:
-        if version:
-            self._lex.delete(where={"$and": [{"doc_id": doc_id}, {"version": version}]})
+    def _drop_other_versions(self, doc_ids: Sequence[str], version: str) -> None:
+        """Chunk rows the records no longer point at: the versions replaced, and any a crashed write left."""
+        self._rows.delete(where={"$and": [{"kind": "chunk"}, {"doc_id": {"$in": list(doc_ids)}},
+                                          {"version": {"$ne": version}}]})
 
     def put_record(self, rec: DocRecord, journal: bool = False) -> None:
         """A record without chunks (failed / duplicate), or a metadata change of an indexed one."""
         old = self._raws([rec.doc_id]).get(rec.doc_id)
         extra = {k: old[k] for k in ("years", "version", "ids")} if old else {"years": [], "version": "", "ids": None}
+        rows = [self._journal_row(rec.doc_id)] if journal else []
         if old and (old["title"], old["published"]) != (rec.title, rec.published) and extra["version"]:
             chunks = self.chunks([rec.doc_id])
             if old["title"] != rec.title:  # BM25 indexes the title with every chunk: a new version of them
                 extra["version"] = uuid.uuid4().hex[:12]
-                self._write_chunks(rec, chunks, extra["version"])
+                rows += self._chunk_rows(rec, chunks, extra["version"])
             extra["years"] = sorted(text_years((f"{rec.title}\n{c.text}" for c in chunks), rec.published))
-        rows = [self._doc_row(rec, **extra)] + ([self._journal_row(rec.doc_id)] if journal else [])
-        self._commit(rows, [rec.doc_id])
+        self._commit([*rows, self._doc_row(rec, **extra)], [rec.doc_id])
         if old and old["version"] != extra["version"]:
-            self._drop_version(rec.doc_id, old["version"])
+            self._drop_other_versions([rec.doc_id], extra["version"])
 
     def put_document(self, rec: DocRecord, chunks: Sequence[Chunk]) -> None:
         self.put_documents([(rec, chunks)])
 
     def put_documents(self, items: Sequence[tuple[DocRecord, Sequence[Chunk]]]) -> None:
-        """New chunk versions first (unread), then the records pointing at them in one commit; then the old
-        versions and the documents' journal rows go (Chroma was written first)."""
-        old = self._raws(rec.doc_id for rec, _ in items)
+        """The documents' chunk rows (a new version), records pointing at them and closed journal rows, in one
+        commit (Chroma's chunk collection was written first); then the replaced versions go."""
         version = uuid.uuid4().hex[:12]
-        rows = []
+        chunk_rows, rows = [], []
         for rec, chunks in items:
-            self._write_chunks(rec, chunks, version)
+            chunk_rows += self._chunk_rows(rec, chunks, version)
             ids = [c.chunk_id for c in chunks]
             years = text_years((f"{rec.title}\n{c.text}" for c in chunks), rec.published)
-            rows.append(self._doc_row(replace(rec, chunk_count=len(chunks)), years=sorted(years), version=version,
-                                      ids=None if ids == [f"{rec.doc_id}#{i}" for i in range(len(ids))] else ids))
-        self._commit(rows, [rec.doc_id for rec, _ in items])
-        for rec, _ in items:
-            if rec.doc_id in old:
-                self._drop_version(rec.doc_id, old[rec.doc_id]["version"])
-        self._rows.delete(ids=[f"pending:{rec.doc_id}" for rec, _ in items])
+            rows += [self._doc_row(replace(rec, chunk_count=len(chunks)), years=sorted(years), version=version,
+                                   ids=None if ids == [f"{rec.doc_id}#{i}" for i in range(len(ids))] else ids),
+                     self._done_row(rec.doc_id)]
+        self._commit([*chunk_rows, *rows], [rec.doc_id for rec, _ in items])  # chunk rows first: see _commit
+        self._drop_other_versions([rec.doc_id for rec, _ in items], version)
 
     def years_of(self, doc_ids: Iterable[str] | None = None) -> dict[str, frozenset[int]]:
         """The years each indexed document names (see text_years), stored at indexing time."""
         return {d: frozenset(r["years"]) for d, r in self._raws(doc_ids).items() if r["status"] == "indexed"}
 
     def delete(self, doc_id: str, journal: bool = False) -> None:
-        """A tombstone commits the delete (with its log entry); the tombstone and the chunks are cleaned up after."""
+        """A tombstone in place of the record commits the delete (with its log entry); the chunk rows go after."""
         tomb = (f"doc:{doc_id}", {"kind": "gone", "doc_id": doc_id}, "")
-        self._commit([tomb] + ([self._journal_row(doc_id)] if journal else []), [doc_id])
-        self._lex.delete(where={"doc_id": doc_id})
-        self._rows.delete(ids=[f"doc:{doc_id}"], where={"kind": "gone"})
+        self._commit(([self._journal_row(doc_id)] if journal else []) + [tomb], [doc_id])
+        self._drop_other_versions([doc_id], "")
 
     def clear(self, journal: bool = False) -> None:
         if journal:
             self.begin_change(ALL)
-        self._rows.delete(where={"kind": {"$in": ["doc", "gone"]}})
-        self._lex.delete(where={"version": {"$ne": ""}})
+        self._rows.delete(where={"kind": {"$in": ["doc", "gone", "chunk", "done"]}})
         self._commit([], [ALL])
 
     # --- chunks --------------------------------------------------------------------------------
@@ -238,7 +233,8 @@ class ChromaCatalog:
         order = sorted(raws)
         for i in range(0, len(order), _DOC_BATCH):
             part = order[i: i + _DOC_BATCH]
-            got = self._lex.get(where={"doc_id": {"$in": part}}, include=["documents", "metadatas"])
+            got = self._rows.get(where={"$and": [{"kind": "chunk"}, {"doc_id": {"$in": part}}]},
+                                 include=["documents", "metadatas"])
             rows = sorted(((m["doc_id"], int(m["ordinal"])), cid, m, text) for cid, m, text
                           in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
                           if m["version"] == raws[m["doc_id"]]["version"])
