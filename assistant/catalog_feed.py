@@ -32,9 +32,10 @@ class ChangeFeed:
     def __init__(self, rows):
         self._rows = rows
         self._lock = threading.RLock()
-        # Unique across runs and processes: a cache keyed by generation (incentive clauses in the index folder)
-        # never takes one run's state for another's.
-        self._gen = now_us()
+        # A generation is the time (µs) this process learned of a change, or one more than the last: unique across
+        # runs, so a cache keyed by it is never taken for another run's, and a generation an earlier run saved
+        # (a lexical snapshot) can still be brought up to date from the log (see changed_since).
+        self._gen = self._floor = now_us()  # local history is complete from _floor on
         self._history: deque[tuple[int, frozenset[str]]] = deque(maxlen=_HISTORY)
         self._seen: dict[str, int] = {}  # entry id → seq, for entries inside the re-read window
         self._polled_us, self._polled_at, self._trimmed_at = 0, 0.0, 0.0
@@ -64,17 +65,24 @@ class ChangeFeed:
         self._polled_us, self._polled_at = now, time.monotonic()
 
     def _advance(self, doc_ids: Iterable[str]) -> None:
-        self._gen += 1
+        if len(self._history) == self._history.maxlen:
+            self._floor = self._history[0][0]
+        self._gen = max(self._gen + 1, now_us())
         self._history.append((self._gen, frozenset(doc_ids)))
 
     def changed_since(self, generation: int) -> set[str] | None:
-        """Documents changed after `generation`; None when the whole library may have (a clear, a long idle)."""
+        """Documents changed after `generation`; None when the whole library may have (a clear, a long idle).
+        A generation older than this process's history (saved by an earlier run) gets every document the log
+        names from LAG before it on: a superset, and applying a document twice is harmless."""
         with self._lock:
-            if generation >= self._gen:
-                return set()
-            if not self._history or generation < self._history[0][0] - 1:
-                return None
-            docs = set().union(*(d for g, d in self._history if g > generation))
+            if self._floor <= generation <= self._gen:
+                docs = set().union(*(d for g, d in self._history if g > generation))
+                return None if ALL in docs else docs
+        if not now_us() - KEEP_US + LAG_US < generation < self._floor:
+            return None
+        got = self._rows.get(where={"$and": [{"kind": "log"}, {"seq": {"$gt": generation - LAG_US}}]},
+                             include=["documents"])
+        docs = set().union(*(json.loads(d) for d in got["documents"]))
         return None if ALL in docs else docs
 
     def entry(self, doc_ids: Iterable[str]) -> tuple[str, dict, str]:

@@ -199,3 +199,22 @@ def test_a_commit_that_lands_after_its_timestamp_is_still_applied(server_env, tm
     now = reader.generation
     time.sleep(POLL_SECONDS)
     assert reader.generation == now  # seen once, applied once
+
+
+def test_a_generation_saved_by_an_earlier_run_is_brought_up_to_date_from_the_log(server_env, tmp_path: Path):
+    """What a saved lexical snapshot needs at the next start: the documents changed after its generation, from the
+    server's log, although that generation was another process's."""
+    from assistant.factory import open_catalog
+    from assistant.settings import Settings
+    from assistant.types import DocRecord
+
+    first = open_catalog(Settings(index_dir=tmp_path / "first"))
+    first.put_record(DocRecord("before.txt", "before.txt", status="failed"))
+    time.sleep(0.01)
+    saved = first.generation
+    first.put_record(DocRecord("after.txt", "after.txt", status="failed"))
+    later = open_catalog(Settings(index_dir=tmp_path / "later"))
+    assert later.generation > first.generation  # a new run never reuses an earlier run's generation
+    assert "after.txt" in later.changed_since(saved)
+    assert later.changed_since(first.generation - 120_000_000) == {"before.txt", "after.txt"}
+    assert later.changed_since(1) is None  # older than the log keeps: reload everything
