@@ -76,13 +76,13 @@ class ChromaCatalog:
         """Records, journal rows and the log entry naming the changed documents, in one upsert (beyond one call's
         size, thousands of records, the entry goes last: nobody reads the records before it lands)."""
         entry = self.feed.entry(doc_ids)
-        self._upsert(self._rows, [*rows, entry])
+        self._upsert([*rows, entry])
         self.feed.committed(entry)
 
-    def _upsert(self, col, rows: Sequence[tuple[str, dict, str]]) -> None:
+    def _upsert(self, rows: Sequence[tuple[str, dict, str]]) -> None:
         for i in range(0, len(rows), self._max):
             part = rows[i: i + self._max]
-            col.upsert(ids=[r[0] for r in part], metadatas=[r[1] for r in part], documents=[r[2] for r in part],
+            self._rows.upsert(ids=[r[0] for r in part], metadatas=[r[1] for r in part], documents=[r[2] for r in part],
                        embeddings=[_vector(r[0]) for r in part])
 
     # --- meta ----------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ class ChromaCatalog:
         return got["documents"][0] if got["ids"] else default
 
     def set_meta(self, key: str, value: str) -> None:
-        self._upsert(self._rows, [(f"meta:{key}", {"kind": "meta"}, value)])
+        self._upsert([(f"meta:{key}", {"kind": "meta"}, value)])
 
     # --- documents -----------------------------------------------------------------------------
     def _raws(self, doc_ids: Iterable[str] | None = None, where: dict | None = None) -> dict[str, dict]:
@@ -102,8 +102,8 @@ class ChromaCatalog:
                 return {}
             got = self._rows.get(ids=ids, where={"kind": "doc"}, include=["documents"])
         else:
-            got = self._rows.get(where={"$and": [{"kind": "doc"}, *([where] if where else [])]}
-                                 if where else {"kind": "doc"}, include=["documents"])
+            got = self._rows.get(where={"$and": [{"kind": "doc"}, where]} if where else {"kind": "doc"},
+                                 include=["documents"])
         raws = (json.loads(d) for d in got["documents"])
         return {r["doc_id"]: r for r in raws}
 
@@ -132,7 +132,7 @@ class ChromaCatalog:
 
     def begin_change(self, *doc_ids: str) -> None:
         """Stored before Chroma's chunk collection is touched, so a crash at any later point leaves a row."""
-        self._upsert(self._rows, [self._journal_row(d) for d in doc_ids])
+        self._upsert([self._journal_row(d) for d in doc_ids])
 
     def _done_row(self, doc_id: str) -> tuple[str, dict, str]:
         """A journal row closed: kept (one per document) and reopened by its next change; a write fewer than a
@@ -143,7 +143,7 @@ class ChromaCatalog:
         if doc_id == ALL:  # a clear finished (or repaired): replicas reload everything
             self._commit([self._done_row(ALL)], [ALL])
         else:
-            self._upsert(self._rows, [self._done_row(doc_id)])
+            self._upsert([self._done_row(doc_id)])
 
     def pending(self) -> list[tuple[str, int, str]]:
         """(doc_id, pid, host) of every change begun and not finished, by any replica."""

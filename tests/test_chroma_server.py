@@ -192,7 +192,7 @@ def test_a_commit_that_lands_after_its_timestamp_is_still_applied(server_env, tm
     seen = reader.generation
     late = writer.feed.entry(["late.txt"])
     late[1]["seq"] -= 5_000_000  # stamped 5 s ago, before the reader's last look
-    writer._upsert(writer._rows, [writer._doc_row(DocRecord("late.txt", "late.txt", status="failed")), late])
+    writer._upsert([writer._doc_row(DocRecord("late.txt", "late.txt", status="failed")), late])
     time.sleep(POLL_SECONDS)
     assert reader.generation > seen
     assert reader.changed_since(seen) == {"late.txt"} and reader.get("late.txt").status == "failed"
