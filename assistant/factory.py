@@ -26,6 +26,31 @@ def build_embedder(settings: Settings):
     return CachedEmbedder(inner, settings.cache_dir)
 
 
+def build_catalog(settings: Settings, client):
+    """The library catalog: SQLite in the index folder, or in server mode rows in the Chroma server itself, so
+    that replicas share one library without sharing a folder (a catalog file left there from before is copied in)."""
+    from assistant.catalog import Catalog
+
+    local = settings.index_dir / "catalog.sqlite"
+    if not settings.chroma_host:
+        return Catalog(local)
+    from assistant.chroma_catalog import ChromaCatalog
+
+    settings.index_dir.mkdir(parents=True, exist_ok=True)  # still this replica's own files: uploads, keys, caches
+    catalog = ChromaCatalog(client, settings.collection)
+    if local.is_file():
+        catalog.adopt(Catalog(local))
+    return catalog
+
+
+def open_catalog(settings: Settings):
+    """The catalog alone, for commands that read the library without embedding anything."""
+    from vectorstore.chroma_index import make_client
+
+    client = make_client(settings.index_dir, settings.chroma_host, settings.chroma_port) if settings.chroma_host else None
+    return build_catalog(settings, client)
+
+
 def build_library(settings: Settings, embedder=None):
     from assistant.library import Library
 

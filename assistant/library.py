@@ -8,8 +8,8 @@ from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from assistant.catalog import Catalog
 from assistant.errors import ConfigError, DocumentNotFound
+from assistant.factory import build_catalog
 from assistant.index_writer import IndexWriter
 from assistant.query.terms import TermStats
 from assistant.settings import Settings
@@ -44,9 +44,9 @@ def _places_within(title: str, own: str) -> tuple[str, ...]:
 class Library:
     def __init__(self, settings: Settings, embedder):
         self.settings = settings
-        self.catalog = Catalog(settings.index_dir / "catalog.sqlite")
-        self.chroma = ChromaIndex(make_client(settings.index_dir, settings.chroma_host, settings.chroma_port),
-                                  settings.collection)
+        client = make_client(settings.index_dir, settings.chroma_host, settings.chroma_port)
+        self.chroma = ChromaIndex(client, settings.collection)
+        self.catalog = build_catalog(settings, client)  # SQLite here, or (server mode) in the Chroma server
         self.embedder = embedder
         # One writer at a time (UI uploads vs re-index vs edits); held only around index writes.
         self.writer = IndexWriter(self.catalog, self.chroma, embedder)

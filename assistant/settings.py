@@ -29,7 +29,8 @@ class Settings(BaseSettings):
         default_factory=_default_cache, description="Embedding cache (by text hash and model), shared by indexes."
     )
     collection: str = Field("zhaoshang_chunks", description="Chroma collection name ([a-zA-Z0-9._-], 3-512 chars).")
-    chroma_host: str = Field("", description="Chroma server host; empty = embedded PersistentClient in index_dir.")
+    chroma_host: str = Field("", description="Chroma server host; empty = embedded PersistentClient in index_dir. "
+                             "Set, the catalog lives in the server too: replicas need no shared folder.")
     chroma_port: int = Field(8000, description="Chroma server port (with chroma_host).")
     sample_dir: Path = Field(SAMPLE_DIR, description="Demo corpus indexed on first start when the index is empty "
                              "(default: data/sample of the checkout, or the copy inside the installed wheel).")

@@ -67,11 +67,12 @@ def print_result(result) -> None:
 
 
 def run_match(args: argparse.Namespace, settings) -> int:
+    from assistant.factory import open_catalog
     from assistant.incentives.match import match
     from assistant.incentives.store import ClauseStore
 
     profile = read_profile(args.profile)
-    result = match(ClauseStore(settings.index_dir).clauses(), profile)
+    result = match(ClauseStore(settings.index_dir, open_catalog(settings)).clauses(), profile)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -80,10 +81,11 @@ def run_match(args: argparse.Namespace, settings) -> int:
 
 
 def run_compare(args: argparse.Namespace, settings) -> int:
+    from assistant.factory import open_catalog
     from assistant.incentives.compare import compare, print_table
     from assistant.incentives.store import ClauseStore
 
-    table = compare(ClauseStore(settings.index_dir).clauses(), args.kind, tuple(args.place))
+    table = compare(ClauseStore(settings.index_dir, open_catalog(settings)).clauses(), args.kind, tuple(args.place))
     if args.json:
         print(json.dumps(table.as_dict(), ensure_ascii=False, indent=1))
     else:
