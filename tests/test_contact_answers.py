@@ -144,3 +144,21 @@ def test_refusal_points_to_a_known_contact_with_its_source():
     assert "资料来源：cdht_ic.pdf（2023-03-01）" in zh
     en = refusal_text("en", BUREAU)
     assert "You can contact 成都高新区电子信息产业局 (phone 028-61234567)" in en and "source: cdht_ic.pdf" in en
+
+
+def test_a_question_naming_an_office_is_routed_only_to_that_office():
+    """普陀区财政局's question: a street office's service centre in 普陀区 is no contact for the finance bureau;
+    the district's finance bureau itself is."""
+    from assistant.answering.scope_check import ScopeChecker
+    from assistant.query.scope import question_scope
+
+    doc = DocInfo("wanli.pdf", "wanli.pdf", "c1", "上海市普陀区万里街道办事处2024年预算", "other", "上海市", "", "普陀区")
+    street = Contact("万里街道社区公共服务中心", "021-62345678", "普陀区真金路", "", doc.doc_id, "wanli.pdf", "2024-01-01",
+                     "万里街道社区公共服务中心，电话021-62345678")
+    finance = Contact("普陀区财政局", "021-52564588", "", "", doc.doc_id, "wanli.pdf", "2024-01-01",
+                      "普陀区财政局，电话021-52564588")
+    scope = question_scope("普陀区财政局2026年收入预算是多少？")
+    assert scope.offices, scope
+    checker = ScopeChecker()
+    assert not checker.contact(scope, street, doc).ok
+    assert checker.contact(scope, finance, doc).ok
