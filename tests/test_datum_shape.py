@@ -86,6 +86,10 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("2022年重庆的GDP增长率是多少", "重庆人口自然增长率为-2.11‰。", False),
     ("2022年重庆的GDP增长率是多少", "2022年重庆地区生产总值比上年增长2.6%。", True),
     ("神舟十六号发射时间？", "今天，神舟十六号发射任务组织全区合练。", False),  # 今天 is no date
+    ("耶伦访华时间", "韩联社6日称，耶伦访华将聚焦金融议题。", False),  # the day it was reported
+    ("耶伦访华时间", "美国财长耶伦将于7月6日至9日访华。", True),
+    ("RCEP生效时间", "RCEP于2020年11月15日正式签署。", False),  # another event's date
+    ("RCEP生效时间", "RCEP于2022年1月1日正式生效。", True),
     ("葬礼在哪里举行？", "葬礼将于9月3日举行。", False),  # 于 a date: when, not where
     ("葬礼在哪里举行？", "葬礼在莫斯科圆柱大厅（Hall of Columns）举行。", True),
 ])

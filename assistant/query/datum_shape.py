@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import rjieba
+
 from assistant.query.names import LATIN_NAME, PLACE_WORD, VENUE_WORD, person_at_end, person_at_start, tagged
 from assistant.query.wordlists import lines
 from assistant.text.numbers import extract_quantities
@@ -26,7 +28,8 @@ _ASKED_RATE = re.compile(r"率|比例|比重|占比|百分之|百分比|增速|�
 _RATE = re.compile(r"\d[\d.]*\s*[%％‰]|百分点|百分之|[一二三四五六七八九]成(?![立功本])")
 _EVENT_VERBS = "举行|召开|举办|开幕|闭幕|开业|落户|上市|注册|成立|落地|投产|拍摄|去世|安葬|发射|着陆"
 _ASKED_WHERE_EVENT = re.compile(rf"(?:在哪(?:里|儿)?|哪里|何地|何处)\s*({_EVENT_VERBS})")
-_VERB_FAMILIES = (("举行", "召开", "举办", "开幕", "闭幕"), ("落户", "落地", "投产", "成立", "注册"))
+_VERB_FAMILIES = (("举行", "召开", "举办", "开幕", "闭幕"), ("落户", "落地", "投产", "成立", "注册"),
+                  ("上映", "定档", "公映", "首映", "上线", "播出", "开播", "首播"))
 _TIME_FIRST = re.compile(r"\s*(?:\d|[一二三四五六七八九十]+[月日号]|周[一二三四五六日末]|星期|[今明昨本下上]|近日|日前|当天|次日)")
 _STATED_PLACE_CUE = re.compile(r"位于|坐落|地点|地址|会址")
 _ROLE_BEFORE_NAME = re.compile(r"^[\s：:是为由]{0,2}")  # 导演：张三 / 导演是张三
@@ -44,7 +47,7 @@ class DatumShape:
     rate: bool = False
     roles: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
-    results: tuple[str, ...] = ()  # one of these words must be in the sentence (冠军, 夺冠…), a name anywhere
+    results: tuple[str, ...] = ()  # one of these words must be in the sentence (冠军, 夺冠…; 访华 for 访华时间)
 
     def __bool__(self) -> bool:
         return bool(self.units or self.ordinal or self.measure or self.rate or self.roles or self.verbs
@@ -119,10 +122,24 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
         return DatumShape(roles=asked_roles(question), results=() if asked_roles(question) else asked_results(question))
     if kind == "which":
         return DatumShape(results=asked_results(question))
+    if kind == "date" and (event := _asked_event(question)):
+        return DatumShape(results=event)
     if kind == "where" and (m := _ASKED_WHERE_EVENT.search(question)):
         family = next((f for f in _VERB_FAMILIES if m.group(1) in f), (m.group(1),))
         return DatumShape(verbs=family)
     return DatumShape()
+
+
+def _asked_event(question: str) -> tuple[str, ...]:
+    """The event whose date is asked, named just before 时间/日期 ("耶伦访华时间" → 访华, "RCEP生效时间" → 生效), with
+    the words news uses for the same event: a date stated for another event of the same subject answers nothing."""
+    words = [w for w in rjieba.cut(question) if w.strip()]
+    for i, w in enumerate(words):
+        if w in ("时间", "日期") and i > 0:
+            before = words[i - 2] if words[i - 1] == "的" and i > 1 else words[i - 1]
+            if len(before) >= 2 and before.isalpha() and not any(c.isascii() for c in before):
+                return next((f for f in _VERB_FAMILIES if before in f), (before,))
+    return ()
 
 
 def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:

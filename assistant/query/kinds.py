@@ -77,10 +77,12 @@ def states_kind(kind: str, sentence: str, question: str) -> bool:
 def _states_any(kind: str, sentence: str, question: str) -> bool:
     if kind in ("number", "date"):
         wanted = ("amount", "percent", "number") if kind == "number" else ("date",)
-        if any(q.kind in wanted and _new(q.text, question) for q in extract_quantities(sentence)):
+        if any(q.kind in wanted and _new(q.text, question) and not (kind == "date" and _reported(sentence, q.end))
+               for q in extract_quantities(sentence)):
             return True
         extra = _CN_COUNT if kind == "number" else _DAY
-        return any(_new(m, question) for m in extra.findall(sentence))
+        return any(_new(m.group(), question) and not (kind == "date" and _reported(sentence, m.end()))
+                   for m in extra.finditer(sentence))
     if kind == "why":
         return bool(_CAUSE.search(sentence))
     if kind == "where" and _ADDRESS_PLACE.search(sentence):
@@ -94,6 +96,14 @@ def _states_any(kind: str, sentence: str, question: str) -> bool:
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|赛季|届|版)")
+
+
+# "韩联社6日称", "外交部周四表示", "新华社北京10月7日电": the day news reported it, not the day it happened.
+_REPORTED = re.compile(r"\s*(?:[也还又已再]\s*)?(?:称|表示|宣布|报道|透露|发布|介绍|说|讯|电|消息|获悉|发表|证实|回应)")
+
+
+def _reported(sentence: str, end: int) -> bool:
+    return bool(_REPORTED.match(sentence, end))
 
 
 def other_year(question: str, text: str) -> bool:
