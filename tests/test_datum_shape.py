@@ -83,6 +83,8 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("古筝行动在哪一集？", "古筝行动出现在电视剧第29集。", True),
     ("2021年东吴证券的净利润是多少？", "2021年上半年，东吴证券录得承销保荐收入1.31亿元。", False),  # another measure
     ("2021年东吴证券的净利润是多少？", "2021年公司实现归母净利润22.9亿元。", True),
+    ("上海2021年的GDP是多少", "上海2021年人均GDP为2.69万美元。", False),  # per head is another measure
+    ("上海2021年的GDP是多少", "2021年上海GDP达到4.32万亿元。", True),
     ("2022年重庆的GDP增长率是多少", "重庆人口自然增长率为-2.11‰。", False),
     ("2022年重庆的GDP增长率是多少", "2022年重庆地区生产总值比上年增长2.6%。", True),
     ("神舟十六号发射时间？", "今天，神舟十六号发射任务组织全区合练。", False),  # 今天 is no date

@@ -150,7 +150,7 @@ def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
         return False
     if shape.units and not _counted(shape.units, sentence, question):
         return False
-    if shape.measure and not _labelled(shape.measure, sentence):
+    if shape.measure and not _labelled(shape.measure, sentence, question):
         return False
     if shape.rate and not _RATE.search(sentence):
         return False
@@ -174,15 +174,29 @@ def _only_negated(sentence: str, question: str) -> bool:
     return False
 
 
-def _labelled(measure: tuple[str, ...], sentence: str, before: int = 16, after: int = 6) -> bool:
+def _labelled(measure: tuple[str, ...], sentence: str, question: str, before: int = 16, after: int = 6) -> bool:
     """A figure with the measure's name just before it (净利润22.9亿元) or just after (22.9亿元的净利润)."""
     for q in extract_quantities(sentence):
         if q.kind == "date":
             continue
         window = sentence[max(0, q.start - before): q.start] + " " + sentence[q.end: q.end + after]
-        if any(w in window for w in measure):
+        if any(w in window and not _other_measure(window, w, question) for w in measure):
             return True
     return False
+
+
+# 人均GDP is not GDP, GDP增速 not its amount: a modifier the question lacks makes the label another measure.
+_MEASURE_MODIFIERS_BEFORE = ("人均", "户均", "亩均", "地均")
+_MEASURE_MODIFIERS_AFTER = ("增速", "增长率", "增幅", "占比", "比重")
+
+
+def _other_measure(window: str, word: str, question: str) -> bool:
+    for m in re.finditer(re.escape(word), window):
+        before, after = window[max(0, m.start() - 2): m.start()], window[m.end(): m.end() + 3]
+        if not (any(before.endswith(x) and x not in question for x in _MEASURE_MODIFIERS_BEFORE)
+                or any(after.startswith(x) and x not in question for x in _MEASURE_MODIFIERS_AFTER)):
+            return False
+    return True
 
 
 def _counted(units: str, sentence: str, question: str) -> bool:
