@@ -44,16 +44,13 @@ def doc_info(rec: DocRecord) -> DocInfo:
 
 
 def _row_to_record(row: sqlite3.Row) -> DocRecord:
-    d = {k: row[k] for k in _SCALAR}
+    # Read for every document when a process opens the library (~40k at 100k chunks): empty lists skip json.
+    d = {k: "" if (v := row[k]) is None else v for k in _SCALAR}
     d["repealed_flag"] = bool(d["repealed_flag"])
     d["chunk_count"] = int(d["chunk_count"] or 0)
     d["table_count"] = int(d["table_count"] or 0)
-    d = {k: ("" if v is None else v) for k, v in d.items()}
-    contacts = tuple(Contact(**c) for c in json.loads(row["contacts"] or "[]"))
-    return DocRecord(
-        **d, contacts=contacts, warnings=tuple(json.loads(row["warnings"] or "[]")),
-        edited=tuple(json.loads(row["edited"] or "[]")),
-    )
+    lists = [() if not (v := row[k]) or v == "[]" else tuple(json.loads(v)) for k in ("contacts", "warnings", "edited")]
+    return DocRecord(**d, contacts=tuple(Contact(**c) for c in lists[0]), warnings=lists[1], edited=lists[2])
 
 
 class Catalog:
