@@ -1,4 +1,4 @@
-"""How ingest groups files for the index: files read ahead of the writer, documents gathered into batches of
+"""How ingest groups files for the index and tallies what it did: files read ahead of the writer, documents gathered into batches of
 ~512 chunks (one embedding call, Chroma upsert and catalog commit each), and a batch written while the next
 one embeds."""
 
@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.types import Chunk, DocRecord
+from assistant.types import Chunk, DocRecord, IngestReport
 
 # A Chroma write costs ~0.3 s whether it holds 1 chunk or 500 (measured on 2 cores), and the embedder pads a batch
 # to its longest text after sorting by length: many small documents go together.
@@ -17,6 +17,21 @@ BATCH_CHUNKS = 512
 READ_AHEAD = 32  # files read ahead of the writer (bounds the memory of loaded-but-unwritten files)
 
 Prepared = tuple[str, DocRecord, list[Chunk]]  # (the file's path text, its record, its chunks)
+
+
+@dataclass
+class Tally:
+    added: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    duplicate: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    chunks: int = 0
+
+    def report(self, seconds: float) -> IngestReport:
+        return IngestReport(tuple(self.added), tuple(self.updated), tuple(self.unchanged), tuple(self.duplicate),
+                            tuple(self.failed), tuple(self.skipped), self.chunks, seconds)
 
 
 @dataclass(frozen=True)

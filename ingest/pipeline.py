@@ -8,7 +8,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ from assistant.catalog import Catalog, doc_info
 from assistant.errors import IngestError
 from assistant.index_writer import IndexWriter
 from assistant.types import Chunk, DocMeta, DocRecord, IngestReport, LoadedFile
-from ingest.batches import BATCH_CHUNKS, READ_AHEAD, Batch, Prepared, ReadFile, Writes
+from ingest.batches import BATCH_CHUNKS, READ_AHEAD, Batch, Prepared, ReadFile, Tally, Writes
 from ingest.chunking import split_document
 from ingest.folders import path_text, select_files
 from ingest.limits import DEFAULT_LIMITS, LoadLimits, check_size
@@ -43,21 +43,6 @@ def doc_id_for(path: Path) -> str:
         return path_text(p.as_posix())
 
 
-@dataclass
-class _Tally:
-    added: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    duplicate: list = field(default_factory=list)
-    failed: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-    chunks: int = 0
-
-    def report(self, seconds: float) -> IngestReport:
-        return IngestReport(tuple(self.added), tuple(self.updated), tuple(self.unchanged), tuple(self.duplicate),
-                            tuple(self.failed), tuple(self.skipped), self.chunks, seconds)
-
-
 class Ingestor:
     """Writes documents into the catalog and Chroma; the embedder is any vectorstore Embedder.
 
@@ -74,7 +59,7 @@ class Ingestor:
         t0 = time.perf_counter()
         self.writer.repair()  # a crashed earlier run is finished or undone before anything else is written
         selection = select_files(paths)
-        tally = _Tally()
+        tally = Tally()
         # Inside a folder an image, a link out of it or a hidden file is not an error; the summary says why.
         tally.skipped.extend(selection.skipped)
         files, batch, writes = selection.files, Batch(), Writes()
@@ -102,7 +87,7 @@ class Ingestor:
         self.refresh_versions()
         return tally.report(time.perf_counter() - t0)
 
-    def _guarded(self, path: Path, tally: _Tally, step: Callable[[], None]) -> None:
+    def _guarded(self, path: Path, tally: Tally, step: Callable[[], None]) -> None:
         """One bad file never aborts the run; an unexpected error's traceback goes to the log."""
         try:
             step()
@@ -112,7 +97,7 @@ class Ingestor:
             log.exception("unexpected error ingesting %s", path_text(path))
             self._record_failure(path, path_text(f"{path}: unexpected {type(exc).__name__}: {exc}"), tally)
 
-    def _record_failure(self, path: Path, reason: str, tally: _Tally) -> None:
+    def _record_failure(self, path: Path, reason: str, tally: Tally) -> None:
         tally.failed.append((path_text(path), reason))
         doc_id = doc_id_for(path)
         with self.writer.lock:
@@ -142,7 +127,7 @@ class Ingestor:
         loaded = replace(loaded, path=path_text(loaded.path))
         return ReadFile(path, doc_id, sha, prepared=(loaded.path, *self._prepare(loaded, doc_id, sha)))
 
-    def _take(self, read: ReadFile, batch: Batch, tally: _Tally, force: bool, writes: Writes) -> None:
+    def _take(self, read: ReadFile, batch: Batch, tally: Tally, force: bool, writes: Writes) -> None:
         """A read file joins the batch being written (a copy of a file indexed or waiting: a duplicate)."""
         if read.unchanged:
             tally.unchanged.append(path_text(read.path))
@@ -165,7 +150,7 @@ class Ingestor:
         if batch.chunks >= BATCH_CHUNKS:
             self._flush(batch, tally, writes)
 
-    def _flush(self, batch: Batch, tally: _Tally, writes: Writes) -> None:
+    def _flush(self, batch: Batch, tally: Tally, writes: Writes) -> None:
         """Embed the batch's documents together, then write them while the next batch embeds; if either fails,
         each of its files failed (nothing of them half written)."""
         items = batch.take()
@@ -178,18 +163,18 @@ class Ingestor:
             return
         writes.submit(lambda: self._store_or_fail(items, vectors, tally))
 
-    def _store_or_fail(self, items: list[Prepared], vectors: np.ndarray, tally: _Tally) -> None:
+    def _store_or_fail(self, items: list[Prepared], vectors: np.ndarray, tally: Tally) -> None:
         try:
             self._store(items, vectors, tally)
         except Exception as exc:
             self._batch_failed(items, exc, tally)
 
-    def _batch_failed(self, items: list[Prepared], exc: Exception, tally: _Tally) -> None:
+    def _batch_failed(self, items: list[Prepared], exc: Exception, tally: Tally) -> None:
         log.error("could not write %d documents", len(items), exc_info=exc)
         for path, _, _ in items:
             self._record_failure(Path(path), path_text(f"{path}: {type(exc).__name__}: {exc}"), tally)
 
-    def _ingest_records(self, path: Path, file_id: str, sha: str, tally: _Tally, force: bool) -> None:
+    def _ingest_records(self, path: Path, file_id: str, sha: str, tally: Tally, force: bool) -> None:
         seen = set()
         records = load(path, self.limits)
         if records:  # the loader reports lines it could not use on the first record
@@ -227,12 +212,12 @@ class Ingestor:
             raise IngestError(loaded.path, "no text left after cleaning", "check that the file has readable text")
         return rec, chunks
 
-    def _write_many(self, batch: Sequence[Prepared], tally: _Tally) -> None:
+    def _write_many(self, batch: Sequence[Prepared], tally: Tally) -> None:
         """Embed the documents' chunks together and write them in one index change."""
         if batch:
             self._store(batch, self.embedder.embed_passages([c.text for *_, chunks in batch for c in chunks]), tally)
 
-    def _store(self, batch: Sequence[Prepared], vectors: np.ndarray, tally: _Tally) -> None:
+    def _store(self, batch: Sequence[Prepared], vectors: np.ndarray, tally: Tally) -> None:
         items, offset, fresh = [], 0, []
         with self.writer.lock:  # read the old records here: a staff edit may have landed while we embedded
             for path, rec, chunks in batch:
