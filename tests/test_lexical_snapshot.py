@@ -25,6 +25,15 @@ def folder(tmp_path):
     return d
 
 
+@pytest.fixture(params=["read as returned", "read at start"])
+def reading(request, monkeypatch):
+    """A large library's start reads chunks as searches return them; a small one's reads them all at once."""
+    from assistant import lexical_store
+
+    monkeypatch.setattr(lexical_store, "READ_ALL_UP_TO", 0 if request.param == "read as returned" else 10**6)
+    return request.param
+
+
 def _scores(index: LexicalIndex) -> dict[str, dict[str, float]]:
     found = {q: {c.chunk_id: round(s, 4) for c, s in index.search(q, 100)} for q in QUERIES}
     assert all(found[q] for q in QUERIES if q != "氢能企业奖励")
@@ -43,7 +52,7 @@ def _snapshots(settings) -> list[Path]:
     return sorted((settings.index_dir / "lexical").glob("snap-*"))
 
 
-def test_a_start_opens_the_snapshot_and_scores_like_a_fresh_build(settings, folder):
+def test_a_start_opens_the_snapshot_and_scores_like_a_fresh_build(settings, folder, reading):
     lib = _saved(settings, folder)
     assert lib.lexical.opened_from.startswith("built") and len(_snapshots(settings)) == 1
     reopened = build_library(settings)
@@ -56,7 +65,7 @@ def test_a_start_opens_the_snapshot_and_scores_like_a_fresh_build(settings, fold
     assert index.doc_freq("研发") == fresh.doc_freq("研发")
 
 
-def test_changes_after_the_snapshot_are_seen_at_the_next_start(settings, folder):
+def test_changes_after_the_snapshot_are_seen_at_the_next_start(settings, folder, reading):
     _saved(settings, folder)
     writer = build_library(settings)  # another process changes the library after the snapshot
     (folder / "p0.txt").write_text("第0号政策\n对氢能企业给予最高800万元奖励。", encoding="utf-8")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
 
@@ -285,21 +285,34 @@ class LexicalIndex:
             return []
         scores = self.scores(q)
         found = np.flatnonzero(scores > 0)
-        order = found[np.argsort(-scores[found], kind="stable")].tolist()
-        out: list[tuple[Chunk, float]] = []
         step = max(2 * k, 32)  # chunks known by id only are read a block at a time
-        for start in range(0, len(order), step):
-            block = order[start: start + step]
-            self._resolve(block)
-            for i in block:
-                c = self._chunks[i]
-                if isinstance(c, Chunk) and (keep is None or keep(c)):
-                    out.append((c, float(scores[i])))
-                    if len(out) >= k:
-                        return out
+        out: list[tuple[Chunk, float]] = []
+        for order in _best_first(found, scores, 8 * step):
+            for start in range(0, len(order), step):
+                block = order[start: start + step].tolist()
+                self._resolve(block)
+                for i in block:
+                    c = self._chunks[i]
+                    if isinstance(c, Chunk) and (keep is None or keep(c)):
+                        out.append((c, float(scores[i])))
+                        if len(out) >= k:
+                            return out
+        return out
         return out
 
 
 def _doc_id(chunk: Chunk | str) -> str:
     """The document of a chunk, or of a chunk id (`doc_id#ordinal`)."""
     return chunk.rsplit("#", 1)[0] if isinstance(chunk, str) else chunk.doc.doc_id
+
+
+
+def _best_first(found: np.ndarray, scores: np.ndarray, top: int) -> Iterator[np.ndarray]:
+    """Found slots by descending score (ties by slot) in two parts, the best `top` first and the rest only when a
+    search reads past them: a common word matches most of the library, and sorting all of it cost ~15 ms at 100k."""
+    if len(found) <= top:
+        yield found[np.argsort(-scores[found], kind="stable")]
+        return
+    part = np.argpartition(-scores[found], top)
+    for slots in (found[part[:top]], found[part[top:]]):
+        yield slots[np.lexsort((slots, -scores[slots]))]
