@@ -63,6 +63,10 @@ def test_a_start_opens_the_snapshot_and_scores_like_a_fresh_build(settings, fold
     hit, _ = index.search("研发投入补助", 1)[0]
     assert hit.text == next(c for c in reopened.catalog.chunks([hit.doc.doc_id]) if c.chunk_id == hit.chunk_id).text
     assert index.doc_freq("研发") == fresh.doc_freq("研发")
+    from assistant.factory import build_assistant  # dense hits come as the opened index's chunks too
+
+    dense = build_assistant(settings, mode="dense", library=reopened).retriever.retrieve("研发投入补助", 3)
+    assert len(dense) == 3 and all(h.chunk.text and h.chunk.doc.title for h in dense)
 
 
 def test_changes_after_the_snapshot_are_seen_at_the_next_start(settings, folder, reading):

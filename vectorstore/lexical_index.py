@@ -244,6 +244,14 @@ class LexicalIndex:
     def __len__(self) -> int:
         return self.live
 
+    def by_ids(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        """The indexed chunks with these ids (read now if known by id only); an id not indexed is left out."""
+        wanted = set(chunk_ids)
+        slots = [s for d in {_doc_id(i) for i in wanted} for s in self._slots_of.get(d, ())
+                 if self._alive[s] and _id_of(self._chunks[s]) in wanted]
+        self._resolve(slots)
+        return {c.chunk_id: c for s in slots if isinstance(c := self._chunks[s], Chunk)}
+
     def doc_freq(self, word: str) -> int:
         """How many chunks contain the word; a word the tokenizer splits (母基金): its rarest part's count."""
         word = word.lower()
@@ -316,3 +324,7 @@ def _best_first(found: np.ndarray, scores: np.ndarray, top: int) -> Iterator[np.
     part = np.argpartition(-scores[found], top)
     for slots in (found[part[:top]], found[part[top:]]):
         yield slots[np.lexsort((slots, -scores[slots]))]
+
+
+def _id_of(entry: Chunk | str | None) -> str | None:
+    return entry.chunk_id if isinstance(entry, Chunk) else entry
