@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS changes (gen INT, doc_id TEXT);
 CREATE TABLE IF NOT EXISTS doc_years (doc_id TEXT PRIMARY KEY, years TEXT);
 CREATE INDEX IF NOT EXISTS changes_gen ON changes(gen);
 """
+_CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, text, page, start, "end", article, heading, "table"'  # not tokens
 ALL = "*"  # the pending row of a change to the whole index (rebuild)
 
 
@@ -44,16 +45,18 @@ def doc_info(rec: DocRecord) -> DocInfo:
 
 
 def _row_to_record(row: sqlite3.Row) -> DocRecord:
-    d = {k: row[k] for k in _SCALAR}
+    # Read for every document when a process opens the library (~40k at 100k chunks): empty lists skip json.
+    d = {k: "" if (v := row[k]) is None else v for k in _SCALAR}
     d["repealed_flag"] = bool(d["repealed_flag"])
     d["chunk_count"] = int(d["chunk_count"] or 0)
     d["table_count"] = int(d["table_count"] or 0)
-    d = {k: ("" if v is None else v) for k, v in d.items()}
-    contacts = tuple(Contact(**c) for c in json.loads(row["contacts"] or "[]"))
-    return DocRecord(
-        **d, contacts=contacts, warnings=tuple(json.loads(row["warnings"] or "[]")),
-        edited=tuple(json.loads(row["edited"] or "[]")),
-    )
+    lists = [() if not (v := row[k]) or v == "[]" else tuple(json.loads(v)) for k in ("contacts", "warnings", "edited")]
+    return DocRecord(**d, contacts=tuple(Contact(**c) for c in lists[0]), warnings=lists[1], edited=lists[2])
+
+
+def _chunk(row: sqlite3.Row, info: DocInfo) -> Chunk:
+    return Chunk(row["chunk_id"], info, row["ordinal"], row["text"], row["page"], row["start"], row["end"],
+                 row["article"] or "", row["heading"] or "", row["table"] or "")
 
 
 class Catalog:
@@ -284,11 +287,24 @@ class Catalog:
         try:
             for r in rows:
                 if r["doc_id"] in infos:
-                    yield (Chunk(r["chunk_id"], infos[r["doc_id"]], r["ordinal"], r["text"], r["page"], r["start"],
-                                 r["end"], r["article"] or "", r["heading"] or "", r["table"] or ""), r["tokens"])
+                    yield _chunk(r, infos[r["doc_id"]]), r["tokens"]
         finally:
             if reader is not None:
                 reader.close()
+
+    def chunks_by_id(self, chunk_ids: Iterable[str]) -> list[Chunk]:
+        """Chunks of indexed documents by chunk id, with their current DocInfo, in two look-ups (what a search
+        returns from a lexical index opened from its snapshot, which knows chunks by id only)."""
+        rows = self._rows_in("chunks", "chunk_id", chunk_ids, _CHUNK_COLUMNS)
+        recs = [_row_to_record(r) for r in self._rows_in("documents", "doc_id", {r["doc_id"] for r in rows}, "*")]
+        infos = {r.doc_id: doc_info(r) for r in recs if r.status == "indexed"}
+        return [_chunk(r, infos[r["doc_id"]]) for r in rows if r["doc_id"] in infos]
+
+    def _rows_in(self, table: str, key: str, values: Iterable[str], columns: str) -> list[sqlite3.Row]:
+        wanted = sorted(set(values))
+        return [row for i in range(0, len(wanted), 500) for row in self._db.execute(
+            f"SELECT {columns} FROM {table} WHERE {key} IN ({', '.join('?' * len(wanted[i: i + 500]))})",
+            wanted[i: i + 500])]
 
     def chunk_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]

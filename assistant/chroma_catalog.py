@@ -227,6 +227,11 @@ class ChromaCatalog:
         """Chunks of indexed documents (all, or of the given documents), with their current DocInfo."""
         return [c for c, _ in self.lexical_rows(doc_ids)]
 
+    def chunks_by_id(self, chunk_ids: Iterable[str]) -> list[Chunk]:
+        """Chunks of indexed documents by chunk id (what a lexical index opened from its snapshot asks for)."""
+        wanted = set(chunk_ids)
+        return [c for c in self.chunks({cid.rsplit("#", 1)[0] for cid in wanted}) if c.chunk_id in wanted]
+
     def lexical_rows(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[Chunk, list[str]]]:
         """Chunks with the BM25 tokens stored at indexing time, read a few hundred documents at a time."""
         raws = {d: r for d, r in self._raws(doc_ids).items() if r["status"] == "indexed" and r["version"]}

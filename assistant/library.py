@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cached_property, lru_cache
@@ -11,6 +10,7 @@ from pathlib import Path
 from assistant.errors import ConfigError, DocumentNotFound
 from assistant.factory import build_catalog
 from assistant.index_writer import IndexWriter
+from assistant.lexical_store import LexicalStore
 from assistant.query.terms import TermStats
 from assistant.settings import Settings
 from assistant.types import DOC_TYPES, Contact, DocRecord, IngestReport
@@ -53,8 +53,8 @@ class Library:
         self._lock = self.writer.lock
         self.ingestor = Ingestor(self.catalog, self.writer, embedder, settings.chunk_chars,
                                  LoadLimits.from_settings(settings))
-        self._lexical: tuple[int, LexicalIndex] | None = None
-        self._lexical_lock = threading.Lock()
+        # The lexical index's snapshot lives next to the catalog; a start opens it instead of rebuilding.
+        self.lexical = LexicalStore(self.catalog, settings.index_dir / "lexical")
         self._stats: tuple[LexicalIndex, TermStats] | None = None
         self._years: tuple[int, dict[str, frozenset[int]], frozenset[int]] | None = None
         self._docs: _DocView | None = None
@@ -172,24 +172,9 @@ class Library:
         return [c for r in recs if r.status == "indexed" for c in r.contacts]
 
     def bm25(self) -> LexicalIndex:
-        """The lexical index of the current catalog generation. Built once from the tokens the catalog stored at
-        indexing time; after a change only the changed documents are applied (in milliseconds, not a rebuild)."""
-        gen = self.catalog.generation
-        current = self._lexical
-        if current is not None and current[0] == gen:
-            return current[1]
-        with self._lexical_lock:  # one updater; questions already answering keep the version they hold
-            current = self._lexical
-            if current is not None and current[0] == gen:
-                return current[1]
-            # Changes committed after `gen` was read may be applied too: applying a document is idempotent.
-            changed = self.catalog.changed_since(current[0]) if current else None
-            if current is None or changed is None:
-                index = LexicalIndex.build(self.catalog.lexical_rows())
-            else:
-                index = current[1].updated(changed, self.catalog.lexical_rows(changed))
-            self._lexical = (gen, index)
-            return index
+        """The lexical index of the current catalog generation (see LexicalStore: opened from its snapshot at
+        start, then updated by the changed documents only, in milliseconds)."""
+        return self.lexical.index()
 
     def years(self) -> frozenset[int]:
         """Every year the library's texts name (or are dated): a year none of them names has no facts here.

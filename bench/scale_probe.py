@@ -1,8 +1,10 @@
 """One measurement of bench/scale.py, in its own process so that start-up and peak memory are the serving
 process's own: `build PART.jsonl` adds records to the library; `measure` opens the library as the app does,
-asks questions on the extractive path, changes one file and asks again. Prints one JSON line.
+asks questions on the extractive path, changes one file and asks again; `prime` opens it and asks one question
+first, as an earlier run of the app would (a code that keeps a lexical snapshot saves it then). Prints one JSON
+line.
 
-    PYTHONPATH=CODE python bench/scale_probe.py build|measure INDEX CACHE EMBED_URL [ARG]
+    PYTHONPATH=CODE python bench/scale_probe.py build|prime|measure INDEX CACHE EMBED_URL [ARG]
 """
 
 from __future__ import annotations
@@ -49,6 +51,19 @@ def build(index: str, cache: str, url: str, part: str) -> dict:
             "added": len(report.added), "failed": len(report.failed)}
 
 
+def prime(index: str, cache: str, url: str) -> dict:
+    from assistant.factory import build_assistant
+
+    assistant = build_assistant(_settings(index, cache, url))
+    assistant.ask(_questions(1)[0])
+    first = time.perf_counter() - T0
+    store = getattr(assistant.library, "lexical", None)  # codes without a lexical snapshot have none
+    if store is not None:
+        store.wait_saved()
+    return {"first_answer_s": round(first, 2), "saved_s": round(time.perf_counter() - T0, 2),
+            "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)}
+
+
 def measure(index: str, cache: str, url: str, n: int) -> dict:
     from assistant.factory import build_assistant
 
@@ -86,5 +101,6 @@ def measure(index: str, cache: str, url: str, n: int) -> dict:
 
 if __name__ == "__main__":
     mode, index, cache, url, arg = sys.argv[1:6]
-    out = build(index, cache, url, arg) if mode == "build" else measure(index, cache, url, int(arg))
+    out = (build(index, cache, url, arg) if mode == "build" else prime(index, cache, url) if mode == "prime"
+           else measure(index, cache, url, int(arg)))
     print(json.dumps(out), flush=True)

@@ -5,14 +5,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from assistant.catalog import Catalog, doc_info
 from assistant.errors import IngestError
 from assistant.index_writer import IndexWriter
 from assistant.types import Chunk, DocMeta, DocRecord, IngestReport, LoadedFile
+from ingest.batches import BATCH_CHUNKS, READ_AHEAD, Batch, Prepared, ReadFile, Tally, Writes
 from ingest.chunking import split_document
 from ingest.folders import path_text, select_files
 from ingest.limits import DEFAULT_LIMITS, LoadLimits, check_size
@@ -27,8 +32,6 @@ PageProgress = Callable[[str, int, int, bool], None]  # (file name, pages read, 
 def _pages_of(name: str, pages: PageProgress | None) -> Callable[[int, int, bool], None] | None:
     """The loader's page callback for one file, naming the file for the caller."""
     return (lambda n, total, ocr: pages(name, n, total, ocr)) if pages else None
-# Records of one JSONL file are written to the index in batches of about this many chunks (one Chroma upsert each).
-_BATCH_CHUNKS = 512
 
 
 def doc_id_for(path: Path) -> str:
@@ -38,21 +41,6 @@ def doc_id_for(path: Path) -> str:
         return path_text(p.relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
         return path_text(p.as_posix())
-
-
-@dataclass
-class _Tally:
-    added: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    duplicate: list = field(default_factory=list)
-    failed: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-    chunks: int = 0
-
-    def report(self, seconds: float) -> IngestReport:
-        return IngestReport(tuple(self.added), tuple(self.updated), tuple(self.unchanged), tuple(self.duplicate),
-                            tuple(self.failed), tuple(self.skipped), self.chunks, seconds)
 
 
 class Ingestor:
@@ -71,26 +59,45 @@ class Ingestor:
         t0 = time.perf_counter()
         self.writer.repair()  # a crashed earlier run is finished or undone before anything else is written
         selection = select_files(paths)
-        tally = _Tally()
+        tally = Tally()
         # Inside a folder an image, a link out of it or a hidden file is not an error; the summary says why.
         tally.skipped.extend(selection.skipped)
-        files = selection.files
-        for i, path in enumerate(files):
-            if progress:
-                progress(i, len(files), path_text(path.name))
+        files, batch, writes = selection.files, Batch(), Writes()
+        # Files are read (loaded, understood, chunked) ahead in a thread, and batches written in another, while
+        # the embedder works (it releases the GIL). The reader reports progress, in file order.
+        with ThreadPoolExecutor(1, thread_name_prefix="ingest-read") as reader:
+            ahead: deque[tuple[Path, Future[ReadFile]]] = deque()
+            todo = iter(enumerate(files))
             try:
-                self._ingest_file(path, tally, force, _pages_of(path_text(path.name), pages))
-            except IngestError as exc:
-                self._record_failure(path, path_text(str(exc)), tally)
-            except Exception as exc:  # one bad file never aborts the run; the traceback goes to the log
-                log.exception("unexpected error ingesting %s", path_text(path))
-                self._record_failure(path, path_text(f"{path}: unexpected {type(exc).__name__}: {exc}"), tally)
+                while True:
+                    while len(ahead) < READ_AHEAD and (item := next(todo, None)):
+                        i, path = item
+                        ahead.append((path, reader.submit(self._read, path, force, (i, len(files)), progress, pages)))
+                    if not ahead:
+                        break
+                    path, read = ahead.popleft()
+                    self._guarded(path, tally, lambda r=read: self._take(r.result(), batch, tally, force, writes))
+                self._flush(batch, tally, writes)
+            finally:
+                for _, read in ahead:
+                    read.cancel()
+                writes.close()
         if progress:
             progress(len(files), len(files), "")
         self.refresh_versions()
         return tally.report(time.perf_counter() - t0)
 
-    def _record_failure(self, path: Path, reason: str, tally: _Tally) -> None:
+    def _guarded(self, path: Path, tally: Tally, step: Callable[[], None]) -> None:
+        """One bad file never aborts the run; an unexpected error's traceback goes to the log."""
+        try:
+            step()
+        except IngestError as exc:
+            self._record_failure(path, path_text(str(exc)), tally)
+        except Exception as exc:
+            log.exception("unexpected error ingesting %s", path_text(path))
+            self._record_failure(path, path_text(f"{path}: unexpected {type(exc).__name__}: {exc}"), tally)
+
+    def _record_failure(self, path: Path, reason: str, tally: Tally) -> None:
         tally.failed.append((path_text(path), reason))
         doc_id = doc_id_for(path)
         with self.writer.lock:
@@ -101,7 +108,11 @@ class Ingestor:
                 self.catalog.put_record(DocRecord(doc_id=doc_id, source=path_text(path),
                                                   file_type=path.suffix.lstrip("."), status="failed", error=reason))
 
-    def _ingest_file(self, path: Path, tally: _Tally, force: bool, on_page=None) -> None:
+    def _read(self, path: Path, force: bool, position: tuple[int, int], progress: Progress | None,
+              pages: PageProgress | None) -> ReadFile:
+        """A file made ready to write, or why nothing needs writing (in the reader thread: reads, never writes)."""
+        if progress:
+            progress(*position, path_text(path.name))
         if not path.is_file():
             why = "no such file" if not path.exists() else "not a regular file (a pipe, device or folder)"
             raise IngestError(path_text(path), why, "check the path")
@@ -109,28 +120,66 @@ class Ingestor:
         sha = _sha256(path, self.limits)
         old = self.catalog.get(doc_id)
         if not force and old and old.sha256 == sha and old.status != "failed" and not old.error:
-            tally.unchanged.append(path_text(path))
+            return ReadFile(path, doc_id, sha, unchanged=True)
+        if path.suffix.lower() == ".jsonl" or self.catalog.find_indexed_by_sha(sha, exclude=doc_id):
+            return ReadFile(path, doc_id, sha)  # records are read as they are written; a twin is not read at all
+        (loaded,) = load(path, self.limits, _pages_of(path_text(path.name), pages))
+        loaded = replace(loaded, path=path_text(loaded.path))
+        return ReadFile(path, doc_id, sha, prepared=(loaded.path, *self._prepare(loaded, doc_id, sha)))
+
+    def _take(self, read: ReadFile, batch: Batch, tally: Tally, force: bool, writes: Writes) -> None:
+        """A read file joins the batch being written (a copy of a file indexed or waiting: a duplicate)."""
+        if read.unchanged:
+            tally.unchanged.append(path_text(read.path))
             return
-        if path.suffix.lower() == ".jsonl":
-            self._ingest_records(path, doc_id, sha, tally, force)
+        if read.path.suffix.lower() == ".jsonl":
+            writes.wait()  # its records are written in their own batches, after the files before it
+            self._ingest_records(read.path, read.doc_id, read.sha, tally, force)
             return
         with self.writer.lock:
-            twin = self.catalog.find_indexed_by_sha(sha, exclude=doc_id)
-            if twin:
+            twin = self.catalog.find_indexed_by_sha(read.sha, exclude=read.doc_id)
+            twin_id = twin.doc_id if twin else batch.by_sha.get(read.sha, "")
+            if twin_id:
                 self.writer.put_without_chunks(DocRecord(
-                    doc_id=doc_id, source=path_text(path), sha256=sha, status="duplicate",
-                    duplicate_of=twin.doc_id, file_type=path.suffix.lstrip(".")))
-                tally.duplicate.append((path_text(path), twin.doc_id))
+                    doc_id=read.doc_id, source=path_text(read.path), sha256=read.sha, status="duplicate",
+                    duplicate_of=twin_id, file_type=read.path.suffix.lstrip(".")))
+                tally.duplicate.append((path_text(read.path), twin_id))
                 return
-        (loaded,) = load(path, self.limits, on_page)
-        self._write(loaded, doc_id, sha, tally)
+        assert read.prepared is not None
+        batch.add(read.sha, read.prepared)
+        if batch.chunks >= BATCH_CHUNKS:
+            self._flush(batch, tally, writes)
 
-    def _ingest_records(self, path: Path, file_id: str, sha: str, tally: _Tally, force: bool) -> None:
+    def _flush(self, batch: Batch, tally: Tally, writes: Writes) -> None:
+        """Embed the batch's documents together, then write them while the next batch embeds; if either fails,
+        each of its files failed (nothing of them half written)."""
+        items = batch.take()
+        if not items:
+            return
+        try:
+            vectors = self.embedder.embed_passages([c.text for *_, chunks in items for c in chunks])
+        except Exception as exc:  # e.g. the embedding server down
+            self._batch_failed(items, exc, tally)
+            return
+        writes.submit(lambda: self._store_or_fail(items, vectors, tally))
+
+    def _store_or_fail(self, items: list[Prepared], vectors: np.ndarray, tally: Tally) -> None:
+        try:
+            self._store(items, vectors, tally)
+        except Exception as exc:
+            self._batch_failed(items, exc, tally)
+
+    def _batch_failed(self, items: list[Prepared], exc: Exception, tally: Tally) -> None:
+        log.error("could not write %d documents", len(items), exc_info=exc)
+        for path, _, _ in items:
+            self._record_failure(Path(path), path_text(f"{path}: {type(exc).__name__}: {exc}"), tally)
+
+    def _ingest_records(self, path: Path, file_id: str, sha: str, tally: Tally, force: bool) -> None:
         seen = set()
         records = load(path, self.limits)
         if records:  # the loader reports lines it could not use on the first record
             tally.skipped.extend((path_text(path), w) for w in records[0].warnings if w.startswith("line "))
-        batch: list[tuple[str, DocRecord, list[Chunk]]] = []
+        batch: list[Prepared] = []
         for loaded in records:
             loaded = replace(loaded, path=path_text(loaded.path))
             rid = loaded.path.rsplit("::", 1)[-1]
@@ -144,7 +193,7 @@ class Ingestor:
                 batch.append((loaded.path, *self._prepare(loaded, doc_id, loaded.record_sha256)))
             except IngestError as exc:
                 tally.failed.append((loaded.path, str(exc)))
-            if sum(len(chunks) for *_, chunks in batch) >= _BATCH_CHUNKS:
+            if sum(len(chunks) for *_, chunks in batch) >= BATCH_CHUNKS:
                 self._write_many(batch, tally)
                 batch = []
         self._write_many(batch, tally)
@@ -163,15 +212,12 @@ class Ingestor:
             raise IngestError(loaded.path, "no text left after cleaning", "check that the file has readable text")
         return rec, chunks
 
-    def _write(self, loaded: LoadedFile, doc_id: str, sha: str, tally: _Tally) -> None:
-        loaded = replace(loaded, path=path_text(loaded.path))
-        self._write_many([(loaded.path, *self._prepare(loaded, doc_id, sha))], tally)
-
-    def _write_many(self, batch: Sequence[tuple[str, DocRecord, list[Chunk]]], tally: _Tally) -> None:
+    def _write_many(self, batch: Sequence[Prepared], tally: Tally) -> None:
         """Embed the documents' chunks together and write them in one index change."""
-        if not batch:
-            return
-        vectors = self.embedder.embed_passages([c.text for *_, chunks in batch for c in chunks])
+        if batch:
+            self._store(batch, self.embedder.embed_passages([c.text for *_, chunks in batch for c in chunks]), tally)
+
+    def _store(self, batch: Sequence[Prepared], vectors: np.ndarray, tally: Tally) -> None:
         items, offset, fresh = [], 0, []
         with self.writer.lock:  # read the old records here: a staff edit may have landed while we embedded
             for path, rec, chunks in batch:

@@ -176,3 +176,34 @@ def test_jsonl_records_are_documents(settings, tmp_path: Path):
     texts = " ".join(c.text for c in lib.catalog.chunks())
     assert "40万元" in texts and "30万元" not in texts and "物流" not in texts
     assert lib.consistency_problems() == []
+
+
+def test_a_folder_of_many_small_files_is_written_in_a_few_index_changes(settings, tmp_path: Path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i in range(40):  # each file a document of its own: written together, not one index change each
+        (folder / f"n{i:02d}.txt").write_text(f"第{i}号快讯\n{i}号园区企业获得研发补助{i + 10}万元。", encoding="utf-8")
+    lib = build_library(settings)
+    before = lib.catalog.generation
+    report = lib.ingest([folder])
+    assert len(report.added) == 40 and not report.failed
+    assert lib.catalog.generation - before <= 2  # one batch write (and at most one version refresh)
+    assert lib.chroma.count() == lib.catalog.chunk_count() == sum(r.chunk_count for r in lib.docs())
+    hit, = lib.bm25().search("27号园区企业研发补助", 1)
+    assert hit[0].doc.doc_id == lib.get("n27.txt").doc_id
+
+
+def test_when_the_embedder_is_down_every_file_of_the_batch_fails_and_nothing_is_half_written(tmp_path: Path):
+    from assistant.settings import Settings
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"n{i}.txt").write_text(f"第{i}号快讯：园区企业获得补助{i}万元。", encoding="utf-8")
+    down = Settings(index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", embedder="openai",
+                    openai_base_url="http://127.0.0.1:9/v1", embed_model="any")  # port 9 (discard): refused
+    lib = build_library(down)
+    report = lib.ingest([folder])
+    assert len(report.failed) == 3 and not report.added
+    assert lib.catalog.chunk_count() == 0 == lib.chroma.count() and lib.catalog.pending() == []
+    assert {r.status for r in lib.docs()} == {"failed"}

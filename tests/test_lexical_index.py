@@ -50,7 +50,7 @@ def test_an_update_gives_what_a_rebuild_gives():
         got = {c.chunk_id: round(s, 4) for c, s in index.search(q, 100)}  # equal scores: any order
         assert got == {c.chunk_id: round(s, 4) for c, s in rebuilt.search(q, 100)}, q
     assert index.doc_freq("氢能") == 1 and len(index) == len(after)
-    compacted = index._compacted()  # what many updates lead to: the added chunks folded into the base
+    compacted = index.compacted()  # what many updates lead to: the added chunks folded into the base
     assert {c.chunk_id: round(s, 4) for c, s in compacted.search("氢能产业补贴", 100)} == \
         {c.chunk_id: round(s, 4) for c, s in rebuilt.search("氢能产业补贴", 100)}
     deleted = index.updated({"d1"}, [])

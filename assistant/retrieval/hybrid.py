@@ -73,7 +73,6 @@ class HybridRetriever:
             raise ValueError(f"mode must be one of {MODES}")
         self.library, self.embedder, self.candidates, self.mode, self.today = library, embedder, candidates, mode, today
         self.fusion = fusion or FusionConfig()
-        self._by_id: tuple[object, dict[str, Chunk]] | None = None  # (lexical index, its chunks by id)
 
     def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         return self.fuse(self.gather(query, filters), k)
@@ -111,11 +110,9 @@ class HybridRetriever:
         index = self.library.bm25()
         if not len(index):
             return []
-        cached = self._by_id
-        if cached is None or cached[0] is not index:
-            cached = self._by_id = (index, {c.chunk_id: c for c in index.chunks})
-        by_id = cached[1]
-        return [(by_id[cid], score) for cid, score in self.library.chroma.nearest(vector, n, where) if cid in by_id]
+        near = self.library.chroma.nearest(vector, n, where)
+        by_id = index.by_ids(cid for cid, _ in near)  # an index opened from its snapshot reads only these
+        return [(by_id[cid], score) for cid, score in near if cid in by_id]
 
     def fuse(self, cand: Candidates, k: int, fusion: FusionConfig | None = None) -> list[Hit]:
         f = fusion or self.fusion
