@@ -7,12 +7,11 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import httpx
 import httpx2
 import openai
-from langchain_core.messages import HumanMessage
-from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from assistant.answering.citation_check import CheckReport, check_answer, drop_unsupported
@@ -23,6 +22,9 @@ from assistant.prompts import render_prompt
 from assistant.settings import Settings
 from assistant.text.instructions import mask_instructions
 from assistant.text.markers import MARKER
+
+if TYPE_CHECKING:
+    from langchain_openai import ChatOpenAI
 from assistant.types import Answer, Hit
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,8 @@ class LLMAnswerer:
         self._rewrite_llm = self._chat(_REWRITE_TOKENS, 0.0)
 
     def _chat(self, max_tokens: int, temperature: float) -> ChatOpenAI:
+        from langchain_openai import ChatOpenAI  # ~2 s to import: only when an LLM is configured
+
         s = self.settings
         return ChatOpenAI(
             model=s.llm_model,
@@ -103,7 +107,7 @@ class LLMAnswerer:
     def _deltas(self, prompt: str, status: _StreamStatus) -> Iterator[str]:
         timeout = self.settings.llm_timeout
         deadline = time.monotonic() + timeout  # the read timeout alone would let a slow trickle go on
-        stream = self._answer_llm.stream([HumanMessage(prompt)])
+        stream = self._answer_llm.stream([_human(prompt)])
         try:
             for chunk in stream:
                 status.finish_reason = chunk.response_metadata.get("finish_reason") or status.finish_reason
@@ -175,7 +179,7 @@ class LLMAnswerer:
     def complete(self, prompt: str) -> str:
         """One plain completion (reply drafting); errors become GenerationError, callers keep their template."""
         try:
-            return str(self._answer_llm.invoke([HumanMessage(content=prompt)]).content)
+            return str(self._answer_llm.invoke([_human(prompt)]).content)
         except Exception as exc:
             raise GenerationError(_describe(exc, self.settings.llm_timeout)) from exc
 
@@ -185,7 +189,7 @@ class LLMAnswerer:
             return question
         prompt = render_prompt("rewrite_followup", history=_history_text(history), question=question)
         try:
-            reply = self._rewrite_llm.invoke([HumanMessage(prompt)])
+            reply = self._rewrite_llm.invoke([_human(prompt)])
         except Exception as err:  # any failure: rewriting is an optional nicety; the question still works
             log.warning("follow-up rewrite failed, using the question as asked: %s", err)
             return question
@@ -267,3 +271,9 @@ def _plausible_rewrite(candidate: str, question: str, context: str) -> bool:
         return False
     grams = bigrams(candidate)
     return bool(grams) and len(grams & bigrams(context)) >= 0.5 * len(grams)
+
+
+def _human(prompt: str):
+    from langchain_core.messages import HumanMessage
+
+    return HumanMessage(content=prompt)
