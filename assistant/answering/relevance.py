@@ -186,7 +186,7 @@ def _about_subject(subject: Sequence[Term], headline: str, sentence: str, window
         return True
     return names_subject(subject[0], window) and any(
         names_subject(t, sentence) and _qualified_as_asked(t, sentence, question) for t in subject[1:]
-        if t.weight >= 0.9)  # a generic word (全球, 企业) ties no sentence to the subject
+        if t.weight >= 0.5)  # a generic word (全球, 企业) ties no sentence to the subject
 
 
 _CJK2 = re.compile(r"[\u4e00-\u9fff]{2}$")
