@@ -111,11 +111,14 @@ class TermRelevance:
 
 def quantity_label(terms: Sequence[Term], question: str) -> list[Term]:
     """The words naming the asked quantity: the question's nouns that are not its scope (place, body, year)."""
+    scope_text = _scope_text(question)
+    return [t for t in terms if t.noun and not t.place and t.weight >= 1.0 and not (len(t.text) >= 2 and t.text in scope_text)]
+
+
+def _scope_text(question: str, kinds: tuple[str, ...] = ("place", "body", "office", "law", "year")) -> str:
     from assistant.query.scope import question_scope
 
-    # A body or event is kept: a passage may name two races; the sentence must name the asked one.
-    scope_text = " ".join(i.text for i in question_scope(question).items if i.kind != "body")
-    return [t for t in terms if t.noun and not t.place and t.weight >= 1.0 and not (len(t.text) >= 2 and t.text in scope_text)]
+    return " ".join(i.text for i in question_scope(question).items if i.kind in kinds)
 
 
 def label_fit(label: Sequence[Term], sentence: str, before: int = 16, after: int = 6) -> float:
@@ -141,10 +144,8 @@ def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None 
     """The words that name what the question asks about, rarest in the library first: not what it asks
     (时间, 售价, 哪些方面), not where or when (places, laws, years: the scope check's business), not an
     article number's pieces (第五十九条规定 → 条规定)."""
-    from assistant.query.scope import question_scope
-
     # A body or event is kept: a passage may name two races; the sentence must name the asked one.
-    scope_text = " ".join(i.text for i in question_scope(question).items if i.kind != "body")
+    scope_text = _scope_text(question, ("place", "office", "law", "year"))
     article_heads = tuple(m.group(1) for m in _ARTICLE_REF.finditer(question))
     subject = [t for t in terms if not t.place and not t.text.isdigit() and t.weight >= 0.5
                and (t.noun or (t.tag and not t.tag.startswith(_NOT_SUBJECT_TAGS)))
@@ -217,9 +218,10 @@ def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequen
     subject = [t for t in _as_written(subject_words(question, terms, stats), union) if names_subject(t, union)]
     for hit in hits:
         c, text = hit.chunk, hit.chunk.text
-        frame = f"{c.doc.title} {c.doc.file_name.rsplit('.', 1)[0]} {c.doc.region.label()} {c.heading} {c.article}"
+        stem = c.doc.file_name.rsplit(".", 1)[0]
+        frame = f"{c.doc.title} {stem} {c.doc.region.label()} {c.heading} {c.article}"
+        headline = f"{_headline(c.doc.title)} {stem} {c.heading} {c.article} {c.table}"  # what names the subject
         spans = sentence_spans(text)
-        headline = f"{_headline(c.doc.title)} {c.doc.file_name.rsplit('.', 1)[0]} {c.heading} {c.article} {c.table}"
         for i, (start, end) in enumerate(spans):
             if not states_kind(kind, text[start:end], question):
                 continue

@@ -239,7 +239,7 @@ class ScopeChecker:
         other = (_other_edition(item, sentence) or _rival_body(item, sentence)) if sentence is not None else ""
         if other:  # the sentence is about 神舟十六号 (全英公开赛) though its passage also names 神舟十四号 (马来西亚公开赛)
             return ScopeMatch(False, "other", other, (item.label,))
-        if any(f in hay for f in item.forms) or any(abbreviation_in(f, hay) for f in item.forms if len(f) <= 4):
+        if _names_item(item, hay):
             return ScopeMatch(True, "same", item.label)
         return ScopeMatch(False, "other", doc.title, (item.label,))
 
@@ -282,10 +282,15 @@ def _in_force(doc: DocInfo, first: int, last: int) -> bool:
     return bool(doc.effective or doc.expires) and start <= last and first <= end
 
 
+def _names_item(item: ScopeItem, text: str) -> bool:
+    """The text names the body in one of its forms, or as a 简称 whose characters run through a 全称."""
+    return any(f in text for f in item.forms) or any(abbreviation_in(f, text) for f in item.forms if len(f) <= 4)
+
+
 def _rival_body(item: ScopeItem, sentence: str) -> str:
     """Another body of the asked one's kind that the sentence names instead of it (全英公开赛 for 马来西亚公开赛,
     青禾产业园 for 锦川产业园), or "": like a passage about several places, the sentence must name the asked one."""
-    if any(f in sentence for f in item.forms) or any(abbreviation_in(f, sentence) for f in item.forms if len(f) <= 4):
+    if _names_item(item, sentence):
         return ""
     suffix = body_suffix(item.text)
     if not suffix or len(suffix) < 2:

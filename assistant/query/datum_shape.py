@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import rjieba
-
 from assistant.query.names import LATIN_NAME, PLACE_WORD, VENUE_WORD, person_at_end, person_at_start, tagged
 from assistant.query.wordlists import lines
 from assistant.text.numbers import extract_quantities
@@ -47,11 +45,11 @@ class DatumShape:
     rate: bool = False
     roles: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
-    results: tuple[str, ...] = ()  # one of these words must be in the sentence (冠军, 夺冠…; 访华 for 访华时间)
+    mentions: tuple[str, ...] = ()  # one of these words must be in the sentence (冠军, 夺冠…; 访华 for 访华时间)
 
     def __bool__(self) -> bool:
         return bool(self.units or self.ordinal or self.measure or self.rate or self.roles or self.verbs
-                    or self.results)
+                    or self.mentions)
 
     @property
     def replaces_kind(self) -> bool:
@@ -119,11 +117,12 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
         return DatumShape(units=units, rate=bool(_ASKED_RATE.search(question)) and not units,
                           measure=asked_measure(question))
     if kind == "who":
-        return DatumShape(roles=asked_roles(question), results=() if asked_roles(question) else asked_results(question))
+        roles = asked_roles(question)
+        return DatumShape(roles=roles, mentions=() if roles else asked_results(question))
     if kind == "which":
-        return DatumShape(results=asked_results(question))
+        return DatumShape(mentions=asked_results(question))
     if kind == "date" and (event := _asked_event(question)):
-        return DatumShape(results=event)
+        return DatumShape(mentions=event)
     if kind == "where" and (m := _ASKED_WHERE_EVENT.search(question)):
         family = next((f for f in _VERB_FAMILIES if m.group(1) in f), (m.group(1),))
         return DatumShape(verbs=family)
@@ -133,7 +132,7 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
 def _asked_event(question: str) -> tuple[str, ...]:
     """The event whose date is asked, named just before 时间/日期 ("耶伦访华时间" → 访华, "RCEP生效时间" → 生效), with
     the words news uses for the same event: a date stated for another event of the same subject answers nothing."""
-    words = [w for w in rjieba.cut(question) if w.strip()]
+    words = [w for w, _ in tagged(question) if w.strip()]
     for i, w in enumerate(words):
         if w in ("时间", "日期") and i > 0:
             before = words[i - 2] if words[i - 1] == "的" and i > 1 else words[i - 1]
@@ -156,7 +155,7 @@ def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
         return False
     if shape.roles and not _person_in_role(shape.roles, sentence, question):
         return False
-    if shape.results and not any(w in sentence for w in shape.results):
+    if shape.mentions and not any(w in sentence for w in shape.mentions):
         return False
     return not shape.verbs or _place_of_event(shape.verbs, sentence, question)
 
@@ -231,8 +230,8 @@ def _place_of_event(verbs: tuple[str, ...], sentence: str, question: str) -> boo
             # The place opens the phrase (在莫斯科圆柱大厅举行); "于周六为…苏联…领导人举行" is a time.
             if _TIME_FIRST.match(where):
                 continue
-            found = [x for p in (PLACE_WORD, VENUE_WORD, LATIN_NAME) for x in p.finditer(where) if x.start() <= 2]
+            found = [x.group() for p in (PLACE_WORD, VENUE_WORD, LATIN_NAME) for x in p.finditer(where) if x.start() <= 2]
             found += [w for w, tag in tagged(where[:12]) if tag == "ns" and where.find(w) <= 2]
-            if any((f if isinstance(f, str) else f.group()) not in question for f in found):
+            if any(f not in question for f in found):
                 return True
     return False
