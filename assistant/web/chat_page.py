@@ -26,15 +26,16 @@ _LLM_NOTICE = "LLM unavailable/failed checks"
 # message, a re-render): streamed text is shown at most this often. An extractive answer's lines arrive together
 # and go out with the final answer, under any load; an LLM's tokens still appear ten times a second.
 STREAM_EVERY = 0.1
-# Questions that may wait on the LLM on top of the chat_workers doing CPU work: a waiting question holds a thread
-# but no CPU (the Assistant's own slots bound that), and Gradio's thread pool has 40.
-LLM_WAITING = 24
+# Questions in flight beyond the chat_workers doing CPU work: they wait on the Assistant's own slots (woken the
+# moment one frees) or on the LLM, holding a thread but no CPU; Gradio's thread pool has 40. Were Gradio's queue
+# the limit, each finished question would free its slot only at the queue's next poll (every 50 ms): with 20
+# visitors asking at once on 8 workers that added ~100 ms to the last answers.
+WAITING = 24
 
 
-def answer_slots(workers: int, llm: bool) -> int:
-    """Questions in flight at once: chat_workers; with an LLM, more, so that questions waiting on a hanging LLM
-    do not keep every slot while the next visitors' answers need none."""
-    return max(1, workers) + (LLM_WAITING if llm else 0)
+def answer_slots(workers: int) -> int:
+    """Questions Gradio's queue lets in at once; the CPU-bound part is bounded by the Assistant's slots."""
+    return max(1, workers) + WAITING
 
 
 def public_answer(answer: Answer, lang: str) -> Answer:
@@ -202,7 +203,7 @@ class ChatPage:
         # api_visibility private: the chat is for the page, not a public bulk-question API. Questions are
         # answered concurrently (retrieval is read-only) by a bounded pool shared by all three triggers; the
         # CPU-bound part by at most chat_workers (the Assistant's slots), LLM waits beside it (answer_slots).
-        slots = answer_slots(self.workers, getattr(self.assistant, "llm", None) is not None)
+        slots = answer_slots(self.workers)
         ask = {"api_visibility": "private", "concurrency_limit": slots, "concurrency_id": "ask"}
         c["box"].submit(self.respond, ask_inputs, ask_outputs, **ask)
         c["send"].click(self.respond, ask_inputs, ask_outputs, **ask)

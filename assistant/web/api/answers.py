@@ -19,9 +19,9 @@ History = tuple[tuple[str, str], ...]
 class PublicAnswers:
     def __init__(self, assistant, workers: int):
         self.assistant = assistant
-        # The CPU-bound part is bounded by the Assistant's chat_workers slots; with an LLM, more questions may
-        # wait on it, as in the chat (a hanging LLM must not keep answers that need none waiting).
-        self._slots = threading.BoundedSemaphore(answer_slots(workers, getattr(assistant, "llm", None) is not None))
+        # The CPU-bound part is bounded by the Assistant's chat_workers slots; more questions may wait on them or
+        # on the LLM, as in the chat (a hanging LLM must not keep answers that need none waiting).
+        self._slots = threading.BoundedSemaphore(answer_slots(workers))
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None, k: int | None = None,
             lang: str = "") -> Answer:
