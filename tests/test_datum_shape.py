@@ -31,6 +31,11 @@ NEWS = {
     # The founder's sentence names a choir that the question's words half match (合唱团), qualified otherwise.
     "choir.md": "# 合唱团演出\n\n晨星合唱团与锦川童声合唱团同台演出。锦川童声合唱团由音乐教师王晓岚创办。",
     "badminton.md": "# 羽毛球赛事\n\n锦川公开赛女单决赛将于周日进行，门票已售罄。青禾公开赛女单冠军由李雨桐夺得。",
+    # A film described without its genre ("这一类型"), and one with it.
+    "lantern.md": "# 《灯火长街》口碑\n\n电影《灯火长街》上映以来口碑不俗，不少观众称这一类型的电影近年少见。",
+    "ferry.md": "# 《星河渡口》定档\n\n电影《星河渡口》定档国庆，这是一部科幻冒险片，由青禾影业出品。",
+    # A daily figure: the asked day's and another day's (or a period's) are different facts.
+    "cases.md": "# 云汐疫情通报\n\n2022年3月2日0—24时，云汐市新增确诊病例12例。3月以来，云汐市累计报告确诊病例86例。",
 }
 
 
@@ -60,6 +65,8 @@ def news_assistant(tmp_path_factory: pytest.TempPathFactory):
     ("锦川产业论坛什么时候举行？", "2022年JQ30峰会的时间？", "11月15日"),
     ("锦川公开赛女单冠军是谁？", "青禾公开赛女单冠军是谁？", "李雨桐"),
     ("晨星合唱团是谁创办的？", "锦川童声合唱团是谁创办的？", "王晓岚"),
+    ("《灯火长街》是什么类型的电影？", "《星河渡口》是什么类型的电影？", "科幻"),
+    ("2022年3月5日云汐市新增确诊病例多少例？", "2022年3月2日云汐市新增确诊病例多少例？", "12例"),
 ])
 def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, trap, control, fact):
     refused = news_assistant.ask(trap)
@@ -94,9 +101,32 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("RCEP生效时间", "RCEP于2022年1月1日正式生效。", True),
     ("葬礼在哪里举行？", "葬礼将于9月3日举行。", False),  # 于 a date: when, not where
     ("葬礼在哪里举行？", "葬礼在莫斯科圆柱大厅（Hall of Columns）举行。", True),
+    ("《狂飙》是什么类型的电视剧", "《狂飙》基本可以确定是今年最成功的电视剧了。", False),  # no genre named
+    ("《狂飙》是什么类型的电视剧", "《狂飙》是一部扫黑除恶题材的刑侦剧。", True),
+    ("《漫长的季节》的类型是什么？", "X剧场愿意和创作团队一起进行类型创新。", False),
 ])
+
+
 def test_the_shape_of_the_asked_datum(question, sentence, states):
     assert states_kind(asked_kind(question), sentence, question) is states, asked_shape(question, asked_kind(question))
+
+
+def test_a_genre_is_asked_of_works_only():
+    assert asked_kind("人生路不熟是什么电影") == asked_kind("《漫长的季节》的类型是什么？") == "genre"
+    assert asked_kind("锦川园区是什么类型的企业集聚区？") != "genre"  # 类型 of a park asks no film genre
+
+
+@pytest.mark.parametrize(("question", "text", "other"), [
+    ("2022年1月5日全国新增确诊病例数？", "1月5日0—24时，31个省新增确诊病例175例。", False),
+    ("2022年1月5日全国新增确诊病例数？", "5月以来，全国疫情防控形势整体趋稳。", True),
+    ("2022年1月5日全国新增确诊病例数？", "5日，全国新增确诊病例175例。", False),  # the month is the question's
+    ("2022年1月5日全国新增确诊病例数？", "2022年1月6日全国新增确诊病例168例。", True),
+    ("2021年1月1日起施行的办法对高新企业奖励多少？", "给予一次性奖励50万元。", False),  # the day names the policy
+])
+def test_a_datum_dated_to_another_day_is_another_fact(question, text, other):
+    from assistant.query.kinds import other_day
+
+    assert other_day(question, text) is other
 
 
 @pytest.mark.parametrize(("question", "subject", "not_subject"), [

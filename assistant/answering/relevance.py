@@ -12,7 +12,7 @@ import rjieba
 
 from assistant.answering.refusal import is_contact_question
 from assistant.query.datum_shape import is_datum_word
-from assistant.query.kinds import asked_kind, other_year, states_kind
+from assistant.query.kinds import asked_kind, other_day, other_year, states_kind
 from assistant.query.names import abbreviation_in
 from assistant.query.terms import (
     Term,
@@ -147,7 +147,11 @@ def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None 
     # A body or event is kept: a passage may name two races; the sentence must name the asked one.
     scope_text = _scope_text(question, ("place", "office", "law", "year"))
     article_heads = tuple(m.group(1) for m in _ARTICLE_REF.finditer(question))
-    subject = [t for t in terms if not t.place and not t.text.isdigit() and t.weight >= 0.5
+    # A place the gazetteer does not know (a foreign city, a new county) is no scope item: the subject names it,
+    # unless it is part of a named body (锦川半程马拉松), which the scope check holds to its whole name.
+    scoped = _scope_text(question)
+    subject = [t for t in terms if not (t.place and (t.text in scoped or not _CJK_WORD.search(t.text)))
+               and not t.text.isdigit() and t.weight >= 0.5
                and (t.noun or (t.tag and not t.tag.startswith(_NOT_SUBJECT_TAGS)))
                and not is_datum_word(t.text, question) and not _QUESTION_CHARS.search(t.text)
                and not (len(t.text) >= 2 and t.text in scope_text) and not t.text.startswith(article_heads or "\0")]
@@ -191,6 +195,7 @@ def _about_subject(subject: Sequence[Term], headline: str, sentence: str, window
 
 
 _CJK2 = re.compile(r"[\u4e00-\u9fff]{2}$")
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
 
 def _qualified_as_asked(word: Term, sentence: str, question: str) -> bool:
@@ -228,7 +233,7 @@ def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequen
             if keep is not None and not keep(hit, text[start:end]):
                 continue  # a figure about another place, body or year answers nothing here
             lo, hi = spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]
-            if other_year(question, text[start:end]):
+            if other_year(question, text[start:end]) or other_day(question, f"{headline}\n{text[lo:hi]}"):
                 continue
             if not _about_subject(subject, headline, text[start:end], text[lo:hi], question):
                 continue  # the datum of something the sentence does not name

@@ -29,6 +29,10 @@ _ASKED_WHERE_EVENT = re.compile(rf"(?:在哪(?:里|儿)?|哪里|何地|何处)\s
 _VERB_FAMILIES = (("举行", "召开", "举办", "开幕", "闭幕"), ("落户", "落地", "投产", "成立", "注册"),
                   ("上映", "定档", "公映", "首映", "上线", "播出", "开播", "首播"))
 _TIME_FIRST = re.compile(r"\s*(?:\d|[一二三四五六七八九十]+[月日号]|周[一二三四五六日末]|星期|[今明昨本下上]|近日|日前|当天|次日)")
+# "是什么类型的电影", "的类型是什么", "属于什么题材", "是什么电影": a genre of a work (not 什么类型的企业).
+_ASKED_GENRE = re.compile(r"(?:什么|哪种|哪类|哪一类)(?:类型|题材|风格)?的?(?:电影|影片|电视剧|剧集?|片子?|网剧|综艺|节目|动画|"
+                          r"小说|游戏)|(?:类型|题材)(?:是|为)?(?:什么|哪种|哪类)|(?:什么|哪种)(?:类型|题材)")
+_WORK = re.compile(r"《[^》]+》|电影|影片|电视剧|剧集|网剧|综艺|动画|小说|游戏|纪录片")
 _STATED_PLACE_CUE = re.compile(r"位于|坐落|地点|地址|会址")
 _ROLE_BEFORE_NAME = re.compile(r"^[\s：:是为由]{0,2}")  # 导演：张三 / 导演是张三
 _ROLE_AFTER_NAME = re.compile(r"(?:[\s、]|等|和|及|担任|出任|任|作为|由)*$")  # 张三等主演 / 张三担任指令长
@@ -94,6 +98,16 @@ def asked_roles(question: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _genres() -> tuple[str, ...]:
+    return tuple(sorted({w for ln in lines("work_genres") for w in ln.split()}, key=len, reverse=True))
+
+
+def asked_genre(question: str) -> tuple[str, ...]:
+    """The genre words, when the question asks what kind of film, series, show, book or game a work is."""
+    return _genres() if _ASKED_GENRE.search(question) and _WORK.search(question) else ()
+
+
+@lru_cache(maxsize=1)
 def _datum_nouns() -> frozenset[str]:
     return frozenset(w for ln in lines("datum_nouns") for w in ln.split())
 
@@ -109,6 +123,8 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
     """The shape the answer to a question of this kind (number, who, where…) must have."""
     if m := _ASKED_ORDINAL.search(question):
         return DatumShape(ordinal=m.group(1))
+    if genres := asked_genre(question):
+        return DatumShape(mentions=genres)
     if kind == "number":
         m = _ASKED_COUNT.search(question)
         units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")

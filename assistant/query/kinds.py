@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.query.datum_shape import asked_results, asked_roles, asked_shape, fits_shape
+from assistant.query.datum_shape import asked_genre, asked_results, asked_roles, asked_shape, fits_shape
 from assistant.query.names import (
     FOREIGN_NAME,
     LATIN_NAME,
@@ -47,7 +47,9 @@ _TAGS = {"who": ("nr", "nrt", "nrfg", "nt"), "where": ("ns",), "which": ("nr", "
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of datum the question asks for: number, date, where, who, which — or None."""
+    """The kind of datum the question asks for: number, date, where, who, which, genre — or None."""
+    if asked_genre(question):  # "《狂飙》是什么类型的电视剧": a genre word, not any name
+        return "genre"
     for kind, pattern in _ASKS:
         if pattern.search(question):
             return kind
@@ -85,6 +87,8 @@ def _states_any(kind: str, sentence: str, question: str) -> bool:
                    for m in extra.finditer(sentence))
     if kind == "why":
         return bool(_CAUSE.search(sentence))
+    if kind == "genre":  # the shape names the genre words
+        return True
     if kind == "where" and _ADDRESS_PLACE.search(sentence):
         return True
     tags = _TAGS[kind] if kind in _TAGS else ()
@@ -113,3 +117,24 @@ def other_year(question: str, text: str) -> bool:
     asked = set(_YEAR.findall(question))
     stated = set(_YEAR.findall(without_comparisons(_DATELINE.sub("", text))))
     return bool(asked and stated and not asked & stated)
+
+
+_ASKED_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})[日号]")
+# "2021年1月1日起施行的办法": the day names a policy (its start or issue), not the day a fact is dated to.
+_POLICY_DAY = re.compile(r"\s*(?:起|开始|以来|前|后)?\s*(?:施行|实施|生效|执行|发布|印发|出台|颁布|公布|起)")
+
+
+def other_day(question: str, text: str) -> bool:
+    """The question names a day ("2022年1月5日全国新增…") and the text, the datum's sentence with its neighbours
+    and its frame, does not: a daily figure of another day (or of a period) is another fact. "5日" counts when
+    the text names no other month."""
+    asked = {(int(m.group(1)), int(m.group(2))) for m in _ASKED_DAY.finditer(question)
+             if not _POLICY_DAY.match(question, m.end())}
+    if not asked:
+        return False
+    stated = {(int(m), int(d)) for m, d in _ASKED_DAY.findall(text)}
+    if stated & asked:
+        return False
+    months = {int(m) for m in re.findall(r"(?<!\d)(\d{1,2})月", text)}
+    bare = {int(d) for d in re.findall(r"(?<![\d月])(\d{1,2})[日号]", text)}
+    return not any(d in bare and (not months or m in months) for m, d in asked)

@@ -155,6 +155,12 @@ def _frame(hit: Hit) -> str:
     return f"{hit.chunk.doc.title}\n{hit.chunk.text}"
 
 
+# "3月2日云汐市", "2023年锦川县": the tokenizer glues a date's last character to an unknown name after it (日云汐市,
+# 年锦川县), a word no passage has; the name is the word. Two-character words (年度, 日前) are left alone.
+_DATE_GLUE = "年月日号"
+_DATE_COMPOUND = "度底初末中内间份龄薪均会鉴报代限检货终产销前后来以起"  # 年度, 月底, 日前, 年均…: one word
+
+
 def _unconfirmed_district_stems(question: str) -> frozenset[str]:
     """Short district names (新建, 合作, 城关) the gazetteer knows but did not accept as places in this
     question because no city or province of theirs is named nearby (see ingest.regions)."""
@@ -188,8 +194,11 @@ def question_terms(question: str) -> tuple[Term, ...]:
         terms[key] = Term(key, 1.5, (_EN_PHRASES[key], key))
     first = True
     unconfirmed = _unconfirmed_district_stems(question)
+    previous = ""
     for word, tag in _glued(rjieba.tag(_EN_PHRASE.sub(" ", _TITLE.sub(" ", question)))):
-        word = word.strip()
+        word, previous = word.strip(), previous[-1:] + word
+        if len(word) >= 3 and word[0] in _DATE_GLUE and word[1] not in _DATE_COMPOUND and previous[:1].isdigit():
+            word = word[1:]
         if not word or not any(c.isalnum() for c in word):
             continue
         if word.isascii() and word.isalpha():

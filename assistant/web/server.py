@@ -119,6 +119,10 @@ def build_server(assistant: Any, settings: Settings) -> FastAPI:
         blocked.append(str(_mount_staff(app, assistant, feedback, settings, login, common)))
     mount_api(app, assistant, settings)  # /api, /v1, /widget: before "/", which matches every path
     chat = ChatPage(assistant, feedback, settings.language, settings.chat_workers).build()
+    # Queue position and ETA go to waiting visitors once a second, not after every event that starts: with 20
+    # asking at once those were ~190 extra event-stream messages per burst, each through the middleware stack on
+    # the server's one Python thread, which the answers themselves were waiting for.
+    chat.queue(status_update_rate=1)
     # The public page has no upload component; a tiny limit stops strangers using /upload as file storage.
     # Staff files are blocked: the public /gradio_api/file= route would otherwise serve them to anyone.
     gr.mount_gradio_app(app, chat, "/", max_file_size="1kb", blocked_paths=blocked, **common)
