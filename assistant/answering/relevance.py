@@ -150,7 +150,8 @@ def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None 
     # A place the gazetteer does not know (a foreign city, a new county) is no scope item: the subject names it,
     # unless it is part of a named body (锦川半程马拉松), which the scope check holds to its whole name.
     scoped = _scope_text(question)
-    subject = [t for t in terms if not (t.place and (t.text in scoped or not _CJK_WORD.search(t.text)))
+    subject = [t for t in terms if not (t.place and (t.text in scoped or not _CJK_WORD.search(t.text)
+                                                     or _known_place(t.text)))
                and not t.text.isdigit() and t.weight >= 0.5
                and (t.noun or (t.tag and not t.tag.startswith(_NOT_SUBJECT_TAGS)))
                and not is_datum_word(t.text, question) and not _QUESTION_CHARS.search(t.text)
@@ -160,6 +161,13 @@ def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None 
         share = stats.share(t) if stats else None
         return (-(share if share is not None else 1.0), t.weight, -question.find(t.text))
     return sorted(subject, key=rarity, reverse=True)
+
+
+def _known_place(word: str) -> bool:
+    """The gazetteer knows it (泰州市 before 海陵区 is the scope's chain, not a subject)."""
+    from ingest.regions import find_places
+
+    return bool(find_places(word))
 
 
 def _as_written(subject: Sequence[Term], union: str) -> list[Term]:
