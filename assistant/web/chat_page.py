@@ -65,6 +65,9 @@ class ChatPage:
     def __init__(self, assistant: Any, feedback: FeedbackStore, default_lang: str = "zh", workers: int = 8):
         self.assistant, self.feedback, self.workers = assistant, feedback, workers
         self.default_lang = default_lang if default_lang in LANGUAGES else "zh"
+        # "Searching…" is shown first only when answers take seconds: each update is a round trip through Gradio
+        # (postprocess, a diff, an event-stream message, a thread hop) on the server's one Python thread.
+        self.slow = getattr(assistant, "llm", None) is not None
 
     # --- handlers ------------------------------------------------------------------------------
     def respond(self, question: str, messages: list, turns: list[Answer], region: str, doc_type: str,
@@ -76,7 +79,8 @@ class ChatPage:
             return
         messages = [*messages, {"role": "user", "content": user_html(question)},
                     {"role": "assistant", "content": partial_html(t(lang, "thinking"))}]
-        yield "", messages, turns
+        if self.slow:  # an LLM takes seconds; an extractive answer comes in ~40 ms, where this would only flicker
+            yield "", messages, turns
         history = [(a.question, a.text) for a in turns]
         filters = Filters(region or "", doc_type or "", bool(valid_only))
         streamed, final, shown = "", None, 0.0
