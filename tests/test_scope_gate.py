@@ -43,6 +43,15 @@ def test_the_control_question_about_the_covered_district_is_answered(demo_assist
     assert ans.as_dict()["citations"][0]["scope"] == {"match": "same", "name": ""}
 
 
+def test_in_english_too_a_sibling_districts_fund_is_not_the_answer(demo_assistant):
+    """"mother fund" is 母基金 (query/data/en_phrases.txt): Wenjiang's question is refused, not answered with a
+    Wenjiang sentence that names no fund; Jinniu's is answered with its fund."""
+    wenjiang = demo_assistant.ask("How large is the mother fund of Wenjiang District?")
+    assert not wenjiang.grounded and "Wenjiang" in wenjiang.text and "50" not in _answer_part(wenjiang)
+    jinniu = demo_assistant.ask("How large is the mother fund of Jinniu District?")
+    assert jinniu.grounded and "50亿元" in jinniu.text and "母基金" in jinniu.text
+
+
 def test_a_place_the_library_never_mentions_is_refused_in_chinese_and_english(demo_assistant):
     zh = demo_assistant.ask("深圳前海对博士人才有什么补贴？")
     assert not zh.grounded and zh.text.startswith("资料中没有找到深圳市") and "20万" not in _answer_part(zh)
