@@ -156,10 +156,27 @@ def _names(question: str, place_forms: set[str]) -> list[str]:
         if question[max(0, m.start() - 1): m.end()] in _VERBS_ENDING_LIKE_BODIES:
             continue
         start = _name_start(question, m.start())
-        name = _strip_places(question[start : m.end()], place_forms)
+        name = _strip_places(_from_inner_head(question[start : m.end()], place_forms), place_forms)
         if len(name) >= 3 and name not in place_forms:
             out.append(name)
     return out
+
+
+_NATIONAL_HEADS = ("中华人民共和国", "国家", "中国")
+
+
+def _from_inner_head(run: str, place_forms: set[str]) -> str:
+    """A body's name starts at a place or 国家 inside the run when what precedes it names no body: the walk left
+    takes the question's nouns along (递交材料时深圳税务局 → 深圳税务局, 蔬菜市场供应国家发展改革委 →
+    国家发展改革委), but 中国银行深圳分行 is one name."""
+    from ingest.regions import find_place_spans
+
+    heads = sorted({a for a, _, _ in find_place_spans(run)} | {run.find(f) for f in place_forms if f and f in run}
+                   | {run.find(h) for h in _NATIONAL_HEADS if h in run})
+    for at in heads:
+        if at > 0 and not body_suffix(run[:at]) and not any(run.startswith(h) for h in _NATIONAL_HEADS):
+            return run[at:]
+    return run
 
 
 def _specific(name: str) -> bool:
