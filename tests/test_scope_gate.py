@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 
 import httpx
+import pytest
 
 from assistant.answering.generators import FallbackGenerator
 from assistant.answering.llm import LLMAnswerer
@@ -213,3 +214,16 @@ def test_nearest_facts_are_labelled_by_a_name_not_by_a_sentence_taken_as_a_title
     assert nearest_lead_in("zh", first_line, "浙江省") == "以下是其他资料的相关信息，仅供参考，并非浙江省的信息："
     assert "金牛区" in nearest_lead_in("zh", "金牛区", "温江区")
     assert "other documents" in nearest_lead_in("en", first_line, "Zhejiang")
+
+
+@pytest.mark.parametrize(("question", "bodies"), [
+    ("疫情期间如需要递交材料时深圳税务局如何处理？", []),  # 深圳 + a generic office: the place and 税务局 are the scope
+    ("为增加武汉市蔬菜市场供应国家发展改革委做了哪些措施？", ["国家发展改革委"]),
+    ("中国银行深圳分行的电话是多少？", ["中国银行"]),  # a body before the place: one name
+])
+def test_a_bodys_name_starts_at_a_place_or_the_state_inside_the_words_before_it(question, bodies):
+    """The walk left from a suffix takes the question's nouns along (材料时…, 蔬菜市场供应…): a name that carries
+    them is named by no passage, so a library that answers the question was refused as out of scope."""
+    from assistant.query.scope import question_scope
+
+    assert question_scope(question).as_dict().get("bodies", []) == bodies
