@@ -107,6 +107,15 @@ class ChatPage:
         messages[-1] = {"role": "assistant", "content": answer_html(final, f"a{len(turns)}", lang)}
         yield "", messages, turns
 
+    def respond_once(self, question: str, messages: list, turns: list[Answer], region: str, doc_type: str,
+                     valid_only: bool, lang: str) -> tuple[str, list, list[Answer]]:
+        """The handler when no LLM streams: one return instead of a generator, so Gradio sends the answer once
+        (a generator's last yield goes out as an update and again as the completed output, diffed between)."""
+        last: tuple[str, list, list[Answer]] = ("", messages, turns)
+        for last in self.respond(question, messages, turns, region, doc_type, valid_only, lang):
+            pass
+        return last
+
     def rate(self, rating: int, turns: list[Answer], comment: str, lang: str) -> tuple[int | None, str]:
         """Store a thumbs up/down on the latest answer with the optional comment; returns its id."""
         if not turns:
@@ -209,11 +218,12 @@ class ChatPage:
         # CPU-bound part by at most chat_workers (the Assistant's slots), LLM waits beside it (answer_slots).
         slots = answer_slots(self.workers)
         ask = {"api_visibility": "private", "concurrency_limit": slots, "concurrency_id": "ask"}
-        c["box"].submit(self.respond, ask_inputs, ask_outputs, **ask)
-        c["send"].click(self.respond, ask_inputs, ask_outputs, **ask)
+        answer = self.respond if self.slow else self.respond_once
+        c["box"].submit(answer, ask_inputs, ask_outputs, **ask)
+        c["send"].click(answer, ask_inputs, ask_outputs, **ask)
         for button in c["examples"]:
             button.click(lambda q: q, button, c["box"], api_visibility="private").then(
-                self.respond, ask_inputs, ask_outputs, **ask)
+                answer, ask_inputs, ask_outputs, **ask)
         c["clear"].click(lambda: ([], [], None, ""), None, [c["bot"], turns, feedback_id, s["status"]],
                          api_visibility="private")
         s["up"].click(lambda *a: self.rate(1, *a), [turns, s["comment"], lang], [feedback_id, s["status"]],
