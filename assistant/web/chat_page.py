@@ -111,10 +111,8 @@ class ChatPage:
                      valid_only: bool, lang: str) -> tuple[str, list, list[Answer]]:
         """The handler when no LLM streams: one return instead of a generator, so Gradio sends the answer once
         (a generator's last yield goes out as an update and again as the completed output, diffed between)."""
-        last: tuple[str, list, list[Answer]] = ("", messages, turns)
-        for last in self.respond(question, messages, turns, region, doc_type, valid_only, lang):
-            pass
-        return last
+        updates = list(self.respond(question, messages, turns, region, doc_type, valid_only, lang))
+        return updates[-1] if updates else ("", messages, turns)
 
     def rate(self, rating: int, turns: list[Answer], comment: str, lang: str) -> tuple[int | None, str]:
         """Store a thumbs up/down on the latest answer with the optional comment; returns its id."""
