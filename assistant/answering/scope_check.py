@@ -36,6 +36,7 @@ class ScopeMatch:
     missing: tuple[str, ...] = ()  # labels of the scope items the evidence does not match
 
 
+@lru_cache(maxsize=8192)  # ~70 calls per question over the same few regions
 def place_relation(asked: Region, found: Region) -> str:
     """same | parent (found contains asked) | child (found lies within asked) | other."""
     a = (asked.province, asked.city, asked.district)
