@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import rjieba
 
@@ -150,9 +151,7 @@ def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None 
     # A place the gazetteer does not know (a foreign city, a new county) is no scope item: the subject names it,
     # unless it is part of a named body (锦川半程马拉松), which the scope check holds to its whole name.
     scoped = _scope_text(question)
-    subject = [t for t in terms if not (t.place and (t.text in scoped or not _CJK_WORD.search(t.text)
-                                                     or _known_place(t.text)))
-               and not t.text.isdigit() and t.weight >= 0.5
+    subject = [t for t in terms if (not t.place or _unknown_place(t.text, scoped)) and not t.text.isdigit() and t.weight >= 0.5
                and (t.noun or (t.tag and not t.tag.startswith(_NOT_SUBJECT_TAGS)))
                and not is_datum_word(t.text, question) and not _QUESTION_CHARS.search(t.text)
                and not (len(t.text) >= 2 and t.text in scope_text) and not t.text.startswith(article_heads or "\0")]
@@ -163,8 +162,14 @@ def subject_words(question: str, terms: Sequence[Term], stats: TermStats | None 
     return sorted(subject, key=rarity, reverse=True)
 
 
+def _unknown_place(word: str, scoped: str) -> bool:
+    """A Chinese place word the gazetteer does not know and no scope item holds (东京, a new county; not 泰州市
+    before 海陵区, which is the scope's chain, nor 锦川 of 锦川半程马拉松)."""
+    return bool(_CJK_WORD.search(word)) and word not in scoped and not _known_place(word)
+
+
+@lru_cache(maxsize=4096)
 def _known_place(word: str) -> bool:
-    """The gazetteer knows it (泰州市 before 海陵区 is the scope's chain, not a subject)."""
     from ingest.regions import find_places
 
     return bool(find_places(word))

@@ -171,10 +171,12 @@ def _from_inner_head(run: str, place_forms: set[str]) -> str:
     国家发展改革委), but 中国银行深圳分行 is one name."""
     from ingest.regions import find_place_spans
 
+    if run.startswith(_NATIONAL_HEADS):
+        return run
     heads = sorted({a for a, _, _ in find_place_spans(run)} | {run.find(f) for f in place_forms if f and f in run}
                    | {run.find(h) for h in _NATIONAL_HEADS if h in run})
     for at in heads:
-        if at > 0 and not body_suffix(run[:at]) and not any(run.startswith(h) for h in _NATIONAL_HEADS):
+        if at > 0 and not body_suffix(run[:at]):
             return run[at:]
     return run
 

@@ -4,6 +4,7 @@ thing) and whether a sentence states one: a passage that is on topic but holds n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.query.datum_shape import asked_genre, asked_results, asked_roles, asked_shape, fits_shape
 from assistant.query.names import (
@@ -124,12 +125,17 @@ _ASKED_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})[日号]")
 _POLICY_DAY = re.compile(r"\s*(?:起|开始|以来|前|后)?\s*(?:施行|实施|生效|执行|发布|印发|出台|颁布|公布|起)")
 
 
+@lru_cache(maxsize=2048)  # asked for every sentence that states the datum
+def _asked_days(question: str) -> frozenset[tuple[int, int]]:
+    return frozenset((int(m.group(1)), int(m.group(2))) for m in _ASKED_DAY.finditer(question)
+                     if not _POLICY_DAY.match(question, m.end()))
+
+
 def other_day(question: str, text: str) -> bool:
     """The question names a day ("2022年1月5日全国新增…") and the text, the datum's sentence with its neighbours
     and its frame, does not: a daily figure of another day (or of a period) is another fact. "5日" counts when
     the text names no other month."""
-    asked = {(int(m.group(1)), int(m.group(2))) for m in _ASKED_DAY.finditer(question)
-             if not _POLICY_DAY.match(question, m.end())}
+    asked = _asked_days(question)
     if not asked:
         return False
     stated = {(int(m), int(d)) for m, d in _ASKED_DAY.findall(text)}

@@ -194,10 +194,10 @@ def question_terms(question: str) -> tuple[Term, ...]:
         terms[key] = Term(key, 1.5, (_EN_PHRASES[key], key))
     first = True
     unconfirmed = _unconfirmed_district_stems(question)
-    previous = ""
-    for word, tag in _glued(rjieba.tag(_EN_PHRASE.sub(" ", _TITLE.sub(" ", question)))):
-        word, previous = word.strip(), previous[-1:] + word
-        if len(word) >= 3 and word[0] in _DATE_GLUE and word[1] not in _DATE_COMPOUND and previous[:1].isdigit():
+    before = ""  # the previous token's last character
+    for token, tag in _glued(rjieba.tag(_EN_PHRASE.sub(" ", _TITLE.sub(" ", question)))):
+        word, after_digit, before = token.strip(), before.isdigit(), token[-1:]
+        if len(word) >= 3 and word[0] in _DATE_GLUE and word[1] not in _DATE_COMPOUND and after_digit:
             word = word[1:]
         if not word or not any(c.isalnum() for c in word):
             continue

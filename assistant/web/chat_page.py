@@ -65,8 +65,8 @@ class ChatPage:
     def __init__(self, assistant: Any, feedback: FeedbackStore, default_lang: str = "zh", workers: int = 8):
         self.assistant, self.feedback, self.workers = assistant, feedback, workers
         self.default_lang = default_lang if default_lang in LANGUAGES else "zh"
-        # "Searching…" is shown first only when answers take seconds: each update is a round trip through Gradio
-        # (postprocess, a diff, an event-stream message, a thread hop) on the server's one Python thread.
+        # Only an LLM's answers take seconds: without one the chat sends one update per question (respond_once),
+        # as each update is a round trip through Gradio on the server's one Python thread.
         self.slow = getattr(assistant, "llm", None) is not None
 
     # --- handlers ------------------------------------------------------------------------------
@@ -79,8 +79,7 @@ class ChatPage:
             return
         messages = [*messages, {"role": "user", "content": user_html(question)},
                     {"role": "assistant", "content": partial_html(t(lang, "thinking"))}]
-        if self.slow:  # an LLM takes seconds; an extractive answer comes in ~40 ms, where this would only flicker
-            yield "", messages, turns
+        yield "", messages, turns
         history = [(a.question, a.text) for a in turns]
         filters = Filters(region or "", doc_type or "", bool(valid_only))
         streamed, final, shown = "", None, 0.0
@@ -110,7 +109,8 @@ class ChatPage:
     def respond_once(self, question: str, messages: list, turns: list[Answer], region: str, doc_type: str,
                      valid_only: bool, lang: str) -> tuple[str, list, list[Answer]]:
         """The handler when no LLM streams: one return instead of a generator, so Gradio sends the answer once
-        (a generator's last yield goes out as an update and again as the completed output, diffed between)."""
+        (a generator's last yield goes out as an update and again as the completed output, diffed between) and
+        no "searching…" placeholder, which an answer in ~40 ms would only flicker."""
         updates = list(self.respond(question, messages, turns, region, doc_type, valid_only, lang))
         return updates[-1] if updates else ("", messages, turns)
 
