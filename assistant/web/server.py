@@ -25,6 +25,7 @@ from starlette.routing import Mount
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 from assistant.staff.feedback import FeedbackStore
+from assistant.web import lean_sessions
 from assistant.web.api.mount import mount_api
 from assistant.web.chat_page import ChatPage
 from assistant.web.staff_actions import StaffActions
@@ -95,6 +96,7 @@ def _mount_staff(app: FastAPI, assistant: Any, feedback: FeedbackStore, settings
     gr.mount_gradio_app(app, staff, STAFF_PATH, auth=login.check, auth_message=message, allowed_paths=[str(files)],
                         max_file_size=f"{settings.upload_max_mb}mb", **common)
     _mounted(app, STAFF_PATH).uploaded_file_dir = str(uploads)
+    lean_sessions.install(_mounted(app, STAFF_PATH))
     app.add_middleware(StaffGuard, staff_app=lambda: _mounted(app, STAFF_PATH), prefix=STAFF_PATH,
                        throttle=LoginThrottle(), upload_dir=uploads)
     return files
@@ -126,4 +128,5 @@ def build_server(assistant: Any, settings: Settings) -> FastAPI:
     # The public page has no upload component; a tiny limit stops strangers using /upload as file storage.
     # Staff files are blocked: the public /gradio_api/file= route would otherwise serve them to anyone.
     gr.mount_gradio_app(app, chat, "/", max_file_size="1kb", blocked_paths=blocked, **common)
+    lean_sessions.install(_mounted(app, ""))
     return app
