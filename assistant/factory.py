@@ -98,4 +98,9 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
 
         llm = LLMAnswerer(settings)
         generator = FallbackGenerator(llm, extractive, cooldown=settings.llm_cooldown)
-    return Assistant(settings, library, retriever, PlaceVersionReranker(places), gate, generator, llm)
+    # The asked quantity's own search (retrieval/topic.py) looks for its label's words, which BM25 matches as
+    # written; a dense vector of a 4-8 character label adds ~5 ms of CPU per figure question and finds nothing more
+    # on the table-figure and scope benches (see README).
+    topic = HybridRetriever(library, library.embedder, settings.candidates, "bm25") if mode == "hybrid" else None
+    return Assistant(settings, library, retriever, PlaceVersionReranker(places), gate, generator, llm,
+                     topic_retriever=topic)

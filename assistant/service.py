@@ -37,8 +37,10 @@ class Assistant:
     """Composes the stages; factory.build_assistant picks their implementations from settings."""
 
     def __init__(self, settings: Settings, library, retriever: Retriever, reranker: Reranker, gate: ScopeGate,
-                 generator: Generator, llm=None, today: dt.date | None = None):
+                 generator: Generator, llm=None, today: dt.date | None = None, topic_retriever: Retriever | None = None):
         self.settings, self.library, self.retriever, self.reranker = settings, library, retriever, reranker
+        # The second search for the asked quantity's words alone ("政府采购预算"): their label is literal text.
+        self.topic_retriever = topic_retriever or retriever
         self.gate, self.generator, self.llm, self.today = gate, generator, llm, today
         self.handoff = Handoff(library, gate, settings)
         self.nearest = ExtractiveGenerator(max_sentences=2, today=today)
@@ -66,7 +68,7 @@ class Assistant:
         # A figure's row or sentence among passages that all name the asked body: search its words alone too.
         scope = self.gate.scope(question)
         topic = topic_query(question, scope) if asks_figure(question) else ""
-        pool = with_topic_hits(pool, topic, lambda q: self.retriever.retrieve(q, n, filters),
+        pool = with_topic_hits(pool, topic, lambda q: self.topic_retriever.retrieve(q, n, filters),
                                lambda h: self.gate.checker.passage(scope, h).ok)
         ranked = self.reranker.rerank(question, pool)
         top = ranked[: k or self.settings.top_k]

@@ -121,3 +121,15 @@ def test_the_asked_figure_of_the_named_body_and_year(library) -> None:
     assert FIGURES[2024][2] not in latest.text
     assert not library.ask("江宁区财政局2026年收入预算是多少？").grounded  # 司法局's budget is not 财政局's
     assert library.ask("江宁区司法局2026年收入预算是多少？").grounded
+
+
+def test_the_asked_quantitys_own_search_costs_no_second_query_vector(library, monkeypatch) -> None:
+    """The label's words are searched as written (BM25): a figure question embeds one query, not two."""
+    embedded: list[str] = []
+    inner = library.library.embedder.embed_query
+    monkeypatch.setattr(library.library.embedder, "embed_query", lambda text: embedded.append(text) or inner(text))
+    question = "东山街道办事处2025年城乡社区支出预算数是多少？"
+    assert library.topic_retriever is not library.retriever  # the second search is made
+    ans = library.ask(question)
+    assert ans.grounded and FIGURES[2025][3] in ans.text.split("[", 1)[0]
+    assert embedded == [question]
