@@ -141,3 +141,16 @@ def test_the_subject_of_a_question_is_what_it_asks_about_not_what_it_asks(questi
 
     words = [t.text for t in subject_words(question, question_terms(question))]
     assert any(subject in w for w in words) and not any(not_subject in w for w in words), words
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("2022年英特尔全年营收", "number"),  # a bare noun phrase ending in a measure asks its figure
+    ("2021年宝马全球销量？", "number"),
+    ("2022年1月5日全国新增确诊病例数？", "number"),  # ... or in a count noun
+    ("2023年亚洲杯举办国？", "where"),
+    ("第一届博览会的主办城市是", "where"),
+    ("企业捐赠用于疫情的物品如何计算税收？", None),  # asks how: the measure at its end is what is computed
+    ("函数是什么", None),
+])
+def test_what_a_question_without_an_asking_word_asks(question, kind):
+    assert asked_kind(question) == kind

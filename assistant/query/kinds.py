@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.query.datum_shape import asked_genre, asked_results, asked_roles, asked_shape, fits_shape
+from assistant.query.datum_shape import (
+    asked_genre,
+    asked_measure,
+    asked_results,
+    asked_roles,
+    asked_shape,
+    fits_shape,
+)
 from assistant.query.names import (
     FOREIGN_NAME,
     LATIN_NAME,
@@ -29,6 +36,7 @@ _ASKS = (
         r"|规模|总额|增长率|增速|how (?:much|many|old|long|large|big|far)|what percentage", re.I)),
     ("where", re.compile(
         r"在哪(?!些|个方面|一方面)|哪里|哪儿|何地|何处|哪个(?:城市|国家|省|地方|地区|区|县|市)|哪座城市|哪国|什么地方|地点|地址|起点|终点"
+        r"|(?:举办|主办|承办|所在|发源)(?:国|地|城市)(?:是|为)?[？?]?$"
         r"|\bwhere\b|which (?:city|country|province|district)", re.I)),
     ("who", re.compile(
         r"谁|哪位|哪家|哪支|哪个(?:公司|企业|机构|球队|队|部门|单位|组织|人)|什么人|\bwho\b|which (?:company|team|firm)",
@@ -38,6 +46,9 @@ _ASKS = (
 _CN_COUNT = re.compile(r"[一二两三四五六七八九十百千]+[多余]?(?:[个位家名人次届天岁种项所条座只辆架艘场枚倍]|万|亿)")
 _DAY = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月|[上中下]旬|年[初底末中]"
                   r"|周[一二三四五六日]|星期[一二三四五六日天]")  # 今天, 去年: relative to an unknown day, no date
+# "全国新增确诊病例数？", "2022年英特尔全年营收": a bare noun phrase ending in a count noun or a measure asks its figure.
+_COUNT_NOUN_END = re.compile(r"(?<![函参变无])数(?:是|为)?[？?。\s]*$")
+_ANY_ASKING = re.compile(r"如何|怎么|怎样|什么|哪|吗|是否|能否|可否|有没有|有无|\b(?:how|what|which|is|are|does|do)\b", re.I)
 _ROLE_QUESTION_END = re.compile(r"(?:是|为|都有|有)?(?:哪些人|哪些|什么人)?[？?。\s]*$")
 # A reason is given with a causal word: "他无法参加比赛" says that, not why.
 _CAUSE = re.compile(r"因为|由于|因此|所以|原因|导致|致使|造成|因[伤病故事]|受[^，。]{0,12}影响|为了|鉴于|出于|以免|以便")
@@ -59,7 +70,12 @@ def asked_kind(question: str) -> str | None:
     if any(bare.endswith(role) for role in asked_roles(question)):
         return "who"
     # "春节档票房冠军": the winner may be a film or a team as well as a person.
-    return "which" if any(bare.endswith(result) for result in asked_results(question)) else None
+    if any(bare.endswith(result) for result in asked_results(question)):
+        return "which"
+    if not _ANY_ASKING.search(question) and (_COUNT_NOUN_END.search(question)
+                                             or any(bare.endswith(w) for w in asked_measure(question))):
+        return "number"
+    return None
 
 
 def _new(found: str, question: str) -> bool:
