@@ -35,6 +35,9 @@ NEWS = {
     "lantern.md": "# 《灯火长街》口碑\n\n电影《灯火长街》上映以来口碑不俗，不少观众称这一类型的电影近年少见。",
     "ferry.md": "# 《星河渡口》定档\n\n电影《星河渡口》定档国庆，这是一部科幻冒险片，由青禾影业出品。",
     # A daily figure: the asked day's and another day's (or a period's) are different facts.
+    # The figure or the place asked for, beside a sentence on the same subject with another measure or none.
+    "economy.md": "# 青禾市经济运行\n\n2023年青禾市人均GDP为9.8万元，居全省前列。全年青禾市GDP达到3200亿元，同比增长5.1%。",
+    "expo.md": "# 青禾博览会\n\n青禾博览会筹备工作进展顺利，青禾博览会将吸引众多客商。本届青禾博览会在锦川会展中心举行。",
     "cases.md": "# 云汐疫情通报\n\n2022年3月2日0—24时，云汐市新增确诊病例12例。3月以来，云汐市累计报告确诊病例86例。",
 }
 
@@ -154,3 +157,13 @@ def test_the_subject_of_a_question_is_what_it_asks_about_not_what_it_asks(questi
 ])
 def test_what_a_question_without_an_asking_word_asks(question, kind):
     assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(("question", "lead", "not_lead"), [
+    ("2023年青禾市GDP是多少？", "3200亿元", "人均"),
+    ("青禾博览会在哪里举行？", "锦川会展中心", "筹备"),
+])
+def test_the_answer_leads_with_the_sentence_stating_the_asked_datum(news_assistant, question, lead, not_lead):
+    ans = news_assistant.ask(question)
+    first = ans.text.split("[", 1)[0]
+    assert ans.grounded and lead in first and not_lead not in first, ans.text

@@ -127,6 +127,8 @@ class ExtractiveGenerator:
 _MANY = re.compile(r"哪些|哪几|有什么|有何|什么样|包括|介绍|如何|怎样|怎么|措施|要求|流程|步骤|条件|内容|情况"
                    r"|\bwhat are\b|\bwhich\b|\blist\b|\bhow (?:do|does|can|to|should)\b|\bdescribe\b", re.I)
 _DATUM_KINDS = ("number", "date")
+# Not "who": a government body (开发区管委会) is no name to the tagger, while a list of kinds of investors is.
+_SHAPED_KINDS = ("number", "date", "where")
 # A figure labelled with the asked quantity beats its neighbours (机关运行经费 next to 三公经费): measured on the
 # table-figure dev split, where one passage's sentences differ by 0.1-0.2 in their other scores.
 _FIGURE_FIT = 0.6
@@ -212,10 +214,15 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         datum = shape > 0 and bool(intents & DATUM)
         # "规模有多大" → "总规模50亿元". A small bonus only: the kind is read from the question's wording, which
         # also matches questions that ask for no number ("规模较大的群体").
-        if kind in _DATUM_KINDS and not shape and states_kind(kind, sentence, question):
+        # Whether it states the asked datum in the asked shape (GDP, not 人均GDP; a person next to the asked role),
+        # as the answer gate reads it: the sentence that let the gate answer is the one the answer leads with.
+        states = kind in _SHAPED_KINDS and own > 0 and states_kind(kind, sentence, question)
+        if kind in _DATUM_KINDS and not shape and states:
             shape, datum = 0.25, True
+        elif states:
+            shape = max(shape, 0.25)
         # "有多少" / "什么时候" / "电话" want a datum: a sentence without one cannot answer, however on topic.
-        lacks = 0.5 if intents & DATUM and not shape else 1.0
+        lacks = 0.5 if (intents & DATUM and not shape) or (kind in _DATUM_KINDS and not states) else 1.0
         short = 0.3 if len(sentence) < 14 else 0.0  # bare headings like "第三条 支持企业落户。" say little
         score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short
         if kind == "number" and label:
