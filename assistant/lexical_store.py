@@ -27,9 +27,10 @@ READ_ALL_UP_TO = 20_000
 
 
 class LexicalStore:
-    def __init__(self, catalog: Catalog, folder: Path | None):
-        """`folder`: where snapshots live (the index folder's `lexical/`); None: always build, never save."""
-        self.catalog, self.folder = catalog, folder
+    def __init__(self, catalog: Catalog, folder: Path | None, saves: bool = True):
+        """`folder`: where snapshots live (the index folder's `lexical/`); None: always build, never save.
+        `saves=False`: open snapshots but never write one, nor the catalog's id (a reading replica's store)."""
+        self.catalog, self.folder, self.saves = catalog, folder, saves
         self._current: tuple[int, LexicalIndex] | None = None
         self._lock = threading.Lock()
         self._unsaved, self._last_save = 0, 0.0
@@ -86,13 +87,13 @@ class LexicalStore:
     def _catalog_id(self) -> str:
         """Names this catalog, so that a snapshot is never applied to another one at the same generation."""
         found = self.catalog.get_meta("lexical_catalog_id")
-        if not found:
+        if not found and self.saves:
             found = uuid.uuid4().hex
             self.catalog.set_meta("lexical_catalog_id", found)
         return found
 
     def _maybe_save(self, gen: int, index: LexicalIndex) -> None:
-        if (self.folder is None or self._unsaved < SAVE_AFTER_DOCS or time.monotonic() - self._last_save < SAVE_EVERY_S
+        if (self.folder is None or not self.saves or self._unsaved < SAVE_AFTER_DOCS or time.monotonic() - self._last_save < SAVE_EVERY_S
                 or (self._saver is not None and self._saver.is_alive())):
             return
         self._unsaved, self._last_save = 0, time.monotonic()

@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     bureau_address: str = Field("", description="The bureau's address, offered with bureau_phone.")
     language: str = Field("zh", description="Default UI language: 'zh' or 'en'.")
     chat_workers: int = Field(8, description="Web chat questions answered at once (retrieval is read-only).")
+    answer_process: bool = Field(
+        True, description="The web server answers visitors' questions in a second process (serving/replica.py), so "
+        "that its pipeline does not queue behind the web process's Python; false = in the web process.")
     llm_cooldown: float = Field(
         60.0, description="Seconds to answer extractively, without waiting, after the LLM timed out or failed to connect.")
 

@@ -52,7 +52,12 @@ def serve(args: argparse.Namespace) -> int:
             bar.close()
             if report is not None:
                 print(f"demo corpus indexed: {report.summary_line()}", flush=True)
-        app = build_server(assistant, settings)
+        web = assistant
+        if settings.answer_process:  # visitors' questions in a second process; staff tools stay here
+            from assistant.serving.answer_process import ProcessAssistant
+
+            web = ProcessAssistant(assistant, settings).start()
+        app = build_server(web, settings)
         threading.Thread(target=_warm_then_freeze, args=(assistant,), name="warm-up", daemon=True).start()
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -60,7 +65,11 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     print(f"招商政策助手 running on http://{settings.host}:{settings.port}/ (staff: /staff/)", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    finally:
+        if web is not assistant:
+            web.close()
     return 0
 
 
