@@ -16,6 +16,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from assistant.serving import replica
 from assistant.settings import Settings
@@ -40,6 +41,9 @@ class ProcessAssistant:
         self._ready = threading.Event()
         self._closing = False
         self._failed_starts = 0
+        # Chroma queries for the replica, off the pipe's reader thread so answers keep flowing meanwhile; two,
+        # because a query releases the GIL in Chroma's native code and a large library takes milliseconds.
+        self._searches = ThreadPoolExecutor(2, thread_name_prefix="answering-nearest")
         self.answered_remotely = 0  # questions the replica answered (tests and the log read it)
 
     def __getattr__(self, name: str):
@@ -53,9 +57,10 @@ class ProcessAssistant:
         process = ctx.Process(target=replica.run, args=(theirs, self.settings), name="answering", daemon=True)
         process.start()
         theirs.close()
+        channel = replica.Channel(ours)
         with self._lock:
-            self._process, self._channel = process, replica.Channel(ours)
-        threading.Thread(target=self._read, args=(ours, process), name="answering-reader", daemon=True).start()
+            self._process, self._channel = process, channel
+        threading.Thread(target=self._read, args=(channel, process), name="answering-reader", daemon=True).start()
         return self
 
     def wait_ready(self, timeout: float) -> bool:
@@ -67,6 +72,7 @@ class ProcessAssistant:
 
     def close(self) -> None:
         self._closing = True
+        self._searches.shutdown(wait=False)
         channel, process = self._channel, self._process
         if channel is not None:
             try:
@@ -127,10 +133,10 @@ class ProcessAssistant:
         return rid, box
 
     # --- the pipe -----------------------------------------------------------------------------
-    def _read(self, conn, process) -> None:
+    def _read(self, channel: replica.Channel, process) -> None:
         while True:
             try:
-                message = conn.recv()
+                message = channel.conn.recv()
             except (EOFError, OSError):
                 break
             kind = message[0]
@@ -139,21 +145,21 @@ class ProcessAssistant:
                 if box is not None:
                     box.put((kind, message[2]))
             elif kind == "nearest?":
-                self._nearest(*message[1:])
+                self._searches.submit(self._nearest, channel, *message[1:])
             elif kind == "ready":
                 self._failed_starts = 0
                 self._ready.set()
                 log.info("answering process ready (pid %s)", process.pid)
-        self._gone(conn, process)
+        self._gone(channel.conn, process)
 
-    def _nearest(self, cid: int, vector, k: int, where) -> None:
+    def _nearest(self, channel: replica.Channel, cid: int, vector, k: int, where) -> None:
         """Chroma's neighbours for the replica's question vector, here where the one Chroma is (~2 ms, native)."""
         try:
             result = self.local.library.chroma.nearest(vector, k, where)
         except Exception as exc:
             result = exc
         try:
-            self._channel.send("nearest", cid, result)  # type: ignore[union-attr]
+            channel.send("nearest", cid, result)  # to the replica that asked, never to its successor
         except (OSError, ValueError):
             pass
 

@@ -20,7 +20,8 @@ from pathlib import Path  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
-DESCRIPTION = "招商政策助手 web app (investor chat at /, staff pages at /staff/)"
+DESCRIPTION = ("招商政策助手 web app (investor chat at /, staff pages at /staff/). Visitors' questions are answered in "
+               "a second process beside the web server (ASSISTANT_ANSWER_PROCESS=false keeps them in one).")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
