@@ -283,3 +283,15 @@ def test_news_headline_above_the_source_line_is_the_title() -> None:
     news = "请用微信扫一扫分享\n渝见京津冀 一场产业对接吸金239.5亿元\n2025-11-02 07:25:18 来源:重庆日报\n正文。"
     meta = understand(_loaded(news))
     assert meta.title == "渝见京津冀 一场产业对接吸金239.5亿元" and meta.doc_type == "news"
+
+
+def test_offices_named_by_their_short_form_own_the_routes_listed_after_them() -> None:
+    """A list of 网信办/金融办/指挥部 with phone and e-mail (a news page's table flattened to spaces): each row's
+    office owns its routes; 办 as a verb (承办, 开办, 办理) names no office."""
+    text = ("举报电话和邮箱： \xa0 白水市委网信办 \xa0 0831-5550201 \xa0 举报邮箱：bsswxb@163.com \xa0 青山区委网信办"
+            " \xa0 0831-5550202 \xa0 举报邮箱：qsqwxb@163.com \xa0 白水市疫情防控指挥部 \xa0 0831-5550203")
+    assert [(c.organisation, c.phone, c.email) for c in find_contacts(text)] == [
+        ("白水市委网信办", "0831-5550201", "bsswxb@163.com"), ("青山区委网信办", "0831-5550202", "qsqwxb@163.com"),
+        ("白水市疫情防控指挥部", "0831-5550203", "")]
+    assert [c.organisation for c in find_contacts("本次活动由白水市商务局承办，电话0831-5550204")] == ["白水市商务局"]
+    assert [c.organisation for c in find_contacts("开办企业请拨打0831-5550205")] == [""]

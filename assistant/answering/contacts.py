@@ -14,7 +14,7 @@ from assistant.types import Citation, Contact, Hit
 MAX_CONTACTS = 3
 # Words that only say "a contact is wanted"; what is left names whose contact.
 _CONTACT_WORDS = frozenset(
-    "联系方式 联系电话 电话 联系人 联系 地址 邮箱 咨询 热线 号码 手机 窗口 找谁 对接 办理 部门 方式 "
+    "联系方式 联系电话 电话 联系人 联系 地址 邮箱 电子邮件 电子邮箱 邮件 咨询 热线 号码 手机 窗口 找谁 对接 办理 部门 方式 "
     "contact phone telephone hotline email address call number reach".split()
 )
 
