@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from assistant.factory import build_assistant
+from assistant.serving.answer_process import ProcessAssistant
 from assistant.web.server import build_server
 from tests.test_web_security import serve
 
@@ -73,11 +74,26 @@ def chat(base: str, event: tuple[int, int], question: str) -> tuple[float, str]:
     raise AssertionError("the event stream ended before the answer")
 
 
-def test_a_hanging_llm_does_not_delay_answers_that_need_no_llm(fixture_assistant, silent_llm, tmp_path):
+@pytest.mark.parametrize("answer_process", [False, True], ids=["in-process", "answering-process"])
+def test_a_hanging_llm_does_not_delay_answers_that_need_no_llm(fixture_assistant, silent_llm, tmp_path,
+                                                               answer_process):
     settings = fixture_assistant.settings.model_copy(update={
         "openai_base_url": silent_llm, "llm_model": "m", "llm_timeout": 8.0, "chat_workers": 2,
         "rate_limit_per_minute": 0.0, "feedback_db": tmp_path / "fb.sqlite"})
     assistant = build_assistant(settings, library=fixture_assistant.library)
+    if answer_process:  # as `python app.py` serves: the questions (and the LLM calls) in the replica
+        assistant = ProcessAssistant(assistant, settings).start()
+        assert assistant.wait_ready(180)
+    try:
+        _hanging_llm_round(assistant, settings)
+    finally:
+        if answer_process:
+            assistant.close()
+    if answer_process:
+        assert assistant.answered_remotely == 5
+
+
+def _hanging_llm_round(assistant, settings) -> None:
     with serve(build_server(assistant, settings)) as base, ThreadPoolExecutor(8) as pool:
         event = send_event(base)
         waiting = [pool.submit(chat, base, event, LLM_QUESTION) for _ in range(4)]  # more than chat_workers
