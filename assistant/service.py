@@ -29,7 +29,7 @@ from assistant.text.language import detect_language
 from assistant.types import Answer, Filters, Hit
 
 # Asking for a number, mail box or address (not "whom to apply to", which an article may answer).
-_ROUTE_WORDS = re.compile(r"电话|手机|热线|邮箱|地址|联系方式|phone|e-?mail|address|hotline", re.I)
+_ROUTE_WORDS = re.compile(r"电话|手机|热线|邮箱|邮件|地址|联系方式|phone|e-?mail|address|hotline", re.I)
 _DATE_CLAUSE = re.compile(r"(自|于)?\d{4}年\d{1,2}月\d{1,2}日起?(施行|生效|实施)|有效期(至|到|为)")
 
 

@@ -13,9 +13,10 @@ _ORG_SUFFIX = (
     r"(?:投资促进服务中心|投资促进中心|投资促进局|投资促进委员会|投促局|投促中心|管理委员会|管委会|招商局|招商服务中心"
     r"|招商中心|政务服务中心|企业服务中心|服务中心|办公室|办公厅|商务局|商务厅|发展和改革委员会|发展改革委|发改局"
     r"|经济和信息化局|经信局|科技局|人民政府|委员会|发改委|卫健委|经信委|指挥部|有限公司|公司|(?<![布格大结当全开])局"
-    # 网信办, 金融办, 防控办: 办 short for 办公室, not the verb's 办 (举办, 承办, 开办…, 办理, 办法) nor a service
-    # slogan's (一网通办, 马上办, 不见面办, 就近办, 跑一次办)
-    r"|(?<![举承主协合开创兴代督帮包领交经申查停试民公筹严法照快即难好么首再上通面近跑都能可就来去紧])办(?![理法事公学])"
+    # 网信办, 金融办, 防控办: 办 short for 办公室 after the offices' usual short names only; 办 is far more often a
+    # verb (举办, 现场急办, 办理) or a document code's (商办资函), which named nobody when it was read as an office
+    r"|(?:网信|金融|招商|应急|防控|外事|侨务|侨|台|外|政研|编|扶贫|国资|信访|人防|文明|综治|防汛|口岸|开发|合作|投资|督查"
+    r"|改革|政务|数据|营商|园区)办(?![理法事公学])"
     r")"
 )
 _ORG_END = re.compile(_ORG_SUFFIX)
@@ -96,6 +97,8 @@ def _trim_name(name: str) -> str:
         name = name[first:]  # 本措施由成都市投资促进局 / 活动现场重庆市… / 12号深圳市税务局 → the name starts at its place
     if len(name) > _MAX_ORG or len(name) <= _suffix_len(name) and _suffix_len(name) < 3:
         return ""  # a sentence, not a name; or a bare 局/公司
+    if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
+        return ""  # 领导小组（指挥部 cut inside its brackets: no name a reader could use
     return name
 
 

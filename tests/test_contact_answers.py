@@ -122,6 +122,7 @@ def test_duplicate_contacts_are_listed_once():
         ("Who do I call about subsidies?", True),
         ("What is the phone number of the park?", True),
         ("Where do I go to register a company?", True),
+        ("市民如何用电子邮件举报谣言？", True),
         ("集成电路设计企业落户奖励有多少？", False),
         ("四川通信产业园重点发展哪些产业？", False),
         ("How much is the relocation reward?", False),

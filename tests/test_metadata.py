@@ -295,3 +295,12 @@ def test_offices_named_by_their_short_form_own_the_routes_listed_after_them() ->
         ("白水市疫情防控指挥部", "0831-5550203", "")]
     assert [c.organisation for c in find_contacts("本次活动由白水市商务局承办，电话0831-5550204")] == ["白水市商务局"]
     assert [c.organisation for c in find_contacts("开办企业请拨打0831-5550205")] == [""]
+
+
+def test_a_verb_or_a_document_code_with_ban_names_no_office() -> None:
+    """现场急办 (do it on the spot) and 商办资函 (a document code) are no offices; a name cut inside its brackets
+    (领导小组（指挥部）) is no name."""
+    assert [c.organisation for c in find_contacts("对确需到现场急办的，电话0831-5550206")] == [""]
+    assert [c.organisation for c in find_contacts("（商办资函〔2020〕46号）（联系电话：0831-5550207）")] == [""]
+    text = "白水市疫情处置工作领导小组（指挥部）办公室电话：0831-5550208"
+    assert all("（" not in c.organisation or "）" in c.organisation for c in find_contacts(text))

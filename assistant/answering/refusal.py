@@ -15,7 +15,7 @@ _REFUSAL = {
 # Words that mean "how do I reach someone", in both languages. Kept narrow on purpose: 咨询 alone
 # ("咨询一下补贴政策") is a way of asking anything, so it counts only next to a phone/place word.
 _CONTACT = re.compile(
-    r"联系方式|联系电话|联系人|联络|电话|手机|热线|地址|邮箱|找谁|联系谁|向谁|哪个部门|去哪里?办|到哪里?办|在哪里?办理|"
+    r"联系方式|联系电话|联系人|联络|电话|手机|热线|地址|邮箱|邮件|找谁|联系谁|向谁|哪个部门|去哪里?办|到哪里?办|在哪里?办理|"
     r"咨询(电话|热线|窗口|地址|部门|哪)|对接(人|部门)|窗口|怎么联系|如何联系|"
     r"\bcontact|\bphone|\btelephone|\bhotline|\bemail|\baddress|who (do|should|can) i (call|contact|ask|talk)|"
     r"where (do|should|can) i go|who is in charge|reach (you|them|someone)",
