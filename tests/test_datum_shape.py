@@ -102,6 +102,7 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("耶伦访华时间", "美国财长耶伦将于7月6日至9日访华。", True),
     ("RCEP生效时间", "RCEP于2020年11月15日正式签署。", False),  # another event's date
     ("RCEP生效时间", "RCEP于2022年1月1日正式生效。", True),
+    ("白水市从什么时间起暂停公交线路？", "从2020年1月28日10时起，全市所有公交线路暂停运营。", True),  # 什么 names no event
     ("葬礼在哪里举行？", "葬礼将于9月3日举行。", False),  # 于 a date: when, not where
     ("葬礼在哪里举行？", "葬礼在莫斯科圆柱大厅（Hall of Columns）举行。", True),
     ("《狂飙》是什么类型的电视剧", "《狂飙》基本可以确定是今年最成功的电视剧了。", False),  # no genre named

@@ -152,6 +152,9 @@ def _asked_event(question: str) -> tuple[str, ...]:
     for i, w in enumerate(words):
         if w in ("时间", "日期") and i > 0:
             before = words[i - 2] if words[i - 1] == "的" and i > 1 else words[i - 1]
+            # "从什么时间起暂停…": an asking word names no event (the event follows; any date may answer)
+            if before.startswith(("什么", "哪", "何", "多少", "几")):
+                return ()
             if len(before) >= 2 and before.isalpha() and not any(c.isascii() for c in before):
                 return next((f for f in _VERB_FAMILIES if before in f), (before,))
     return ()
