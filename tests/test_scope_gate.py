@@ -227,3 +227,22 @@ def test_a_bodys_name_starts_at_a_place_or_the_state_inside_the_words_before_it(
     from assistant.query.scope import question_scope
 
     assert question_scope(question).as_dict().get("bodies", []) == bodies
+
+
+def test_a_notice_to_every_province_is_national_though_it_names_an_exception():
+    """国家税务总局's notice to 各省、自治区、直辖市税务局 holds in 辽宁省 (labelled as national), though its passage names
+    湖北省 for an exception; a province's own notice that names a sibling does not."""
+    from assistant.answering.scope_check import ScopeChecker, is_national
+    from assistant.query.scope import question_scope
+    from assistant.types import Chunk, DocInfo, Hit
+
+    title = "关于延长2020年2月份纳税申报期限的通知 国家税务总局各省、自治区、直辖市和计划单列市税务局"
+    text = "对按月申报的纳税人，2月份纳税申报期限延长至2月24日；湖北省可根据疫情情况进一步延长。"
+    national = DocInfo("n.txt", "n.txt", "s1", title, "policy")
+    jilin = DocInfo("j.txt", "j.txt", "s2", "吉林省税务局关于延长纳税申报期限的通告", "policy", "吉林省")
+    assert is_national(national) and not is_national(jilin)
+    scope = question_scope("辽宁省对按月申报的纳税人2月份的申报纳税期限延长到什么时候？")
+    checker = ScopeChecker()
+    match = checker.passage(scope, Hit(Chunk("n.txt#0", national, 0, text, 0, 0, len(text)), 1.0))
+    assert match.ok and match.relation == "parent", match
+    assert not checker.passage(scope, Hit(Chunk("j.txt#0", jilin, 0, text, 0, 0, len(text)), 1.0)).ok

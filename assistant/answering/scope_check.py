@@ -21,6 +21,8 @@ NATIONAL = "全国"
 # Titles of national bodies and laws: they hold everywhere (a 中华人民共和国 law applies in 温江区).
 _NATIONAL_TITLE = re.compile(r"^(?:国务院|中华人民共和国|全国人民代表大会|中共中央|国家|商务部|财政部|工业和信息化部"
                              r"|科技部|人力资源和社会保障部|海关总署|税务总局|国家税务总局|市场监管总局)")
+# A notice addressed to every province ("各省、自治区、直辖市税务局：") is a national body's, whoever its title names.
+_TO_EVERY_PROVINCE = re.compile(r"各省、?自治区、?直辖市")
 _RANK = {"same": 0, "child": 1, "parent": 2}
 
 
@@ -87,7 +89,8 @@ def is_national(doc: DocInfo) -> bool:
     if doc.region.names():
         return False
     title = doc.title.strip("《》")
-    return bool(_NATIONAL_TITLE.match(title)) or (doc.doc_type == "regulation" and not _place_mentions(title))
+    return (bool(_NATIONAL_TITLE.match(title) or _TO_EVERY_PROVINCE.search(title))
+            or (doc.doc_type == "regulation" and not _place_mentions(title)))
 
 
 def _frame(hit: Hit) -> str:
@@ -168,7 +171,8 @@ class ScopeChecker:
             rels = [place_relation(asked, r) for r in mentions]
             if "same" in rels or "child" in rels:
                 local = ("same", item.label) if "same" in rels else ("child", "")
-            elif "other" in rels and doc_rel != "same":
+            elif "other" in rels and doc_rel != "same" and not is_national(doc):
+                # (a national rule's passage may name the province it makes an exception for: its sentences say)
                 other = mentions[rels.index("other")]
                 return ScopeMatch(False, "other", other.names()[-1], (item.label,))
         if local is not None:
