@@ -6,6 +6,7 @@ version is about (洪泽区2023年… asks the 2023 report of a yearly series), 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,9 @@ class PlaceVersionReranker:
     # Shares of the best fused score (measured on NCP dev by bench/tune_fusion.py, when it was part of fusion).
     place_share: float = 0.366
     superseded_share: float = 0.244
+    # A numbered section whose title the question asks for ("…复工审批流程是什么" → "五、审批流程 1．企业向…"): the
+    # passage holding that section's body, which repeats neither the document's place nor its subject.
+    section_share: float = 0.2
 
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
         if not hits:
@@ -39,8 +43,20 @@ class PlaceVersionReranker:
                 b -= 0.0 if named & asked else self.superseded_share * top
             elif d.superseded_by:
                 b -= self.superseded_share * top
+            if any(title in query for title in _section_titles(hit.chunk.text)):
+                b += self.section_share * top
             out.append(replace(hit, score=hit.score + b) if b else hit)
         return sorted(out, key=lambda h: -h.score)
+
+
+# "五、审批流程 1．…", "（二）申报材料：": a clause number, a short title, then the section's text. Titles of one word
+# ("总则") name no asked datum.
+_SECTION = re.compile(r"(?:^|[\s　。；])(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])\s*"
+                      r"([\u4e00-\u9fff]{3,12})(?=[\s　：:。]|$)")
+
+
+def _section_titles(text: str) -> set[str]:
+    return set(_SECTION.findall(text))
 
 
 def _years(text: str) -> set[int]:
