@@ -102,6 +102,9 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("2023年国庆假期青禾市旅游收益是多少？", "2023年国庆假期，青禾市接待游客120万人次，同比增长8.2%。", False),
     ("2023年国庆假期青禾市旅游收益是多少？", "2023年国庆假期，青禾市旅游收益达9.6亿元。", True),
     ("2022年谁当选台北市市长", "该党台北市长选举得票数创下新低。", False),  # 党台北 is a place, no person
+    # A genre word inside another work's title names that work: it describes nothing.
+    ("《灯火长街》是什么类型的电影？", "国庆档有《灯火长街》《星河渡口》《惊天救援》等影片上映。", False),
+    ("《灯火长街》是什么类型的电影？", "《灯火长街》是一部温情喜剧电影。", True),
     ("2022年谁当选台北市市长", "台北市长蒋万安宣誓就职。", True),
     ("2021年东吴证券的净利润是多少？", "2021年公司实现归母净利润22.9亿元。", True),
     ("上海2021年的GDP是多少", "上海2021年人均GDP为2.69万美元。", False),  # per head is another measure

@@ -34,6 +34,7 @@ _ASKED_GENRE = re.compile(r"(?:什么|哪种|哪类|哪一类)(?:类型|题材|�
                           r"小说|游戏)|(?:类型|题材)(?:是|为)?(?:什么|哪种|哪类)|(?:什么|哪种)(?:类型|题材)")
 _WORK = re.compile(r"《[^》]+》|电影|影片|电视剧|剧集|网剧|综艺|动画|小说|游戏|纪录片")
 _STATED_PLACE_CUE = re.compile(r"位于|坐落|地点|地址|会址")
+_TITLE = re.compile(r"《[^》]*》")
 _QUALIFIER = re.compile(r"(?:([A-Za-z]{2,})[\u4e00-\u9fff]?|([\u4e00-\u9fff]{2}))$")
 _NOUN_TAGS = ("n", "j", "l", "s", "eng")  # nouns, abbreviations (奥运), idioms, places: what names a contest
 _ROLE_BEFORE_NAME = re.compile(r"^[\s：:是为由]{0,2}")  # 导演：张三 / 导演是张三
@@ -176,7 +177,8 @@ def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
         return False
     if shape.roles and not _person_in_role(shape.roles, sentence, question):
         return False
-    if shape.mentions and not any(w in sentence for w in shape.mentions):
+    # A word inside a work's title (《惊天救援》: 救援 is a genre word) names that work; it describes nothing.
+    if shape.mentions and not any(w in _TITLE.sub("》", sentence) for w in shape.mentions):
         return False
     if shape.titled and not _titled_as_asked(shape.mentions, sentence, question):
         return False
