@@ -117,6 +117,8 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("RCEP生效时间", "RCEP于2020年11月15日正式签署。", False),  # another event's date
     ("RCEP生效时间", "RCEP于2022年1月1日正式生效。", True),
     ("葬礼在哪里举行？", "葬礼将于9月3日举行。", False),  # 于 a date: when, not where
+    ("2022年JQ30峰会举办的地点是哪里？", "青禾市代表团出席了2022年JQ30峰会开幕式。", False),  # a place, not the venue
+    ("2022年JQ30峰会举办的地点是哪里？", "2022年JQ30峰会于11月15日在锦川国际会议中心举办。", True),
     ("葬礼在哪里举行？", "葬礼在莫斯科圆柱大厅（Hall of Columns）举行。", True),
     ("《狂飙》是什么类型的电视剧", "《狂飙》基本可以确定是今年最成功的电视剧了。", False),  # no genre named
     ("《狂飙》是什么类型的电视剧", "《狂飙》是一部扫黑除恶题材的刑侦剧。", True),

@@ -25,7 +25,8 @@ _ASKED_PEOPLE = re.compile(r"人数|人次|参赛者|游客量|客流")  # "报�
 _ASKED_RATE = re.compile(r"率|比例|比重|占比|百分之|百分比|增速|增幅")
 _RATE = re.compile(r"\d[\d.]*\s*[%％‰]|百分点|百分之|[一二三四五六七八九]成(?![立功本])")
 _EVENT_VERBS = "举行|召开|举办|开幕|闭幕|开业|落户|上市|注册|成立|落地|投产|拍摄|去世|安葬|发射|着陆"
-_ASKED_WHERE_EVENT = re.compile(rf"(?:在哪(?:里|儿)?|哪里|何地|何处)\s*({_EVENT_VERBS})")
+# "在哪里举行", and "举办的地点是哪里": the place of the event named before 地点.
+_ASKED_WHERE_EVENT = re.compile(rf"(?:在哪(?:里|儿)?|哪里|何地|何处)\s*({_EVENT_VERBS})|({_EVENT_VERBS})的?(?:地点|地址|场地)")
 _VERB_FAMILIES = (("举行", "召开", "举办", "开幕", "闭幕"), ("落户", "落地", "投产", "成立", "注册"),
                   ("上映", "定档", "公映", "首映", "上线", "播出", "开播", "首播"))
 _TIME_FIRST = re.compile(r"\s*(?:\d|[一二三四五六七八九十]+[月日号]|周[一二三四五六日末]|星期|[今明昨本下上]|近日|日前|当天|次日)")
@@ -146,7 +147,8 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
     if kind == "date" and (event := _asked_event(question)):
         return DatumShape(mentions=event)
     if kind == "where" and (m := _ASKED_WHERE_EVENT.search(question)):
-        family = next((f for f in _VERB_FAMILIES if m.group(1) in f), (m.group(1),))
+        verb = m.group(1) or m.group(2)
+        family = next((f for f in _VERB_FAMILIES if verb in f), (verb,))
         return DatumShape(verbs=family)
     return DatumShape()
 
