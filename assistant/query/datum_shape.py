@@ -25,7 +25,8 @@ _ASKED_PEOPLE = re.compile(r"人数|人次|参赛者|游客量|客流")  # "报�
 _ASKED_RATE = re.compile(r"率|比例|比重|占比|百分之|百分比|增速|增幅")
 _RATE = re.compile(r"\d[\d.]*\s*[%％‰]|百分点|百分之|[一二三四五六七八九]成(?![立功本])")
 _EVENT_VERBS = "举行|召开|举办|开幕|闭幕|开业|落户|上市|注册|成立|落地|投产|拍摄|去世|安葬|发射|着陆"
-_ASKED_WHERE_EVENT = re.compile(rf"(?:在哪(?:里|儿)?|哪里|何地|何处)\s*({_EVENT_VERBS})")
+# "在哪里举行", and "举办的地点是哪里": the place of the event named before 地点.
+_ASKED_WHERE_EVENT = re.compile(rf"(?:在哪(?:里|儿)?|哪里|何地|何处)\s*({_EVENT_VERBS})|({_EVENT_VERBS})的?(?:地点|地址|场地)")
 _VERB_FAMILIES = (("举行", "召开", "举办", "开幕", "闭幕"), ("落户", "落地", "投产", "成立", "注册"),
                   ("上映", "定档", "公映", "首映", "上线", "播出", "开播", "首播"))
 _TIME_FIRST = re.compile(r"\s*(?:\d|[一二三四五六七八九十]+[月日号]|周[一二三四五六日末]|星期|[今明昨本下上]|近日|日前|当天|次日)")
@@ -34,6 +35,9 @@ _ASKED_GENRE = re.compile(r"(?:什么|哪种|哪类|哪一类)(?:类型|题材|�
                           r"小说|游戏)|(?:类型|题材)(?:是|为)?(?:什么|哪种|哪类)|(?:什么|哪种)(?:类型|题材)")
 _WORK = re.compile(r"《[^》]+》|电影|影片|电视剧|剧集|网剧|综艺|动画|小说|游戏|纪录片")
 _STATED_PLACE_CUE = re.compile(r"位于|坐落|地点|地址|会址")
+_TITLE = re.compile(r"《[^》]*》")
+_QUALIFIER = re.compile(r"(?:([A-Za-z]{2,})[\u4e00-\u9fff]?|([\u4e00-\u9fff]{2}))$")
+_NOUN_TAGS = ("n", "j", "l", "s", "eng")  # nouns, abbreviations (奥运), idioms, places: what names a contest
 _ROLE_BEFORE_NAME = re.compile(r"^[\s：:是为由]{0,2}")  # 导演：张三 / 导演是张三
 _ROLE_AFTER_NAME = re.compile(r"(?:[\s、]|等|和|及|担任|出任|任|作为|由)*$")  # 张三等主演 / 张三担任指令长
 
@@ -50,6 +54,7 @@ class DatumShape:
     roles: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()  # one of these words must be in the sentence (冠军, 夺冠…; 访华 for 访华时间)
+    titled: bool = False  # the mentions are a title: one the sentence qualifies otherwise (奥运冠军) is another
 
     def __bool__(self) -> bool:
         return bool(self.units or self.ordinal or self.measure or self.rate or self.roles or self.verbs
@@ -134,13 +139,16 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
                           measure=asked_measure(question))
     if kind == "who":
         roles = asked_roles(question)
-        return DatumShape(roles=roles, mentions=() if roles else asked_results(question))
+        results = () if roles else asked_results(question)
+        return DatumShape(roles=roles, mentions=results, titled=_qualified_title(results, question))
     if kind == "which":
-        return DatumShape(mentions=asked_results(question))
+        results = asked_results(question)
+        return DatumShape(mentions=results, titled=_qualified_title(results, question))
     if kind == "date" and (event := _asked_event(question)):
         return DatumShape(mentions=event)
     if kind == "where" and (m := _ASKED_WHERE_EVENT.search(question)):
-        family = next((f for f in _VERB_FAMILIES if m.group(1) in f), (m.group(1),))
+        verb = m.group(1) or m.group(2)
+        family = next((f for f in _VERB_FAMILIES if verb in f), (verb,))
         return DatumShape(verbs=family)
     return DatumShape()
 
@@ -174,9 +182,45 @@ def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
         return False
     if shape.roles and not _person_in_role(shape.roles, sentence, question):
         return False
-    if shape.mentions and not any(w in sentence for w in shape.mentions):
+    # A word inside a work's title (《惊天救援》: 救援 is a genre word) names that work; it describes nothing.
+    if shape.mentions and not any(w in _TITLE.sub("》", sentence) for w in shape.mentions):
+        return False
+    if shape.titled and not _titled_as_asked(shape.mentions, sentence, question):
         return False
     return not shape.verbs or _place_of_event(shape.verbs, sentence, question)
+
+
+def _qualifier(text: str, end: int) -> str:
+    """The name that qualifies a word starting at `end` (女单 of 女单冠军, CBA of CBA总冠军), or '' when what
+    precedes it is a verb (勇夺冠军), a count (首枚金牌), a pronoun (是谁创办) or not a word."""
+    m = _QUALIFIER.search(text[:end])
+    if not m:
+        return ""
+    if m.group(1):
+        return m.group(1)
+    return m.group(2) if all(t.startswith(_NOUN_TAGS) for _, t in tagged(m.group(2))) else ""
+
+
+def _qualified_title(results: tuple[str, ...], question: str) -> bool:
+    """The question asks a title it qualifies with a name (女单冠军, 欧冠冠军), not a bare one (谁获得了冠军)."""
+    return any(_qualifier(question, m.start()) for w in results for m in re.finditer(re.escape(w), question))
+
+
+def _titled_as_asked(words: tuple[str, ...], sentence: str, question: str) -> bool:
+    """The sentence states the asked title, not another one: it uses another of the result's words (夺冠), or
+    some mention of the title the question names has no qualifier, or one sharing a character with the
+    question's own (女单冠军; 单打冠军 for 男单) — not a name the question lacks (奥运冠军, 意甲冠军, CBA总冠军
+    for 欧冠冠军)."""
+    if any(w in sentence for w in words if w not in question):
+        return True
+    asked = question.upper()
+    for w in (w for w in words if w in question):
+        rest = asked.replace(w, " ")
+        for m in re.finditer(re.escape(w), sentence):
+            q = _qualifier(sentence, m.start())
+            if not q or (q.upper() in asked if q.isascii() else any(c in rest for c in q)):
+                return True
+    return False
 
 
 def _only_negated(sentence: str, question: str) -> bool:

@@ -89,10 +89,12 @@ def person_at_end(text: str) -> str:
         return run
     if _transliterated(run[-4:]) or _transliterated(run[-3:]):
         return run[-4:] if _transliterated(run[-4:]) == run[-4:] else run[-3:]
+    tail = tagged(run)[-1]
+    if tail[1] == "ns" and len(tail[0]) >= 2:
+        return ""  # 该党台北(市长): a place before the role, not a person holding it
     for size in (3, 2, 4):  # given names are mostly two characters, then one
         name = run[-size:]
         if len(name) == size and (name[:1] in surnames() or name[:2] in surnames()):
-            tail = tagged(run)[-1]
             if tail[1] in PERSON_TAGS or size <= 3:
                 return name
     return ""
