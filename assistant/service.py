@@ -173,16 +173,19 @@ class Assistant:
         text = scope_refusal_text(lang, verdict.scope.label(lang), topic_words(question, verdict.scope, lang), contact)
         citations: tuple = ()
         if verdict.nearest and verdict.reason == "out_of_scope":
-            other = self.gate.checker.passage(verdict.scope, verdict.nearest[0], verdict.asks_number).name
             body, cits = self.nearest.generate(question, list(verdict.nearest), lang)
-            if cits and other:
-                by_chunk = {h.chunk.chunk_id: h for h in verdict.nearest}
-                citations = tuple(replace(c, scope="other", scope_name=self.gate.checker.passage(
-                    verdict.scope, by_chunk[c.chunk_id]).name) for c in cits)
+            by_chunk = {h.chunk.chunk_id: h for h in verdict.nearest}
+            names = [self.gate.checker.passage(verdict.scope, by_chunk[c.chunk_id], verdict.asks_number).name
+                     for c in cits]
+            # The label names the places of the passages quoted, not the first passage found (which the
+            # sentence picker may have passed over: a 平凉 passage was once shown as 深圳's).
+            places = list(dict.fromkeys(names))
+            if cits and all(places):  # a quoted passage that names no place leaves nothing to label it with
+                citations = tuple(replace(c, scope="other", scope_name=n) for c, n in zip(cits, names, strict=True))
                 if lang == "en":
-                    other, missing_label = english_name(other), verdict.scope.label(lang)
+                    other, missing_label = ", ".join(map(english_name, places)), verdict.scope.label(lang)
                 else:
-                    missing_label = missing
+                    other, missing_label = "、".join(places), missing
                 text = f"{text}\n{nearest_lead_in(lang, other, missing_label)}\n{body}"
         return replace(base, text=text, citations=citations, grounded=False, mode="refusal", missing=missing)
 

@@ -246,3 +246,22 @@ def test_a_notice_to_every_province_is_national_though_it_names_an_exception():
     match = checker.passage(scope, Hit(Chunk("n.txt#0", national, 0, text, 0, 0, len(text)), 1.0))
     assert match.ok and match.relation == "parent", match
     assert not checker.passage(scope, Hit(Chunk("j.txt#0", jilin, 0, text, 0, 0, len(text)), 1.0)).ok
+
+
+def test_the_nearest_facts_are_labelled_with_the_place_of_the_passage_quoted(demo_assistant):
+    """A refusal's nearest facts are labelled with the place of the passage they quote, not of the first passage
+    found: here the first (深圳市's) holds nothing the sentence picker takes, the second (平凉市's) does."""
+    from assistant.stages import Verdict
+    from assistant.types import Answer, Chunk, DocInfo, Hit
+
+    question = "陇南市民如何举报网络谣言？"
+    shenzhen = DocInfo("sz.txt", "sz.txt", "s1", "深圳市税务局温馨提示", "news", "广东省", "深圳市")
+    baishui = DocInfo("bs.txt", "bs.txt", "s2", "平凉市网信办发布网络辟谣提示", "news", "甘肃省", "平凉市")
+    first, second = "纳税人可通过电子税务局办理相关业务。", "市民如发现网络谣言，可拨打平凉市网信办举报电话0933-5550101举报。"
+    nearest = (Hit(Chunk("sz.txt#0", shenzhen, 0, first, 0, 0, len(first)), 2.0),
+               Hit(Chunk("bs.txt#0", baishui, 0, second, 0, 0, len(second)), 1.0))
+    verdict = Verdict(False, "out_of_scope", 0.0, demo_assistant.gate.scope(question), nearest=nearest)
+    base = Answer(question=question, text="", citations=(), grounded=False, mode="refusal")
+    refusal = demo_assistant._refusal(question, verdict, "zh", base)
+    assert "以下是平凉市的相关信息" in refusal.text and "深圳市" not in refusal.text, refusal.text
+    assert [(c.source, c.scope, c.scope_name) for c in refusal.citations] == [("bs.txt", "other", "平凉市")]
