@@ -39,6 +39,8 @@ NEWS = {
     "economy.md": "# 青禾市经济运行\n\n2023年青禾市人均GDP为9.8万元，居全省前列。全年青禾市GDP达到3200亿元，同比增长5.1%。",
     "expo.md": "# 青禾博览会\n\n青禾博览会筹备工作进展顺利，青禾博览会将吸引众多客商。本届青禾博览会在锦川会展中心举行。",
     "cases.md": "# 云汐疫情通报\n\n2022年3月2日0—24时，云汐市新增确诊病例12例。3月以来，云汐市累计报告确诊病例86例。",
+    # A quarter's figure is not the year's.
+    "revenue.md": "# 青禾科技2023年财报\n\n青禾科技2023年第四季度营收为14亿元，同比增长8%。",
 }
 
 
@@ -70,6 +72,7 @@ def news_assistant(tmp_path_factory: pytest.TempPathFactory):
     ("晨星合唱团是谁创办的？", "锦川童声合唱团是谁创办的？", "王晓岚"),
     ("《灯火长街》是什么类型的电影？", "《星河渡口》是什么类型的电影？", "科幻"),
     ("2022年3月5日云汐市新增确诊病例多少例？", "2022年3月2日云汐市新增确诊病例多少例？", "12例"),
+    ("2023年青禾科技全年营收是多少？", "2023年青禾科技第四季度营收是多少？", "14亿元"),
 ])
 def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, trap, control, fact):
     refused = news_assistant.ask(trap)
@@ -184,3 +187,18 @@ def test_the_answer_leads_with_the_sentence_stating_the_asked_datum(news_assista
     ans = news_assistant.ask(question)
     first = ans.text.split("[", 1)[0]
     assert ans.grounded and lead in first and not_lead not in first, ans.text
+
+
+@pytest.mark.parametrize("question,sentence,other", [
+    ("2022年英特尔全年营收", "英特尔第四季度营收为140亿美元。", True),  # a quarter for the year
+    ("2022年英特尔全年营收", "英特尔2022年营收为631亿美元，第四季度营收140亿美元。", False),  # the year named too
+    ("2023年第四季度营收是多少", "公司四季度营收为140亿美元。", False),  # 第四季度 = 四季度
+    ("2023年第四季度营收是多少", "公司上半年营收为140亿美元。", True),
+    ("2021年东吴证券的净利润是多少？", "公司5月10日公布，净利润22.9亿元。", False),  # 5月10日 is a day, not a part
+    ("今年前三季度GDP", "上半年GDP增长5%。", True),
+    ("白水市GDP是多少", "一季度GDP增长5%。", False),  # no year or part asked: left to the year checks
+])
+def test_a_figure_for_another_part_of_the_year_is_another_fact(question, sentence, other):
+    from assistant.query.kinds import other_period
+
+    assert other_period(question, sentence) is other

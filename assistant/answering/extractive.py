@@ -12,7 +12,7 @@ from assistant.answering.relevance import label_fit, passage_text, quantity_labe
 from assistant.answering.validity_notes import with_validity_dates
 from assistant.query.figure_label import AskedFigure, asked_figure, document_frame
 from assistant.query.figure_label import label_fit as figure_fit
-from assistant.query.kinds import asked_kind, states_kind
+from assistant.query.kinds import asked_kind, other_period, states_kind
 from assistant.query.scope import question_scope
 from assistant.query.terms import (
     DATUM,
@@ -216,7 +216,8 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         # also matches questions that ask for no number ("规模较大的群体").
         # Whether it states the asked datum in the asked shape (GDP, not 人均GDP; a person next to the asked role),
         # as the answer gate reads it: the sentence that let the gate answer is the one the answer leads with.
-        states = kind in _SHAPED_KINDS and own > 0 and states_kind(kind, sentence, question)
+        states = kind in _SHAPED_KINDS and own > 0 and states_kind(kind, sentence, question) and not (
+            kind == "number" and other_period(question, sentence))
         if kind in _DATUM_KINDS and not shape and states:
             shape, datum = 0.25, True
         elif states:

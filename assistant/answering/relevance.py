@@ -13,7 +13,7 @@ import rjieba
 
 from assistant.answering.refusal import is_contact_question
 from assistant.query.datum_shape import is_datum_word
-from assistant.query.kinds import asked_kind, other_day, other_year, states_kind
+from assistant.query.kinds import asked_kind, other_day, other_period, other_year, states_kind
 from assistant.query.names import abbreviation_in
 from assistant.query.terms import (
     Term,
@@ -248,6 +248,8 @@ def _datum_support(kind: str, question: str, terms: Sequence[Term], hits: Sequen
             lo, hi = spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]
             if other_year(question, text[start:end]) or other_day(question, f"{headline}\n{text[lo:hi]}"):
                 continue
+            if kind == "number" and other_period(question, text[start:end]):
+                continue  # 第四季度营收 does not answer for the year's
             if not _about_subject(subject, headline, text[start:end], text[lo:hi], question):
                 continue  # the datum of something the sentence does not name
             # The datum's own sentence counts most: a neighbour may only complete it.

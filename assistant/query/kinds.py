@@ -23,7 +23,7 @@ from assistant.query.names import (
     plausible_name,
     tagged,
 )
-from assistant.text.numbers import extract_quantities
+from assistant.text.numbers import chinese_numeral, extract_quantities, normalise_digits
 
 # Checked in order: "哪一年" asks for a date before "哪一" asks for a thing, "几月" before "几".
 _ASKS = (
@@ -160,3 +160,36 @@ def other_day(question: str, text: str) -> bool:
     months = {int(m) for m in re.findall(r"(?<!\d)(\d{1,2})月", text)}
     bare = {int(d) for d in re.findall(r"(?<![\d月])(\d{1,2})[日号]", text)}
     return not any(d in bare and (not months or m in months) for m, d in asked)
+
+
+# Parts of a year a figure may be for: 第四季度/四季度/Q4, 上半年, 前三季度, 前5个月, 1-9月, 5月份 (not 5月10日, a day).
+_PART = re.compile(r"第?([一二三四1-4])季度|[Qq]([1-4])(?![\d])|([上下])半年|前([一二三两四五六七八九十\d]{1,2})个?(季度|月)"
+                   r"|(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})月|(?<![\d\-—–~至到])(\d{1,2})月份?(?!\s*\d{0,2}\s*[日号\d])")
+_WHOLE_YEAR = re.compile(r"全年|年度|整年|(?:19|20)\d\d年(?!\s*(?:第?[一二三四1-4]季度|[上下]半年|前|\d{1,2}\s*[-—–~至到月]))")
+
+
+def _parts(text: str) -> set[str]:
+    """The parts of a year the text names, normalised: 第四季度 = 四季度 = Q4 → "q4"."""
+    out = set()
+    for m in _PART.finditer(normalise_digits(text)):
+        quarter, q, half, first, unit, lo, hi, month = m.groups()
+        if quarter or q:
+            out.add(f"q{chinese_numeral(quarter) if quarter and not quarter.isdigit() else quarter or q}")
+        elif half:
+            out.add(f"h{half}")
+        elif first:
+            out.add(f"first{chinese_numeral(first) if not first.isdigit() else first}{unit}")
+        elif lo:
+            out.add(f"m{int(lo)}-{int(hi)}")
+        else:
+            out.add(f"m{int(month)}")
+    return out
+
+
+def other_period(question: str, sentence: str) -> bool:
+    """A figure for another part of the year than the one asked: 第四季度营收 for 2022年全年营收, 上半年 for 前三季度.
+    Only when the question names a year or a part of one; a sentence naming no part is left to the year checks."""
+    asked, stated = _parts(question), _parts(sentence)
+    if asked:
+        return bool(stated) and not stated & asked
+    return bool(stated) and bool(_WHOLE_YEAR.search(question)) and not _WHOLE_YEAR.search(sentence)
