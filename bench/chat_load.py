@@ -176,12 +176,20 @@ def start_app(tree: Path, work: Path, label: str) -> Server:
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
-            if httpx.get(server.base, timeout=2).status_code == 200:
+            if httpx.get(server.base, timeout=2).status_code == 200 and _answering_ready(server.base):
                 return server
         except httpx.HTTPError:
-            time.sleep(1)
+            pass
+        time.sleep(1)
     proc.kill()
     raise SystemExit(f"app.py did not start; see {work / f'app-{label}.log'}")
+
+
+def _answering_ready(base: str) -> bool:
+    """Not while the answering process is still loading (questions would be measured in the web process); a
+    server without /api/v1/health (an older baseline) is ready when its page is."""
+    r = httpx.get(base + "api/v1/health", timeout=5)
+    return r.status_code != 200 or r.json().get("answering") != "starting"
 
 
 def wait_idle(server: Server, timeout: float = 120.0) -> None:

@@ -51,7 +51,9 @@ def test_the_replica_answers_as_the_web_process_does_and_over_http(served, setti
         assert _shape(remote.ask(question)) == _shape(local.ask(question)), question
     assert remote.answered_remotely == len(QUESTIONS)
     with serve(build_server(remote, settings.model_copy(update={"rate_limit_per_minute": 0}))) as url:
+        health = httpx.get(url + "/api/v1/health", timeout=30).json()
         body = httpx.post(url + "/api/v1/ask", json={"question": QUESTIONS[0]}, timeout=60).json()
+    assert health["answering"] == "process" and health["documents"] == len(local.library.docs())
     assert body["grounded"] and "50%" in body["answer"]
     assert remote.answered_remotely == len(QUESTIONS) + 1
 
@@ -79,7 +81,7 @@ def test_a_killed_replica_costs_no_answer_and_comes_back(served, monkeypatch):
     deadline = time.monotonic() + 10
     while remote.ready and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not remote.ready
+    assert not remote.ready and remote.answering == "starting"
     answered = remote.answered_remotely
     assert _shape(remote.ask(QUESTIONS[0])) == _shape(local.ask(QUESTIONS[0]))  # here, meanwhile
     assert remote.wait_ready(180) and remote._process.pid != pid

@@ -82,6 +82,12 @@ def test_documents_list_is_public_without_server_paths(api_url):
     assert wrong.status_code == 401  # a wrong key is refused, not silently served the public list
 
 
+def test_health_says_where_questions_are_answered(api_url):
+    """An Assistant in the web process (no answering process here): up, answering in-process, 4 documents."""
+    assert httpx.get(api_url + "/api/v1/health", timeout=10).json() == {
+        "status": "ok", "answering": "in-process", "documents": 4}
+
+
 def test_openapi_schema_and_offline_docs_page(api_url):
     schema = httpx.get(api_url + "/api/openapi.json", timeout=10).json()
     assert {"/api/v1/ask", "/api/v1/ask/stream", "/api/v1/documents", "/v1/chat/completions"} <= set(schema["paths"])

@@ -70,6 +70,13 @@ class ProcessAssistant:
     def ready(self) -> bool:
         return self._ready.is_set()
 
+    @property
+    def answering(self) -> str:
+        """Where visitors' questions are answered now: process | starting | in-process (closed, or gave up)."""
+        if self._ready.is_set():
+            return "process"
+        return "in-process" if self._closing or self._failed_starts >= GIVE_UP_AFTER else "starting"
+
     def close(self) -> None:
         self._closing = True
         self._searches.shutdown(wait=False)

@@ -24,6 +24,7 @@ from assistant.web.api.widget import widget_router
 DESCRIPTION = """Cited answers over the bureau's policy documents.
 
 * `POST /api/v1/ask` — the answer as JSON (the fields of `zhaoshang ask --json`); `/api/v1/ask/stream` as SSE.
+* `GET /api/v1/health` — up, and where questions are answered (`process` | `starting` | `in-process`).
 * `GET /api/v1/documents` — the library. Upload, edit, delete and re-index need a staff API key
   (`Authorization: Bearer zs_…`), created in the staff pages.
 * `/v1/chat/completions`, `/v1/models` — the assistant as an OpenAI-compatible model.

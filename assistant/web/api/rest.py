@@ -143,6 +143,16 @@ def rest_router(assistant, answers: PublicAnswers, keys: ApiKeyStore) -> APIRout
             return JSONResponse({"documents": [d.as_dict() for d in library.docs()]})
         return JSONResponse({"documents": [public_doc(d) for d in library.docs() if d.status == "indexed"]})
 
+    @router.get("/health", tags=["documents"], summary="Whether the assistant is up, and where it answers",
+                description="`answering`: `process` (visitors' questions go to the answering process, the default), "
+                            "`starting` (it is loading; this process answers meanwhile) or `in-process` "
+                            "(ASSISTANT_ANSWER_PROCESS=false, or it failed to start: see the server log). "
+                            "`documents`: how many are indexed.")
+    def health() -> JSONResponse:
+        answering = assistant.answering if hasattr(type(assistant), "answering") else "in-process"
+        indexed = sum(d.status == "indexed" for d in library.docs())
+        return JSONResponse({"status": "ok", "answering": answering, "documents": indexed})
+
     @router.post("/documents", tags=["staff"], summary="Upload and index files (staff key)")
     def upload(files: Annotated[list[UploadFile], File()], key: Staff) -> JSONResponse:
         with tempfile.TemporaryDirectory(prefix="zhaoshang-api-upload-") as tmp:
