@@ -8,7 +8,7 @@ import datetime as dt
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from assistant.answering.contacts import answer_contacts
@@ -78,12 +78,7 @@ class Assistant:
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None,
             k: int | None = None) -> Answer:
-        final = None
-        for item in self.ask_stream(question, history, filters, k):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+        return final_answer(self.ask_stream(question, history, filters, k))
 
     def ask_stream(self, question: str, history: History = (), filters: Filters | None = None,
                    k: int | None = None) -> Iterator[str | Answer]:
@@ -188,6 +183,16 @@ class Assistant:
                     other, missing_label = "、".join(places), missing
                 text = f"{text}\n{nearest_lead_in(lang, other, missing_label)}\n{body}"
         return replace(base, text=text, citations=citations, grounded=False, mode="refusal", missing=missing)
+
+
+def final_answer(items: Iterable[str | Answer]) -> Answer:
+    """The one Answer an answer stream ends with (its text deltas are dropped)."""
+    final = None
+    for item in items:
+        if isinstance(item, Answer):
+            final = item
+    assert final is not None, "an answer stream ended without its Answer"
+    return final
 
 
 def _states_contact(verdict: Verdict) -> bool:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+from assistant.service import final_answer
 from assistant.serving import replica
 from assistant.settings import Settings
 from assistant.types import Answer, Filters
@@ -93,12 +94,7 @@ class ProcessAssistant:
 
     # --- answering ----------------------------------------------------------------------------
     def ask(self, question: str, history=(), filters: Filters | None = None, k: int | None = None) -> Answer:
-        final = None
-        for item in self.ask_stream(question, history, filters, k):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+        return final_answer(self.ask_stream(question, history, filters, k))
 
     def ask_stream(self, question: str, history=(), filters: Filters | None = None,
                    k: int | None = None) -> Iterator[str | Answer]:

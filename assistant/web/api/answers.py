@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 
 from assistant.errors import AssistantError
+from assistant.service import final_answer
 from assistant.types import Answer, Filters
 from assistant.web.api.errors import ApiError
 from assistant.web.chat_page import answer_slots, public_answer
@@ -25,12 +26,7 @@ class PublicAnswers:
 
     def ask(self, question: str, history: History = (), filters: Filters | None = None, k: int | None = None,
             lang: str = "") -> Answer:
-        final = None
-        for item in self.stream(question, history, filters, k, lang):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+        return final_answer(self.stream(question, history, filters, k, lang))
 
     def stream(self, question: str, history: History = (), filters: Filters | None = None, k: int | None = None,
                lang: str = "") -> Iterator[str | Answer]:
