@@ -2,7 +2,9 @@
 
 Rules, stated once:
 - refused = the answer is not grounded (a "资料中没有找到…" text with labelled nearest facts still counts).
-- right source = grounded and a cited document is the gold one (metrics.matches_source).
+- right source = grounded and a cited document is the gold one (metrics.matches_source), or another document of
+  the library that holds the gold document's whole sentence stating the gold answer: the NCP corpus republishes
+  notices (the same 病死猪 notice under two ids, each the gold of one question), and citing the copy is right.
 - right facts = right source and every gold fact is in the answer (assistant.text.numbers.contains_fact: numbers,
   dates and Chinese numerals compared after normalising); a gold answer without such facts (a long NCP span)
   counts when the answer contains it or covers >= 60% of its characters in order (difflib matching blocks).
@@ -11,7 +13,9 @@ Rules, stated once:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.evaluation.metrics import matches_source, percentile
 from assistant.text.markers import strip_markers
@@ -37,16 +41,59 @@ def cites(answer: dict, gold_doc: str) -> bool:
     return any(matches_source(gold_doc, c["doc_id"], c["source"], c["title"]) for c in answer["cited"])
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_STOP = "。！？；!?;"
+_CLAUSE = ",，"
+_REACH = 20  # characters of the gold sentence kept on each side of a short answer
+
+
+def gold_statement(gold_text: str, answer: str) -> str:
+    """What a copy of the gold document must hold verbatim (whitespace removed, full/half width folded): the gold
+    answer when it is a statement of its own (15+ characters), else it with up to 20 characters of its sentence on
+    each side; "" when the answer is not written in the gold document or the statement is too short to tell a
+    copy from a coincidence."""
+    text, span = _plain(gold_text), _plain(answer)
+    at = text.find(span) if span else -1
+    if at < 0:
+        return ""
+    if len(span) >= 15:
+        return span
+    sentence = max([text.rfind(c, 0, at) + 1 for c in _STOP] + [at - _REACH])
+    clause = max([text.rfind(c, 0, at) + 1 for c in _CLAUSE] + [sentence])  # a copy may drop a lead-in clause
+    ends = [i for i in (text.find(c, at + len(span)) for c in _STOP) if i >= 0]
+    end = min(ends + [at + len(span) + _REACH, len(text)])
+    start = clause if end - clause >= 15 else sentence
+    return text[start:end] if end - start >= 15 else ""
+
+
+def doc_key(doc_id: str) -> str:
+    """A citation's doc_id as the seeds name documents: the NCP docid after '::', else the file name."""
+    return doc_id.rsplit("::", 1)[1] if "::" in doc_id else doc_id.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def has_facts(answer: dict, facts: Sequence[str], span: str) -> bool:
     if facts:
         return all(contains_fact(answer["text"], f) for f in facts)
     return span_recall(span, answer["text"]) >= SPAN_RECALL
 
 
-def score_pair(case: dict, control: dict, trap: dict) -> dict[str, float]:
-    """Per pair: the trap refused; the control answered, from the gold source, with the gold facts."""
+def cites_copy(answer: dict, statement: str, doc_texts: Mapping[str, str]) -> bool:
+    """A cited document other than the gold one holds the gold document's sentence stating the answer."""
+    return bool(statement) and any(statement in _plain(doc_texts.get(doc_key(c["doc_id"]), ""))
+                                   for c in answer["cited"])
+
+
+def score_pair(case: dict, control: dict, trap: dict, doc_texts: Mapping[str, str] | None = None) -> dict[str, float]:
+    """Per pair: the trap refused; the control answered, from the gold source (or a copy of its statement, when
+    doc_texts maps the library's document keys to their text), with the gold facts."""
     answered = control["grounded"]
     source = answered and cites(control, case["doc_id"])
+    if answered and not source and doc_texts:
+        statement = gold_statement(doc_texts.get(case["doc_id"], ""), case["gold_answer"])
+        source = cites_copy(control, statement, doc_texts)
     facts = source and has_facts(control, case["gold_facts"], case["gold_answer"])
     refused = not trap["grounded"]
     return {"trap_refused": refused, "control_answered": answered, "control_right_source": source,
@@ -80,11 +127,11 @@ def grouped(cases: Sequence[dict], score: Callable[[dict], tuple[dict, list[floa
     return out
 
 
-def scope_metrics(cases: Sequence[dict], answers: dict) -> dict[str, dict]:
+def scope_metrics(cases: Sequence[dict], answers: dict, doc_texts: Mapping[str, str] | None = None) -> dict[str, dict]:
     """answers: the worker's {question id: answer}; each case was asked as '<id>/control' and '<id>/trap'."""
     def score(case: dict) -> tuple[dict, list[float]]:
         control, trap = answers[case["id"] + "/control"], answers[case["id"] + "/trap"]
-        return score_pair(case, control, trap), [control["ms"], trap["ms"]]
+        return score_pair(case, control, trap, doc_texts), [control["ms"], trap["ms"]]
 
     return grouped(cases, score, lambda c: c["kind"])
 

@@ -102,7 +102,8 @@ def main() -> None:
     else:
         results = run_trees("scope", questions_of(cases), library_paths(args.data), args.out,
                             None if args.no_baseline else args.baseline)
-    metrics = {tree: scope_metrics(cases, r["answers"]) for tree, r in results.items()}
+    doc_texts = {d.doc_id: d.text for d in library_docs(args.data)}
+    metrics = {tree: scope_metrics(cases, r["answers"], doc_texts) for tree, r in results.items()}
     md = report(results, metrics, cases, (time.perf_counter() - t0) / 60)
     (args.out / "results.json").write_text(json.dumps(
         {"metrics": metrics, "code": {t: r["commit"] for t, r in results.items()},

@@ -370,3 +370,19 @@ def test_a_lead_in_that_only_restates_the_question_brings_the_sentences_after_it
                     "对于疫情比较轻的地区，要合理设置防护标准，尽快实现全面复工。", 4)
     text, _ = gen.generate("各地要怎样根据疫情实际分类施策？", hits(passage), "zh")
     assert "首要任务还是疫情防控" in text and "尽快实现全面复工" in text
+
+
+def test_a_preamble_that_announces_what_follows_brings_it(gen):
+    """"…现将有关安排通知如下。" says nothing by itself: the item after it is the answer."""
+    # After 国办发明电〔2020〕1号 as the NCP corpus holds it (title, code and preamble on one line), its item reworded
+    # so that only the preamble shares the question's words.
+    passage = _news("国务院办公厅关于延长2020年春节假期的通知（国办发明电〔2020〕1号） 各省、自治区、直辖市人民政府，"
+                    "国务院各部委、各直属机构： 经国务院批准，为加强新型冠状病毒感染的肺炎疫情防控工作，有效减少人员聚集，"
+                    "阻断疫情传播，更好保障人民群众生命安全和身体健康，现将延长2020年春节假期的具体安排通知如下。"
+                    "一、假期顺延至2月2日（农历正月初九，星期日），2月3日（星期一）起正常上班。"
+                    "二、因疫情防控不能休假的职工，应当根据劳动法规定安排补休。", 5)
+    traffic = _news("同时，为了方便因春节假期延长而推迟返京的自驾车市民顺利回城，经市政府同意，自2020年2月3日至2月9日，"
+                    "继续按照节假日模式进行道路交通管理。", 6)
+    text, citations = gen.generate("为加强新冠肺炎疫情防控工作延长2020年春节假期到哪天？", hits(passage, traffic), "zh")
+    assert "假期顺延至2月2日" in text
+    assert_well_cited(text, citations)

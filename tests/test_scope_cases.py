@@ -104,3 +104,23 @@ def test_regulation_templates_ask_for_the_in_force_date_and_a_single_figure(tmp_
     seeds = {s.question: s.facts for s in regulation_seeds(tmp_path)}
     assert seeds == {"《北京市优化营商环境条例》自什么时候起施行？": ("2020年4月28日",),
                      "《北京市优化营商环境条例》第十条规定的期限是多少？": ("十五个工作日",)}
+
+
+def test_citing_a_republished_copy_of_the_gold_statement_is_the_right_source():
+    """The NCP corpus republishes notices under other ids: an answer citing the copy that states the same thing
+    cites the right source; a document that merely shares the figure does not."""
+    from scope_score import score_pair
+
+    gold = "强化病死畜禽无害化处理，各县（市、区）财政按上年补助额度的50%提前拨付2019年度病死猪无害化处理补助资金。"
+    texts = {"gold": gold, "copy": "各县(市、区)财政按上年补助额度的50%提前拨付2019年度病死猪无害化处理补助资金。",
+             "other": "对符合条件的企业，按投资额的50%给予补助。"}
+    case = {"doc_id": "gold", "gold_facts": ["50%"], "gold_answer": "50%"}
+    refused = {"grounded": False, "text": "资料中没有找到…", "cited": []}
+
+    def answer(doc: str) -> dict:
+        return {"grounded": True, "text": texts[doc], "cited": [{"doc_id": f"corpus.jsonl::{doc}", "source": "",
+                                                                  "title": ""}]}
+
+    assert score_pair(case, answer("copy"), refused, texts)["control_right_facts"]
+    assert not score_pair(case, answer("other"), refused, texts)["control_right_source"]
+    assert not score_pair(case, answer("copy"), refused)["control_right_source"]  # without the texts: gold id only

@@ -134,7 +134,8 @@ _SHAPED_KINDS = ("number", "date", "where")
 _FIGURE_FIT = 0.6
 # "1." numbers a heading; "120.00万元" is an amount.
 _ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:、|\.(?!\d)))[^，,；;。]{1,12}。?$")
-_LEAD_IN_END = re.compile(r"[：:]\s*$")
+# "…要求如下：", and a preamble that ends "…现将有关事项通知如下。" / "…制定如下措施。": what it announces follows it.
+_LEAD_IN_END = re.compile(r"(?:[：:]|(?:如下|以下)[\u4e00-\u9fff]{0,4}[。：:])\s*$")
 _BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
