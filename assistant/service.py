@@ -22,6 +22,7 @@ from assistant.query.conversation import is_followup, rewrite_followup
 from assistant.query.english_places import english_name
 from assistant.query.scope import topic_words
 from assistant.query.terms import EVIDENCE, question_intents
+from assistant.retrieval.sections import with_asked_sections
 from assistant.retrieval.topic import asks_figure, topic_query, with_labelled_figures, with_topic_hits
 from assistant.settings import Settings
 from assistant.stages import Generator, History, Reranker, Retriever, Verdict
@@ -93,7 +94,8 @@ class Assistant:
             return
         standalone = self._standalone(question, history)
         with self.slots:
-            hits = self._with_date_clauses(standalone, self.retrieve(standalone, filters, k))
+            hits = with_asked_sections(standalone, self.retrieve(standalone, filters, k), self.library.catalog.chunks)
+            hits = self._with_date_clauses(standalone, hits)
             verdict = self.gate.judge(standalone, hits)
         base = Answer(question=question, text="", citations=(), grounded=False, mode="refusal",
                       rewritten_question=standalone if standalone != question else "", hits=tuple(hits),

@@ -21,3 +21,26 @@ def test_the_section_the_question_asks_for_comes_before_the_preamble():
     assert rerank("青山区企业复工审批流程是什么？", hits)[0].chunk.ordinal == 9
     # a question about another section leaves retrieval's order
     assert rerank("青山区企业复工审批时间如何安排？", hits)[0].chunk.ordinal == 0
+
+
+def test_the_section_a_question_names_joins_the_passages_from_its_document():
+    """Retrieval found the notice by its preamble and another notice by its words; the section the question names
+    ("审批流程") was ranked out of the top passages. It joins them, before its document's first passage."""
+    from assistant.retrieval.sections import with_asked_sections
+
+    other = DocInfo("hotline.txt", "hotline.txt", "s2", "关于公布企业复工环保服务热线的通告", "policy", "江苏省", "白水市",
+                    "青山区")
+    hotline = Hit(Chunk("hotline.txt#0", other, 0, "企业复工中遇到环评审批问题，可拨打环保服务热线。", 0, 0, 24), 1.2)
+    chunks = [_hit(0, PREAMBLE, 0).chunk, _hit(8, "4．防控宣传教育到位。深入开展卫生健康教育。", 0).chunk,
+              _hit(9, SECTION, 0).chunk]
+    found = [hotline, _hit(0, PREAMBLE, 1.0)]
+    def chunks_of(doc_ids):
+        return [c for c in chunks if c.doc.doc_id in doc_ids]
+
+    out = with_asked_sections("青山区企业复工审批流程是什么？", found, chunks_of)
+    assert [h.chunk.chunk_id for h in out] == ["hotline.txt#0", "haiyang.txt#9", "haiyang.txt#0"]
+    assert out[1].score == 1.0
+    # a title the question does not hold whole, or one already among the passages, adds nothing
+    assert with_asked_sections("青山区企业复工审批时间如何安排？", found, chunks_of) == found
+    assert with_asked_sections("青山区企业复工审批流程是什么？", [*found, _hit(9, SECTION, 0.5)], chunks_of) == [
+        *found, _hit(9, SECTION, 0.5)]

@@ -6,11 +6,11 @@ version is about (洪泽区2023年… asks the 2023 report of a yearly series), 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.query.scope import year_spans
+from assistant.retrieval.sections import section_titles
 from assistant.types import Hit
 
 PlacesFn = Callable[[str], Sequence[str]]  # question → the names (and short forms) of the places it names
@@ -43,20 +43,10 @@ class PlaceVersionReranker:
                 b -= 0.0 if named & asked else self.superseded_share * top
             elif d.superseded_by:
                 b -= self.superseded_share * top
-            if any(title in query for title in _section_titles(hit.chunk.text)):
+            if any(title in query for title in section_titles(hit.chunk.text)):
                 b += self.section_share * top
             out.append(replace(hit, score=hit.score + b) if b else hit)
         return sorted(out, key=lambda h: -h.score)
-
-
-# "五、审批流程 1．…", "（二）申报材料：": a clause number, a short title, then the section's text. Titles of one word
-# ("总则") name no asked datum.
-_SECTION = re.compile(r"(?:^|[\s　。；])(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])\s*"
-                      r"([\u4e00-\u9fff]{3,12})(?=[\s　：:。]|$)")
-
-
-def _section_titles(text: str) -> set[str]:
-    return set(_SECTION.findall(text))
 
 
 def _years(text: str) -> set[int]:
