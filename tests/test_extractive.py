@@ -386,3 +386,19 @@ def test_a_preamble_that_announces_what_follows_brings_it(gen):
     text, citations = gen.generate("为加强新冠肺炎疫情防控工作延长2020年春节假期到哪天？", hits(passage, traffic), "zh")
     assert "假期顺延至2月2日" in text
     assert_well_cited(text, citations)
+
+
+def test_a_preamble_repeating_the_title_does_not_outrank_the_section_asked_about(gen):
+    """The title's words hold for every sentence of its document: the preamble that repeats them is no better an
+    answer than the sentences under the section the question names."""
+    doc = DocInfo("notice/bj.html", "notice/bj.html", "e5", "北京市应急管理局发布危险化学品企业复产复工安全提示", "policy",
+                  "北京市", "北京市", "", published="2020-02-10")
+    text = ("北京市应急管理局发布危险化学品企业复产复工安全提示 为做好本市危险化学品企业复工复产工作，防范安全事故发生，"
+            "北京市应急管理局发布危险化学品企业复产复工安全提示：一、全力做好疫情防控。企业要严格落实疫情防控要求。"
+            "二、严格落实主体责任。在复工复产前，企业主要负责人、安全管理人员要全部到岗到位，严格履行各层级安全责任。")
+    chunk = Chunk("notice/bj.html#0", doc, 0, text, 1, 0, len(text))
+    answer, citations = gen.generate("北京市应急管理局发布危险化学品企业复产复工安全提示中提出的严格落实主体责任是什么？",
+                                     hits(chunk), "zh")
+    assert not cited_sentences(answer)[0][0].startswith("北京市应急管理局发布"), answer
+    assert "全部到岗到位" in answer
+    assert_well_cited(answer, citations)

@@ -69,6 +69,19 @@ def test_national_document_has_no_region() -> None:
     assert main_region("优化营商环境条例", "第一条 为了持续优化营商环境，制定本条例。") == Region()
 
 
+def test_a_joint_notice_of_ministries_to_every_province_is_national() -> None:
+    """人社部发〔2020〕11号 names 湖北省 (its exception) and 新疆生产建设兵团 (an addressee): neither is what it is about."""
+    text = ("各省、自治区、直辖市人民政府，新疆生产建设兵团：现就阶段性减免企业社会保险费有关问题通知如下：一、自2020年2月起，"
+            "各省、自治区、直辖市（除湖北省外）及新疆生产建设兵团可免征中小微企业三项社会保险单位缴费部分。二、自2020年2月起，"
+            "湖北省可免征各类参保单位三项社会保险单位缴费部分。")
+    assert main_region("人力资源社会保障部 财政部 税务总局关于阶段性减免企业社会保险费的通知", text) == Region()
+    assert main_region("关于阶段性减免企业社会保险费的通知", text) == Region()  # its addressees say so too
+    # a national body's local office is its place's; a province's notice quoting the addressees is that province's
+    assert main_region("国家税务总局深圳市税务局关于延长纳税申报期限的通告", "对按月申报的纳税人，申报期限延长至2月28日。") \
+        == Region("广东省", "深圳市")
+    assert main_region("湖北省人民政府关于转发阶段性减免企业社会保险费通知的通知", text).province == "湖北省"
+
+
 @pytest.mark.parametrize("query", ["温江", "温江区", "成都", "成都市", "四川", "四川省", "四川省成都市", " 温江 "])
 def test_filter_names_match_the_region_and_its_parents(query: str) -> None:
     assert region_matches(Region("四川省", "成都市", "温江区"), query)

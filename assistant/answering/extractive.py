@@ -197,9 +197,14 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     scope_text = " ".join(i.text for i in question_scope(question).items) if question else ""
     in_scope = [t.place or (len(t.text) >= 2 and t.text in scope_text) for t in terms]
     given = [t.weight if s and match_strength(t, frame) else 0.0 for t, s in zip(terms, in_scope, strict=True)]
+    # So do the title's other words: a preamble that repeats the title ("…关于…的安全提示 为贯彻落实…") is no better an
+    # answer for them than the sentences of the section the question asks about. Not for a number or a date: the
+    # sentence (or table row) stating it in the asked shape leads those, and its own words say which figure it is.
+    if kind not in _DATUM_KINDS:
+        given = [g or t.weight * match_strength(t, frame.lower()) for g, t in zip(given, terms, strict=True)]
+    label = quantity_label(terms, question) if question else []
     # The asked quantity is named by the question's other nouns (三公经费预算数): a figure right after them is
     # the one asked for, not its neighbour in the same row (机关运行经费预算数).
-    label = quantity_label(terms, question) if question else []
     asked_fig = asked_figure(question, question_scope(question)) if kind == "number" else AskedFigure(frozenset())
     table_row, doc_frame = bool(hit.chunk.table), document_frame(hit)
     # And "本条例…" names the whole title: its words count as found in such a sentence.

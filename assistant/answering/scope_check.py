@@ -18,11 +18,6 @@ from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, without_co
 from assistant.types import Chunk, Contact, DocInfo, Hit, Region
 
 NATIONAL = "全国"
-# Titles of national bodies and laws: they hold everywhere (a 中华人民共和国 law applies in 温江区).
-_NATIONAL_TITLE = re.compile(r"^(?:国务院|中华人民共和国|全国人民代表大会|中共中央|国家|商务部|财政部|工业和信息化部"
-                             r"|科技部|人力资源和社会保障部|海关总署|税务总局|国家税务总局|市场监管总局)")
-# A notice addressed to every province ("各省、自治区、直辖市税务局：") is a national body's, whoever its title names.
-_TO_EVERY_PROVINCE = re.compile(r"各省、?自治区、?直辖市")
 _RANK = {"same": 0, "child": 1, "parent": 2}
 
 
@@ -88,8 +83,10 @@ def is_national(doc: DocInfo) -> bool:
     """A document with no region whose title is a national body's or law's: it applies everywhere."""
     if doc.region.names():
         return False
+    from ingest.regions import TO_EVERY_PROVINCE, national_title
+
     title = doc.title.strip("《》")
-    return (bool(_NATIONAL_TITLE.match(title) or _TO_EVERY_PROVINCE.search(title))
+    return (national_title(title) or bool(TO_EVERY_PROVINCE.search(title))
             or (doc.doc_type == "regulation" and not _place_mentions(title)))
 
 
