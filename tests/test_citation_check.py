@@ -83,3 +83,13 @@ def test_drop_unsupported_removes_failed_sentences_and_keeps_layout():
 def test_drop_unsupported_on_a_clean_answer_changes_nothing():
     text = "最高奖励5000万元[1]。\n\n咨询电话0577-88030503[2]。"
     assert drop_unsupported(text, check_answer(text, PASSAGES)) == text
+
+
+def test_a_list_numbered_inside_a_line_of_chinese_is_not_cut_at_its_numbers():
+    """"材料 1. 企业复工申请表； 2. …" (a notice flattened onto one line): "1." after Chinese text numbers an item, it
+    ends no sentence; an English sentence ending in a number still ends."""
+    from assistant.text.sentences import split_sentences
+
+    assert split_sentences("安全生产措施。 四、企业复工审批材料 1. 企业复工申请表； 2. 企业复工方案。 报送材料均需签字。") == [
+        "安全生产措施。", "四、企业复工审批材料 1. 企业复工申请表； 2. 企业复工方案。", "报送材料均需签字。"]
+    assert split_sentences("The park opened in 2019. It has 12 firms.") == ["The park opened in 2019.", "It has 12 firms."]

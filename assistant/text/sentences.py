@@ -16,7 +16,9 @@ _ABBREVIATION = r"(?<!\b[A-Z])(?<!\bNo)(?<!\bArt)(?<!\be\.g)(?<!\bi\.e)(?<!\betc
 # "｜" separates the side-by-side halves of a table row as ingest renders it (收入 items｜支出 items, ingest/tables.py):
 # each half names its own cells, so each is quoted on its own.
 _SENTENCE_END = re.compile(r"(?:[。！？!?]+|｜|" + _ABBREVIATION + r"\.(?=\s|$)|…+)[”’\"'」』）)]*" + _MARKERS_RUN + r"|\n+")
-_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t]*\d{1,2}$")  # "1." starting a list item is not a sentence end
+# "1." starting a list item is not a sentence end: at a line's start, or after Chinese text on a line that holds a
+# whole list ("材料 1. 企业复工申请表； 2. …"), where an English sentence cannot end.
+_LIST_NUMBER = re.compile(r"(?:^|\n|[\u3000-\u303f\uff00-\uffef\u4e00-\u9fff])[ \t\u3000]*\d{1,2}$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
