@@ -265,3 +265,20 @@ def test_the_nearest_facts_are_labelled_with_the_place_of_the_passage_quoted(dem
     refusal = demo_assistant._refusal(question, verdict, "zh", base)
     assert "以下是平凉市的相关信息" in refusal.text and "深圳市" not in refusal.text, refusal.text
     assert [(c.source, c.scope, c.scope_name) for c in refusal.citations] == [("bs.txt", "other", "平凉市")]
+
+
+def test_a_refusal_names_what_is_missing_once_and_in_words_the_question_used():
+    """A name that a longer asked name holds is said by the longer one; a topic whose words the question wrote apart
+    is not glued into nonsense ("哪几个扩大口罩生产"): the refusal then says 相关信息."""
+    from assistant.answering.refusal import scope_refusal_text
+    from assistant.query.scope import question_scope, topic_words
+
+    def refusal(question: str) -> str:
+        scope = question_scope(question)
+        return scope_refusal_text("zh", scope.label(), topic_words(question, scope))
+
+    assert refusal("国家文物局滨海新区中心支局线下业务办理的联系电话是多少？").startswith(
+        "资料中没有找到国家文物局滨海新区中心支局的")
+    assert refusal("温江区的母基金规模有多大？") == "资料中没有找到温江区的母基金规模信息。"
+    assert refusal("2026年，泰州市海陵区企业复工审批流程是什么？") == "资料中没有找到海陵区、2026年的企业复工审批流程信息。"
+    assert refusal("国家民委从哪几个方面扩大口罩生产？") == "资料中没有找到关于国家民委的相关信息。"

@@ -50,16 +50,16 @@ class QuestionScope:
         return self.places + self.bodies + self.offices + self.laws + self.years
 
     def label(self, language: str = "zh") -> str:
-        """温江区 / 2026年 / 《X条例》: what the refusal says the library lacks ("Wenjiang District (温江区)")."""
+        """温江区 / 2026年 / 《X条例》: what the refusal says the library lacks ("Wenjiang District (温江区)"). A name
+        that a longer one holds is said once, by the longer one (国家文物局滨海新区中心支局, not also 国家文物局 and
+        滨海新区; a year inside the asked notice's title)."""
         from assistant.query.english_places import english_name
 
-        if language == "en":
-            return ", ".join(dict.fromkeys([english_name(p.label) for p in self.places]
-                                           + [b.label for b in self.bodies + self.offices]
-                                           + [f"《{law.label}》" for law in self.laws] + [y.text for y in self.years]))
-        parts = [p.label for p in self.places] + [b.label for b in self.bodies + self.offices]
-        parts += [f"《{law.label}》" for law in self.laws] + [y.text for y in self.years]
-        return "、".join(dict.fromkeys(parts))
+        named = [(p.label, english_name(p.label)) for p in self.places]
+        named += [(b.label, b.label) for b in self.bodies + self.offices]
+        named += [(f"《{law.label}》", f"《{law.label}》") for law in self.laws] + [(y.text, y.text) for y in self.years]
+        kept = [(zh, en) for zh, en in named if not any(zh != other and zh.strip("《》") in other for other, _ in named)]
+        return ("、" if language != "en" else ", ").join(dict.fromkeys(en if language == "en" else zh for zh, en in kept))
 
     def as_dict(self) -> dict:
         return {kind: [i.label for i in getattr(self, kind)] for kind in ("places", "bodies", "offices", "laws", "years")
@@ -199,6 +199,9 @@ def question_scope(question: str, known_regions: tuple[str, ...] = ()) -> Questi
     return QuestionScope(places, bodies, laws, _years(question), offices)
 
 
+_SHORT_TOPIC = 8  # characters: 母基金规模, 开餐单位要求, 重点人员处置
+
+
 def topic_words(question: str, scope: QuestionScope, language: str = "zh") -> str:
     """What the question asks about once its scope is set aside: 温江区的母基金规模有多大？ → 母基金规模."""
     from assistant.query.terms import question_terms
@@ -210,4 +213,11 @@ def topic_words(question: str, scope: QuestionScope, language: str = "zh") -> st
              and not any(t.text in n or n in t.text for n in named)]
     if language == "en":
         return " ".join(w for w in words if w.isascii())[:60]
-    return "".join(w for w in words if not w.isascii())[:24]
+    topic = "".join(w for w in words if not w.isascii())
+    # Words joined across what the question put between them read as nonsense once long ("哪几个扩大口罩生产",
+    # "区园区企业防疫期间提供政策"): a longer topic is said only when the question writes it so, else the refusal
+    # says "相关信息".
+    rest = question
+    for item in scope.items:
+        rest = rest.replace(item.text, "")
+    return topic if len(topic) <= _SHORT_TOPIC or topic in rest.replace("的", "") else ""
