@@ -93,6 +93,14 @@ def test_a_year_the_library_does_not_have_is_refused(demo_assistant):
     assert control.grounded and "193" in control.text
 
 
+def test_in_english_too_a_year_restricts_the_question(demo_assistant):
+    """"in 2015" is a year as 2015年 is: the 2023 guide's 200,000 yuan is not the answer for 2015."""
+    ans = demo_assistant.ask("What subsidies does the Jinchuan park offer for PhD talent in 2015?")
+    assert not ans.grounded and "2015" in ans.text.split("\n")[0] and "200,000" not in ans.text
+    control = demo_assistant.ask("What subsidies does the Jinchuan park offer for PhD talent?")
+    assert control.grounded and "20万元" in control.text
+
+
 def test_a_law_the_library_does_not_hold_is_refused(demo_assistant):
     ans = demo_assistant.ask("《天津市外商投资条例》对外商投资企业投诉有什么规定？")
     assert not ans.grounded and "天津" in ans.text.split("。")[0]

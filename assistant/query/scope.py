@@ -153,7 +153,16 @@ def _years(question: str) -> tuple[ScopeItem, ...]:
     # "近三年" / "每年" are not years; a two-digit "25年" in a question is too vague to restrict by.
     items = [ScopeItem("year", text, (text,), years=(a, b)) for a, b, text in year_spans(question)
              if not re.fullmatch(r"\d\d\s*年", text)]
+    # "in 2019", "2021-2025": an English question's years restrict it as 2019年 does a Chinese one's.
+    items += [ScopeItem("year", m.group(), (m.group(),), years=(int(m[1]), int(m[2] or m[1])))
+              for m in _ENGLISH_YEAR.finditer(question)]
     return tuple(dict.fromkeys(items))
+
+
+# A year in English: 1900-2099 standing alone, or a range of two; not an amount (2000 yuan) or a code.
+_ENGLISH_YEAR = re.compile(r"(?<![\w.,/-])((?:19|20)\d\d)(?:\s*(?:-|–|to)\s*((?:19|20)\d\d))?(?![\w%/-]|[.,]\d|\s*(?:yuan|rmb|"
+                           r"usd|dollars?|people|persons|companies|firms|enterprises|square|sq|mu\b|km|meters?|jobs|units|"
+                           r"projects|万|元|亿|年|[个家项人]))", re.I)
 
 
 def _places(question: str, known_regions: tuple[str, ...]) -> tuple[ScopeItem, ...]:
