@@ -90,7 +90,7 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
     # dense cosine ramp is calibrated per embedder (none known: ranks and words only).
     relevance = TermRelevance(term_stats=library.term_stats, calibration=CALIBRATIONS.get(library.embedder.model_id))
     gate = ScopeGate(relevance, settings.min_relevance, regions,
-                     ScopeChecker(library.years))
+                     ScopeChecker(library.years, library.doc_years))
     extractive = ExtractiveAnswerer(ExtractiveGenerator(), gate, series=YearSeries(library.docs))
     llm, generator = None, extractive
     if settings.llm_enabled:

@@ -189,6 +189,11 @@ class Library:
             cached = self._years = (gen, per_doc, frozenset().union(*per_doc.values()))
         return cached[2]
 
+    def doc_years(self, doc_id: str) -> frozenset[int]:
+        """The years one document names (or is dated), from the same per-document cache as years()."""
+        self.years()
+        return self._years[1].get(doc_id, frozenset()) if self._years else frozenset()
+
     def term_stats(self) -> TermStats:
         """How many chunks contain a word, from the lexical index's document frequencies (no text scans)."""
         index, cached = self.bm25(), self._stats

@@ -93,6 +93,17 @@ def test_a_year_the_library_does_not_have_is_refused(demo_assistant):
     assert control.grounded and "193" in control.text
 
 
+def test_an_undated_report_that_names_only_another_year_does_not_answer_for_the_asked_one(demo_assistant):
+    """The 成都 news item says 发布时间：不详 and names 2025年5月: its 50亿元 fund is no 2019 figure (shown only as the
+    nearest facts, labelled with the year it names); without a year the question is answered from it."""
+    ans = demo_assistant.ask("金牛区2019年的母基金规模有多大？")
+    assert not ans.grounded and ans.text.startswith("资料中没有找到金牛区、2019年")
+    assert "50亿" not in _answer_part(ans) and "2025年" in ans.text
+    en = demo_assistant.ask("How big was Jinniu's parent fund in 2019?")
+    assert not en.grounded and "2019" in en.text.split("\n")[0] and "2025nian" not in en.text
+    assert demo_assistant.ask("金牛区的母基金规模有多大？").grounded
+
+
 def test_in_english_too_a_year_restricts_the_question(demo_assistant):
     """"in 2015" is a year as 2015年 is: the 2023 guide's 200,000 yuan is not the answer for 2015."""
     ans = demo_assistant.ask("What subsidies does the Jinchuan park offer for PhD talent in 2015?")

@@ -101,8 +101,9 @@ class ScopeChecker:
     """Passage- and sentence-level scope checks; `asks_number` makes a narrower place's figure fail (温江区's
     fund is not 成都市's fund), while for lists and descriptions it may answer, labelled."""
 
-    def __init__(self, library_years: Callable[[], frozenset[int]] | None = None):
-        self.library_years = library_years
+    def __init__(self, library_years: Callable[[], frozenset[int]] | None = None,
+                 doc_years: Callable[[str], frozenset[int]] | None = None):
+        self.library_years, self.doc_years = library_years, doc_years
 
     def passage(self, scope: QuestionScope, hit: Hit, asks_number: bool = False) -> ScopeMatch:
         return self._check(scope, hit, None, asks_number)
@@ -263,10 +264,22 @@ class ScopeChecker:
             stated = [(a, b) for a, b, _ in year_spans(hit.chunk.text)]
             if stated and not any(a <= last and first <= b for a, b in stated) and not _in_force(doc, first, last):
                 return ScopeMatch(False, "other", f"{stated[0][0]}年", (item.text,))
-            return ScopeMatch(True, "same", item.text)
+            return self._undated(item, doc) if not stated else ScopeMatch(True, "same", item.text)
         if not doc.published or _in_force(doc, first, last) or first <= int(doc.published[:4]) <= last:
-            return ScopeMatch(True, "same", item.text)
+            return self._undated(item, doc)
         return ScopeMatch(False, "other", f"{doc.published[:4]}年", fail.missing)
+
+    def _undated(self, item: ScopeItem, doc: DocInfo) -> ScopeMatch:
+        """A passage and sentence that date nothing, in a document without a date of its own: the years the
+        document names elsewhere date it. One that names only other years is about them (an undated news item that
+        mentions 2025年5月 does not give a 2019 fund size); one that names none, or the asked one, may answer."""
+        first, last = item.years
+        if doc.published or doc.effective or doc.expires or self.doc_years is None:
+            return ScopeMatch(True, "same", item.text)
+        named = self.doc_years(doc.doc_id)
+        if named and not any(first <= y <= last for y in named):
+            return ScopeMatch(False, "other", f"{max(named)}年", (item.text,))
+        return ScopeMatch(True, "same", item.text)
 
 
 def _office(item: ScopeItem, hit: Hit) -> ScopeMatch:

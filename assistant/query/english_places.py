@@ -93,6 +93,8 @@ def english_name(name: str) -> str:
 
     if not name or not re.search(r"[\u4e00-\u9fff]", name):
         return name
+    if year := re.fullmatch(r"((?:19|20)\d\d)\s*年度?", name):  # a refusal's other year: "2025", not "2025nian"
+        return year[1]
     for suffix, word in _LEVEL_NAMES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             stem = "".join(lazy_pinyin(name[: -len(suffix)])).capitalize()
