@@ -31,6 +31,9 @@ _NATIONAL_ADMINISTRATION = re.compile(r"国家[\u4e00-\u9fff]{1,12}?(?:总局|�
 # A notice addressed to every province ("各省、自治区、直辖市人民政府，新疆生产建设兵团：") is a national body's.
 TO_EVERY_PROVINCE = re.compile(r"各省、?自治区、?直辖市")
 _OPENING = 300  # characters of the text where a notice's addressees stand
+# "…对接活动在深圳举行", "赴南宁开展协同招商", "南京市赴深圳举办推介会": where an event took place, not whose event it is
+# (and a where-question's answer).
+VENUE = re.compile(r"(?:在|于|赴|到)([^，。；,;：:]{2,14}?)(?:举行|举办|召开|开幕|闭幕|落幕|开展|启动|成功举办)")
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,15 @@ def test_an_undated_report_that_names_only_another_year_does_not_answer_for_the_
     assert demo_assistant.ask("金牛区的母基金规模有多大？").grounded
 
 
+def test_where_an_event_was_held_is_its_answer_not_its_place(demo_assistant):
+    """"…温江…对接活动在深圳举行": 深圳 is where 温江区's event took place (the answer), not whose event it is; a
+    sibling district's question is still refused."""
+    ans = demo_assistant.ask("温江区光通信精准对接活动在哪里举行？")
+    assert ans.grounded and "在深圳举行" in ans.text
+    trap = demo_assistant.ask("崇州市光通信精准对接活动在哪里举行？")
+    assert not trap.grounded and trap.text.startswith("资料中没有找到关于崇州市") and "深圳" not in _answer_part(trap)
+
+
 def test_in_english_too_a_year_restricts_the_question(demo_assistant):
     """"in 2015" is a year as 2015年 is: the 2023 guide's 200,000 yuan is not the answer for 2015."""
     ans = demo_assistant.ask("What subsidies does the Jinchuan park offer for PhD talent in 2015?")

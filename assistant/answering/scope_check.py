@@ -208,12 +208,16 @@ class ScopeChecker:
     def _local_place(asked: Region, text: str, sentence: str, context: bool = True) -> tuple[str, str] | None:
         """The place a sentence is about: one it names (the asked one wins), else the nearest place named
         before it in its passage; None when neither names a place below the asked one's parents."""
-        own = [place_relation(asked, r) for _, r in _place_mentions(sentence)]
+        from ingest.regions import VENUE
+
+        venues = [m.span(1) for m in VENUE.finditer(sentence)]
+        named = [r for pos, r in _place_mentions(sentence) if not any(a <= pos < b for a, b in venues)]
+        own = [place_relation(asked, r) for r in named]
         for rel in ("same", "child"):
             if rel in own:
-                region = next(r for _, r in _place_mentions(sentence) if place_relation(asked, r) == rel)
+                region = next(r for r in named if place_relation(asked, r) == rel)
                 return rel, region.names()[-1]
-        others = [r for _, r in _place_mentions(sentence) if place_relation(asked, r) == "other"]
+        others = [r for r in named if place_relation(asked, r) == "other"]
         if others:
             return "other", others[0].names()[-1] if others[0].names() else ""
         if not context:
