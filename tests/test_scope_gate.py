@@ -113,6 +113,16 @@ def test_where_an_event_was_held_is_its_answer_not_its_place(demo_assistant):
     assert not trap.grounded and trap.text.startswith("资料中没有找到关于崇州市") and "深圳" not in _answer_part(trap)
 
 
+def test_nearest_facts_are_labelled_with_the_place_their_passage_is_about(demo_assistant):
+    """The 成都 news item is about three districts (its title names them): a passage about 温江区's event is labelled
+    温江区, one about 邛崃市's 邛崃市, not the document's first district; a 内江 passage that mentions 香港 once in
+    passing is 内江市's."""
+    for question, label in (("崇州市光通信精准对接活动在哪里举行？", "温江区"), ("大邑县在哪里举办协同招商会？", "邛崃市"),
+                            ("昇兴在自贡的包装生产基地从拿地到投产用了多长时间？", "内江市")):
+        ans = demo_assistant.ask(question)
+        assert not ans.grounded and f"以下是{label}的相关信息" in ans.text, ans.text
+
+
 def test_in_english_too_a_year_restricts_the_question(demo_assistant):
     """"in 2015" is a year as 2015年 is: the 2023 guide's 200,000 yuan is not the answer for 2015."""
     ans = demo_assistant.ask("What subsidies does the Jinchuan park offer for PhD talent in 2015?")

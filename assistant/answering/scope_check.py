@@ -79,6 +79,24 @@ _AFTER_PLACE = "的、和与及等在市省区县州旗镇乡新高经开自综�
 _SUFFIXES = ("省", "市", "区", "县", "州", "旗")
 
 
+def _most_named(names: list[str]) -> str:
+    """The place a passage names most (first among equals): a 内江 passage that mentions 香港 once in passing is
+    内江's, and a refusal labels its facts so."""
+    return max(dict.fromkeys(names), key=names.count) if names else ""
+
+
+def _about(hit: Hit, region_name: str) -> str:
+    """Whose facts a passage of a document of another place holds: its document's place, unless the title names
+    several places (成都金牛区、温江区、邛崃市…动态), whose passages each say which one they are about."""
+    from assistant.text.sentences import is_running_text
+
+    title = hit.chunk.doc.title
+    if is_running_text(title) or len({r for _, r in _place_mentions(_DATELINE.sub("", title))}) < 2:
+        return region_name  # (a first line taken as the title names whatever its sentence does)
+    named = [r.names()[-1] for _, r in _place_mentions(f"{hit.chunk.heading}\n{hit.chunk.text}") if r.names()]
+    return _most_named(named) or region_name
+
+
 def is_national(doc: DocInfo) -> bool:
     """A document with no region whose title is a national body's or law's: it applies everywhere."""
     if doc.region.names():
@@ -153,7 +171,7 @@ class ScopeChecker:
         fail = ScopeMatch(False, "other", "", (item.label,))
         doc_rel = place_relation(asked, doc.region) if doc.region.names() else ""
         if doc_rel == "other" and not self._covers(asked, hit):
-            return ScopeMatch(False, "other", doc.region.names()[-1], (item.label,))
+            return ScopeMatch(False, "other", _about(hit, doc.region.names()[-1]), (item.label,))
         if doc_rel == "other":
             doc_rel = "several"  # a document about several places: its passages say which one
         text = hit.chunk.text
@@ -171,8 +189,8 @@ class ScopeChecker:
                 local = ("same", item.label) if "same" in rels else ("child", "")
             elif "other" in rels and doc_rel != "same" and not is_national(doc):
                 # (a national rule's passage may name the province it makes an exception for: its sentences say)
-                other = mentions[rels.index("other")]
-                return ScopeMatch(False, "other", other.names()[-1], (item.label,))
+                others = [r.names()[-1] for r, rel in zip(mentions, rels, strict=True) if rel == "other" and r.names()]
+                return ScopeMatch(False, "other", _most_named(others), (item.label,))
         if local is not None:
             rel, name = local
             if rel == "other":
