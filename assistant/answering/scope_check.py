@@ -10,14 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
+from assistant.answering.place_mentions import (
+    DATELINE,
+    NATIONAL,
+    is_national,
+    most_named,
+    passage_place,
+    place_mentions,
+    place_relation,
+)
 from assistant.query.entities import body_suffix, entity_names, law_core, other_office
 from assistant.query.names import abbreviation_in
 from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, without_comparisons, year_spans
 from assistant.types import Chunk, Contact, DocInfo, Hit, Region
 
-NATIONAL = "全国"
 _RANK = {"same": 0, "child": 1, "parent": 2}
 
 
@@ -31,81 +38,6 @@ class ScopeMatch:
     relation: str = "none"
     name: str = ""
     missing: tuple[str, ...] = ()  # labels of the scope items the evidence does not match
-
-
-@lru_cache(maxsize=8192)  # ~70 calls per question over the same few regions
-def place_relation(asked: Region, found: Region) -> str:
-    """same | parent (found contains asked) | child (found lies within asked) | other."""
-    a = (asked.province, asked.city, asked.district)
-    f = (found.province, found.city, found.district)
-    if asked.names() and found.names() and asked.names()[-1] == found.names()[-1]:
-        return "same"
-    if not found.names():
-        return "other"
-    if all(not y or x == y for x, y in zip(a, f, strict=True)) and _depth(found) < _depth(asked):
-        return "parent"
-    if all(not x or x == y for x, y in zip(a, f, strict=True)) and _depth(found) > _depth(asked):
-        return "child"
-    return "other"
-
-
-def _depth(r: Region) -> int:
-    return 3 if r.district else 2 if r.city and r.city != r.province else 1 if r.province else 0
-
-
-@lru_cache(maxsize=4096)
-def _place_mentions(text: str) -> tuple[tuple[int, Region], ...]:
-    """Places a text names. A short form glued to a park's or company's name (四川通信产业园) is that name, not a
-    place the text is about; a full name (南京市) always is."""
-    from assistant.query.entities import body_suffix_at
-    from ingest.regions import find_place_spans
-
-    out = []
-    spans = find_place_spans(text)
-    for k, (start, end, region) in enumerate(spans):
-        if k + 1 < len(spans) and spans[k + 1][0] == end and place_relation(region, spans[k + 1][2]) == "child":
-            continue  # 淮安市洪泽区 names 洪泽区 (the city only says where it lies), not 淮安市 as well
-        run = _NAME_RUN.match(text, end)
-        glued = bool(run) and text[end] not in _AFTER_PLACE and body_suffix_at(run.group())
-        if not glued or text[start:end].endswith(_SUFFIXES):
-            out.append((start, region))
-    return tuple(out)
-
-
-# "新华社北京1月31日电（记者 安蓓）": where the news was filed, not what it is about.
-_DATELINE = re.compile(r"(?:新华社|中新社|人民网|央视新闻)?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电(?:[（(][^）)]{0,20}[）)])?")
-_NAME_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
-_AFTER_PLACE = "的、和与及等在市省区县州旗镇乡新高经开自综保港"
-_SUFFIXES = ("省", "市", "区", "县", "州", "旗")
-
-
-def _most_named(names: list[str]) -> str:
-    """The place a passage names most (first among equals): a 内江 passage that mentions 香港 once in passing is
-    内江's, and a refusal labels its facts so."""
-    return max(dict.fromkeys(names), key=names.count) if names else ""
-
-
-def _about(hit: Hit, region_name: str) -> str:
-    """Whose facts a passage of a document of another place holds: its document's place, unless the title names
-    several places (成都金牛区、温江区、邛崃市…动态), whose passages each say which one they are about."""
-    from assistant.text.sentences import is_running_text
-
-    title = hit.chunk.doc.title
-    if is_running_text(title) or len({r for _, r in _place_mentions(_DATELINE.sub("", title))}) < 2:
-        return region_name  # (a first line taken as the title names whatever its sentence does)
-    named = [r.names()[-1] for _, r in _place_mentions(f"{hit.chunk.heading}\n{hit.chunk.text}") if r.names()]
-    return _most_named(named) or region_name
-
-
-def is_national(doc: DocInfo) -> bool:
-    """A document with no region whose title is a national body's or law's: it applies everywhere."""
-    if doc.region.names():
-        return False
-    from ingest.regions import TO_EVERY_PROVINCE, national_title
-
-    title = doc.title.strip("《》")
-    return (national_title(title) or bool(TO_EVERY_PROVINCE.search(title))
-            or (doc.doc_type == "regulation" and not _place_mentions(title)))
 
 
 def _frame(hit: Hit) -> str:
@@ -171,7 +103,7 @@ class ScopeChecker:
         fail = ScopeMatch(False, "other", "", (item.label,))
         doc_rel = place_relation(asked, doc.region) if doc.region.names() else ""
         if doc_rel == "other" and not self._covers(asked, hit):
-            return ScopeMatch(False, "other", _about(hit, doc.region.names()[-1]), (item.label,))
+            return ScopeMatch(False, "other", passage_place(hit, doc.region.names()[-1]), (item.label,))
         if doc_rel == "other":
             doc_rel = "several"  # a document about several places: its passages say which one
         text = hit.chunk.text
@@ -183,14 +115,14 @@ class ScopeChecker:
         if local is None:  # the passage as a whole: any mention of the asked place ties it; others exclude it
             # (the title of a document about several places names them all: only the passage itself counts)
             where = f"{hit.chunk.heading}\n{text}" if doc_rel == "several" else f"{_frame(hit)}\n{text}"
-            mentions = [r for _, r in _place_mentions(where)]
+            mentions = [r for _, r in place_mentions(where)]
             rels = [place_relation(asked, r) for r in mentions]
             if "same" in rels or "child" in rels:
                 local = ("same", item.label) if "same" in rels else ("child", "")
             elif "other" in rels and doc_rel != "same" and not is_national(doc):
                 # (a national rule's passage may name the province it makes an exception for: its sentences say)
                 others = [r.names()[-1] for r, rel in zip(mentions, rels, strict=True) if rel == "other" and r.names()]
-                return ScopeMatch(False, "other", _most_named(others), (item.label,))
+                return ScopeMatch(False, "other", most_named(others), (item.label,))
         if local is not None:
             rel, name = local
             if rel == "other":
@@ -211,16 +143,16 @@ class ScopeChecker:
         """A document whose region is a sibling may still be about several places: its title names the asked
         one (成都金牛区、温江区、邛崃市…动态), or it is a sibling in the same city and the passage names it."""
         doc = hit.chunk.doc
-        title_places = [r for _, r in _place_mentions(_DATELINE.sub("", doc.title))]
+        title_places = [r for _, r in place_mentions(DATELINE.sub("", doc.title))]
         if any(place_relation(asked, r) == "same" for r in title_places):
             return True
         if not any(place_relation(doc.region, r) in ("same", "child") for r in title_places):
             # The region was only inferred from the text (a national agency's news that mentions 北京 often):
             # too weak to exclude a passage that names the asked place itself.
-            return any(place_relation(asked, r) in ("same", "child") for _, r in _place_mentions(hit.chunk.text))
+            return any(place_relation(asked, r) in ("same", "child") for _, r in place_mentions(hit.chunk.text))
         same_city = bool(asked.city and asked.city == doc.region.city and asked.district and doc.region.district)
         return same_city and any(place_relation(asked, r) in ("same", "child")
-                                 for _, r in _place_mentions(hit.chunk.text))
+                                 for _, r in place_mentions(hit.chunk.text))
 
     @staticmethod
     def _local_place(asked: Region, text: str, sentence: str, context: bool = True) -> tuple[str, str] | None:
@@ -229,7 +161,7 @@ class ScopeChecker:
         from ingest.regions import VENUE
 
         venues = [m.span(1) for m in VENUE.finditer(sentence)]
-        named = [r for pos, r in _place_mentions(sentence) if not any(a <= pos < b for a, b in venues)]
+        named = [r for pos, r in place_mentions(sentence) if not any(a <= pos < b for a, b in venues)]
         own = [place_relation(asked, r) for r in named]
         for rel in ("same", "child"):
             if rel in own:
@@ -241,7 +173,7 @@ class ScopeChecker:
         if not context:
             return None
         at = text.find(sentence)
-        before = [r for pos, r in _place_mentions(text) if at >= 0 and pos < at]
+        before = [r for pos, r in place_mentions(text) if at >= 0 and pos < at]
         for region in reversed(before):
             rel = place_relation(asked, region)
             if rel != "parent":
@@ -254,7 +186,7 @@ class ScopeChecker:
         if law:
             core = item.forms[0] if item.forms else law_core(item.text)
             title = law_core(doc.title)
-            if title == core or (core in title and not _place_mentions(title.replace(core, ""))):
+            if title == core or (core in title and not place_mentions(title.replace(core, ""))):
                 return ScopeMatch(True, "same", item.label)
             where = sentence if sentence is not None else hit.chunk.text
             if core in where:

@@ -1,0 +1,86 @@
+"""Which places a text is about: the places it names (not a park's or company's name glued to a short form, not a
+news dateline), how two regions relate (same, parent, child, other), and which documents are national."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.types import DocInfo, Hit, Region
+
+NATIONAL = "全国"
+
+
+@lru_cache(maxsize=8192)  # ~70 calls per question over the same few regions
+def place_relation(asked: Region, found: Region) -> str:
+    """same | parent (found contains asked) | child (found lies within asked) | other."""
+    a = (asked.province, asked.city, asked.district)
+    f = (found.province, found.city, found.district)
+    if asked.names() and found.names() and asked.names()[-1] == found.names()[-1]:
+        return "same"
+    if not found.names():
+        return "other"
+    if all(not y or x == y for x, y in zip(a, f, strict=True)) and _depth(found) < _depth(asked):
+        return "parent"
+    if all(not x or x == y for x, y in zip(a, f, strict=True)) and _depth(found) > _depth(asked):
+        return "child"
+    return "other"
+
+
+def _depth(r: Region) -> int:
+    return 3 if r.district else 2 if r.city and r.city != r.province else 1 if r.province else 0
+
+
+@lru_cache(maxsize=4096)
+def place_mentions(text: str) -> tuple[tuple[int, Region], ...]:
+    """Places a text names. A short form glued to a park's or company's name (四川通信产业园) is that name, not a
+    place the text is about; a full name (南京市) always is."""
+    from assistant.query.entities import body_suffix_at
+    from ingest.regions import find_place_spans
+
+    out = []
+    spans = find_place_spans(text)
+    for k, (start, end, region) in enumerate(spans):
+        if k + 1 < len(spans) and spans[k + 1][0] == end and place_relation(region, spans[k + 1][2]) == "child":
+            continue  # 淮安市洪泽区 names 洪泽区 (the city only says where it lies), not 淮安市 as well
+        run = _NAME_RUN.match(text, end)
+        glued = bool(run) and text[end] not in _AFTER_PLACE and body_suffix_at(run.group())
+        if not glued or text[start:end].endswith(_SUFFIXES):
+            out.append((start, region))
+    return tuple(out)
+
+
+# "新华社北京1月31日电（记者 安蓓）": where the news was filed, not what it is about.
+DATELINE = re.compile(r"(?:新华社|中新社|人民网|央视新闻)?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电(?:[（(][^）)]{0,20}[）)])?")
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
+_AFTER_PLACE = "的、和与及等在市省区县州旗镇乡新高经开自综保港"
+_SUFFIXES = ("省", "市", "区", "县", "州", "旗")
+
+
+def most_named(names: list[str]) -> str:
+    """The place a passage names most (first among equals): a 内江 passage that mentions 香港 once in passing is
+    内江's, and a refusal labels its facts so."""
+    return max(dict.fromkeys(names), key=names.count) if names else ""
+
+
+def passage_place(hit: Hit, region_name: str) -> str:
+    """Whose facts a passage of a document of another place holds: its document's place, unless the title names
+    several places (成都金牛区、温江区、邛崃市…动态), whose passages each say which one they are about."""
+    from assistant.text.sentences import is_running_text
+
+    title = hit.chunk.doc.title
+    if is_running_text(title) or len({r for _, r in place_mentions(DATELINE.sub("", title))}) < 2:
+        return region_name  # (a first line taken as the title names whatever its sentence does)
+    named = [r.names()[-1] for _, r in place_mentions(f"{hit.chunk.heading}\n{hit.chunk.text}") if r.names()]
+    return most_named(named) or region_name
+
+
+def is_national(doc: DocInfo) -> bool:
+    """A document with no region whose title is a national body's or law's: it applies everywhere."""
+    if doc.region.names():
+        return False
+    from ingest.regions import TO_EVERY_PROVINCE, national_title
+
+    title = doc.title.strip("《》")
+    return (national_title(title) or bool(TO_EVERY_PROVINCE.search(title))
+            or (doc.doc_type == "regulation" and not place_mentions(title)))
