@@ -123,6 +123,15 @@ def test_nearest_facts_are_labelled_with_the_place_their_passage_is_about(demo_a
         assert not ans.grounded and f"以下是{label}的相关信息" in ans.text, ans.text
 
 
+def test_in_english_a_specific_term_no_passage_holds_is_another_subject(demo_assistant):
+    """"the Yangtze River Delta" (长三角, from the glossary) is in no passage: 重庆's 智博会 totals do not answer it,
+    while its 京津冀 question is answered with the 193 projects."""
+    ans = demo_assistant.ask("How much did Chongqing sign in the Yangtze River Delta?")
+    assert not ans.grounded and "207" not in ans.text
+    control = demo_assistant.ask("How much did Chongqing sign in Beijing-Tianjin-Hebei?")
+    assert control.grounded and "193" in control.text
+
+
 def test_in_english_too_a_year_restricts_the_question(demo_assistant):
     """"in 2015" is a year as 2015年 is: the 2023 guide's 200,000 yuan is not the answer for 2015."""
     ans = demo_assistant.ask("What subsidies does the Jinchuan park offer for PhD talent in 2015?")

@@ -272,7 +272,8 @@ def _english_relevance(terms: Sequence[Term], top: Sequence[Hit]) -> float:
     # How much specific evidence was found: two specific words (or a name and a word) are needed to be sure.
     found = sum(t.weight * match_strength(t, union) for t in named if t.alts != (t.text,) and t.weight >= 1.0)
     cov *= min(1.0, found / 2.5)
-    missing = sum(1 for t in named if (t.place or t.name) and match_strength(t, union) == 0)
+    # A place, a name or a specific glossary term (Yangtze River Delta → 长三角) no passage holds: another subject.
+    missing = sum(1 for t in named if (t.place or t.name or t.weight >= 1.5) and match_strength(t, union) == 0)
     return round(cov * 0.5**missing, 3)
 
 
