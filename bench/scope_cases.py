@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scope_seeds import Doc, Seed
 
+from ingest.national import national_title
 from ingest.regions import short_forms
 
 KINDS = ("place", "body", "law", "year")
@@ -186,7 +187,7 @@ def _swap_law(seed_q: Seed, swappers: dict, rng: random.Random) -> tuple[str, st
     """《北京市优化营商环境条例》→《天津市优化营商环境条例》: the new title is in no document, and no title in
     the library names that place (山东省开发区条例 would only be a misnamed 山东省经济开发区条例)."""
     place = swappers["place"]
-    if place.r.national_title(seed_q.title):
+    if national_title(seed_q.title):
         return None  # 国务院关于鼓励投资开发海南岛的规定: the place is the subject, not the law's scope
     got = place.swap(seed_q.title, rng, strict=False)
     library = swappers["library"]

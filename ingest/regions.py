@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,14 +25,6 @@ _COMMON_WORDS = frozenset({
 _NOT_PLACE_AFTER = ("路", "街", "大道", "巷", "大学", "号", "里")
 
 
-# A national administration not in the list by name (国家…局/委/署/办).
-_NATIONAL_ADMINISTRATION = re.compile(r"国家[\u4e00-\u9fff]{1,12}?(?:总局|局|委员会|委|署|办)")
-# A notice addressed to every province ("各省、自治区、直辖市人民政府，新疆生产建设兵团：") is a national body's.
-TO_EVERY_PROVINCE = re.compile(r"各省、?自治区、?直辖市")
-_OPENING = 300  # characters of the text where a notice's addressees stand
-# "…对接活动在深圳举行", "赴南宁开展协同招商", "南京市赴深圳举办推介会": where an event took place, not whose event it is
-# (and a where-question's answer).
-VENUE = re.compile(r"(?:在|于|赴|到)([^，。；,;：:]{2,14}?)(?:举行|举办|召开|开幕|闭幕|落幕|开展|启动|成功举办)")
 
 
 @dataclass(frozen=True)
@@ -210,31 +201,16 @@ def find_place_spans(text: str) -> list[tuple[int, int, Region]]:
     return [(m.start, m.end, m.region) for m in _mentions(text)]
 
 
-@lru_cache(maxsize=1)
-def _national_bodies() -> tuple[str, ...]:
-    from assistant.query.wordlists import lines
-
-    return tuple(sorted(lines("national_bodies"), key=len, reverse=True))
-
-
-def national_title(title: str) -> bool:
-    """A title whose issuers are national bodies (人力资源社会保障部 财政部 税务总局关于…, 国务院办公厅关于…, 中华人民共和国
-    外商投资法): the document applies nationwide, whatever places its text names. Not when a place follows the body
-    before the subject (国家税务总局深圳市税务局关于… is 深圳's office)."""
-    head = title.strip("《》 \u3000").split("关于", 1)[0]
-    if not (head.startswith(_national_bodies()) or _NATIONAL_ADMINISTRATION.match(head)):
-        return False
-    return not _mentions(head)
-
-
 def main_region(title: str, text: str) -> Region:
     """The region a document is about: within the title's place, the part the text mostly talks about."""
+    from ingest.national import addressed_to_every_province, national_title
+
     if national_title(title):
         return Region()  # 国务院关于鼓励华侨和香港澳门同胞投资的规定 is national, whatever places it names
     mentions = _collapse_chains(_mentions(title + "\n" + text))
     cut = len(title) + 1
     in_title = [m for m in mentions if m.start < cut]
-    if not in_title and TO_EVERY_PROVINCE.search(title + "\n" + text[:_OPENING]):
+    if not in_title and addressed_to_every_province(title, text):
         return Region()  # addressed to every province: the provinces and 兵团 it names are its addressees
     weights: Counter[Region] = Counter()
     for m in mentions:

@@ -202,9 +202,9 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     # sentence (or table row) stating it in the asked shape leads those, and its own words say which figure it is.
     if kind not in _DATUM_KINDS:
         given = [g or t.weight * match_strength(t, frame.lower()) for g, t in zip(given, terms, strict=True)]
-    label = quantity_label(terms, question) if question else []
     # The asked quantity is named by the question's other nouns (三公经费预算数): a figure right after them is
     # the one asked for, not its neighbour in the same row (机关运行经费预算数).
+    label = quantity_label(terms, question) if question else []
     asked_fig = asked_figure(question, question_scope(question)) if kind == "number" else AskedFigure(frozenset())
     table_row, doc_frame = bool(hit.chunk.table), document_frame(hit)
     # And "本条例…" names the whole title: its words count as found in such a sentence.

@@ -9,6 +9,9 @@ from functools import lru_cache
 from assistant.types import DocInfo, Hit, Region
 
 NATIONAL = "全国"
+# "…对接活动在深圳举行", "赴南宁开展协同招商": where an event took place, not whose event it is (and a where-question's
+# answer).
+VENUE = re.compile(r"(?:在|于|赴|到)([^，。；,;：:]{2,14}?)(?:举行|举办|召开|开幕|闭幕|落幕|开展|启动|成功举办)")
 
 
 @lru_cache(maxsize=8192)  # ~70 calls per question over the same few regions
@@ -79,7 +82,7 @@ def is_national(doc: DocInfo) -> bool:
     """A document with no region whose title is a national body's or law's: it applies everywhere."""
     if doc.region.names():
         return False
-    from ingest.regions import TO_EVERY_PROVINCE, national_title
+    from ingest.national import TO_EVERY_PROVINCE, national_title
 
     title = doc.title.strip("《》")
     return (national_title(title) or bool(TO_EVERY_PROVINCE.search(title))

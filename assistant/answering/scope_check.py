@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from assistant.answering.place_mentions import (
     DATELINE,
     NATIONAL,
+    VENUE,
     is_national,
     most_named,
     passage_place,
@@ -158,8 +159,6 @@ class ScopeChecker:
     def _local_place(asked: Region, text: str, sentence: str, context: bool = True) -> tuple[str, str] | None:
         """The place a sentence is about: one it names (the asked one wins), else the nearest place named
         before it in its passage; None when neither names a place below the asked one's parents."""
-        from ingest.regions import VENUE
-
         venues = [m.span(1) for m in VENUE.finditer(sentence)]
         named = [r for pos, r in place_mentions(sentence) if not any(a <= pos < b for a, b in venues)]
         own = [place_relation(asked, r) for r in named]
