@@ -40,7 +40,7 @@ def doc_info(rec: DocRecord) -> DocInfo:
         doc_id=rec.doc_id, source=rec.source, sha256=rec.sha256, title=rec.title, doc_type=rec.doc_type,
         province=rec.province, city=rec.city, district=rec.district, published=rec.published,
         effective=rec.effective, expires=rec.expires, repealed=rec.repealed, repealed_flag=rec.repealed_flag,
-        version_key=rec.version_key, superseded_by=rec.superseded_by,
+        version_key=rec.version_key, superseded_by=rec.superseded_by, issuer=rec.issuer,
     )
 
 

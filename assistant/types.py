@@ -156,6 +156,7 @@ class DocInfo:
     repealed_flag: bool = False
     version_key: str = ""
     superseded_by: str = ""  # doc_id of a newer version in the library, if any
+    issuer: str = ""  # who issued it (财政部 税务总局): a regionless notice of national bodies applies nationwide
 
     @property
     def file_name(self) -> str:

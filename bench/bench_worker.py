@@ -36,7 +36,7 @@ def run(index: Path, ingest: list[Path], questions: list[dict]) -> dict:
         d = ans.as_dict()
         answers[q["id"]] = {
             "grounded": bool(d["grounded"]), "text": d["answer"], "mode": d["mode"], "ms": wall_ms,
-            "cited": [{k: c.get(k, "") for k in ("doc_id", "source", "title")} for c in d["citations"]],
+            "cited": [{k: c.get(k) or "" for k in ("doc_id", "source", "title", "scope")} for c in d["citations"]],
         }
     return {"code": str(Path(assistant.__file__).parent.parent), "ingest_s": round(ingest_s, 1),
             "ingest": report.summary_line(), "answers": answers}

@@ -96,8 +96,18 @@ def score_pair(case: dict, control: dict, trap: dict, doc_texts: Mapping[str, st
         source = cites_copy(control, statement, doc_texts)
     facts = source and has_facts(control, case["gold_facts"], case["gold_answer"])
     refused = not trap["grounded"]
-    return {"trap_refused": refused, "control_answered": answered, "control_right_source": source,
+    return {"trap_refused": refused, "trap_scoped": refused or wider_rules_only(trap),
+            "control_answered": answered, "control_right_source": source,
             "control_right_facts": facts, "both_right": refused and facts}
+
+
+def wider_rules_only(answer: dict) -> bool:
+    """Every passage the answer cites matched the asked place as a wider one's rule ("parent": a 江西省 policy for
+    吉安市, a national one), and the answer says so ("（江西省政策，适用于吉安市）"). The issue asks for exactly this
+    when the library covers a trap's place through a province or the nation: it is not another place's facts.
+    Trees older than the citation's scope field never count."""
+    cited = answer.get("cited") or []
+    return bool(cited) and all((c.get("scope") or {}).get("match") == "parent" for c in cited) and "适用于" in answer["text"]
 
 
 def mean_rows(rows: Sequence[dict[str, float | None]], latencies: Sequence[float]) -> dict[str, float | int | None]:

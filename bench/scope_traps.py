@@ -15,8 +15,10 @@ built by each code tree's own ingest. The same cases run against a BASELINE comm
     PYTHONPATH=$PWD .venv/bin/python bench/scope_traps.py --cases-only    # print the generated pairs' counts
 
 Writes bench/out/scope_traps/{cases.json, results.json, report.md} and prints report.md. Metrics (per split,
-per kind): trap_refused, control_answered, control_right_source, control_right_facts, both_right (the trap
-refused AND its control right), latency p50/p95 over both questions. See bench/scope_score.py for the rules.
+per kind): trap_refused, trap_scoped (refused, or answered only with a wider place's rule labelled as applying to
+the asked place: a trap's place the library covers through its province), control_answered, control_right_source,
+control_right_facts, both_right (the trap refused AND its control right), latency p50/p95 over both questions.
+See bench/scope_score.py for the rules.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from scope_seeds import library_docs, library_paths, lucheng_seeds, ncp_seeds, r
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).resolve().parent / "out" / "scope_traps"
-METRICS = ("trap_refused", "control_answered", "control_right_source", "control_right_facts", "both_right",
+METRICS = ("trap_refused", "trap_scoped", "control_answered", "control_right_source", "control_right_facts", "both_right",
            "n", "p50_ms", "p95_ms")
 
 

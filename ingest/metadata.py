@@ -8,8 +8,9 @@ import re
 from assistant.types import DocMeta, LoadedFile, Region
 from ingest.contacts import find_contacts
 from ingest.dates import find_dates, parse_date, publication_date
+from ingest.doc_region import main_region
 from ingest.doctype import classify
-from ingest.regions import main_region
+from ingest.national import national_signature
 from ingest.validity import find_validity
 
 _TITLE_END = re.compile(
@@ -110,7 +111,7 @@ def find_issuer(title: str, text: str) -> str:
     for i, ln in enumerate(tail):
         if _SIGNATURE.match(ln) and any(_only_date(x) for x in tail[i + 1 : i + 3]):
             return ln
-    return ""
+    return national_signature(text)  # "…另行公告。 财政部 税务总局 2020年2月6日" on one flattened line
 
 
 def version_key(title: str) -> str:

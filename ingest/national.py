@@ -36,3 +36,23 @@ def national_title(title: str) -> bool:
 def addressed_to_every_province(title: str, text: str) -> bool:
     """The title or the text's opening addresses 各省、自治区、直辖市 (where a notice names its addressees)."""
     return bool(TO_EVERY_PROVINCE.search(f"{title}\n{text[:_OPENING]}"))
+
+
+_SIGNATURE_TAIL = 200  # characters at the end of a text where its 落款 stands (before a page's footer links)
+_SEPARATOR = r"[\s\u3000、]*(?:&ensp;|&nbsp;)?[\s\u3000]*"
+
+
+@lru_cache(maxsize=1)
+def _signature() -> re.Pattern[str]:
+    bodies = "|".join(map(re.escape, _national_bodies()))
+    # The date ends the 落款 ("…财政部 2020年2月6日发布的通知" cites a document instead).
+    return re.compile(rf"((?:(?:{bodies}){_SEPARATOR})+)(?:19|20)\d\d年\d{{1,2}}月\d{{1,2}}日(?=$|[\s\u3000（(【]|链接|网站|来源|附件)")
+
+
+def national_signature(text: str) -> str:
+    """The national bodies that sign a text's end with a date ("财政部 税务总局 2020年2月6日"), or "": a notice
+    whose title names no issuer is theirs, and applies nationwide."""
+    m = _signature().search(text[-_SIGNATURE_TAIL:])
+    if not m:
+        return ""
+    return " ".join(re.sub(r"&\w+;|、", " ", m.group(1)).split())

@@ -201,26 +201,6 @@ def find_place_spans(text: str) -> list[tuple[int, int, Region]]:
     return [(m.start, m.end, m.region) for m in _mentions(text)]
 
 
-def main_region(title: str, text: str) -> Region:
-    """The region a document is about: within the title's place, the part the text mostly talks about."""
-    from ingest.national import addressed_to_every_province, national_title
-
-    if national_title(title):
-        return Region()  # 国务院关于鼓励华侨和香港澳门同胞投资的规定 is national, whatever places it names
-    mentions = _collapse_chains(_mentions(title + "\n" + text))
-    cut = len(title) + 1
-    in_title = [m for m in mentions if m.start < cut]
-    if not in_title and addressed_to_every_province(title, text):
-        return Region()  # addressed to every province: the provinces and 兵团 it names are its addressees
-    weights: Counter[Region] = Counter()
-    for m in mentions:
-        weights[m.region] += 5 if m.start < cut else 1
-    anchor = Region()
-    if in_title:
-        anchor = max(in_title, key=lambda m: (m.level, -m.start)).region
-    return _refine(anchor, weights, need=2 if not in_title else 1)
-
-
 def _collapse_chains(mentions: list[_Mention]) -> list[_Mention]:
     """济南市历下区 is one mention of 历下区, not one of 济南 plus one of 历下."""
     out: list[_Mention] = []
@@ -235,35 +215,6 @@ def _collapse_chains(mentions: list[_Mention]) -> list[_Mention]:
 def _within(inner: Region, outer: Region) -> bool:
     pairs = ((outer.province, inner.province), (outer.city, inner.city), (outer.district, inner.district))
     return all(not o or o == i for o, i in pairs)
-
-
-def _refine(anchor: Region, weights: Counter[Region], need: int) -> Region:
-    """Go one level deeper while one child of the current region holds at least half of its weight."""
-    current = anchor
-    for field in ("province", "city", "district"):
-        if getattr(current, field):
-            continue
-        inside = {r: w for r, w in weights.items() if _within(r, current)}
-        total = sum(inside.values())
-        by_child: Counter[str] = Counter()
-        for r, w in inside.items():
-            if getattr(r, field):
-                by_child[getattr(r, field)] += w
-        if not by_child:
-            break
-        child, w = by_child.most_common(1)[0]
-        if w < need or w * 2 < total:
-            break
-        current = _descend(current, field, child)
-    return current
-
-
-def _descend(current: Region, field: str, child: str) -> Region:
-    if field == "province":
-        return Region(child)
-    if field == "city":
-        return Region(current.province, child)
-    return Region(current.province, current.city, child)
 
 
 def district_stems() -> frozenset[str]:

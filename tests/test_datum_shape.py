@@ -127,6 +127,12 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("《狂飙》是什么类型的电视剧", "《狂飙》基本可以确定是今年最成功的电视剧了。", False),  # no genre named
     ("《狂飙》是什么类型的电视剧", "《狂飙》是一部扫黑除恶题材的刑侦剧。", True),
     ("《漫长的季节》的类型是什么？", "X剧场愿意和创作团队一起进行类型创新。", False),
+    # A rule's time fixed by an event answers "什么时候" as the rule states it.
+    ("渔业船员证书需要年审的什么时候可以办理？", "需要更换、年审的，延期到疫情结束後办理。", True),
+    ("渔业船员证书需要年审的什么时候可以办理？", "渔业船员证书需要年审的，到渔业部门办理。", False),
+    # A count of items asks no measure's figure, whatever nouns qualify the items (税收 of 税收优惠政策).
+    ("税务总局新出台了多少项税收优惠政策？", "税务总局从四个方面对12项政策逐一进行解读。", True),
+    ("税务总局新出台了多少项税收优惠政策？", "税务总局出台税收优惠政策支持疫情防控。", False),
 ])
 
 
@@ -174,6 +180,10 @@ def test_the_subject_of_a_question_is_what_it_asks_about_not_what_it_asks(questi
     ("第一届博览会的主办城市是", "where"),
     ("企业捐赠用于疫情的物品如何计算税收？", None),  # asks how: the measure at its end is what is computed
     ("函数是什么", None),
+    ("宿州市对故意传播病毒如何处罚？", None),  # 如何处罚 holds 何处 and asks no place
+    ("任何时候都可以办理吗？", None),  # 任何时候 holds 何时 and asks no date
+    ("吉林国资委明确了哪部分企业经营收入计入利润总额？", None),  # 哪部分 asks which part, not which work
+    ("《流浪地球》是哪部电影的续集？", "which"),
 ])
 def test_what_a_question_without_an_asking_word_asks(question, kind):
     assert asked_kind(question) == kind

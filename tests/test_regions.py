@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.types import Region
-from ingest.regions import find_places, main_region, region_matches
+from ingest.doc_region import main_region
+from ingest.regions import find_places, region_matches
 
 
 @pytest.mark.parametrize(

@@ -44,3 +44,24 @@ def test_the_section_a_question_names_joins_the_passages_from_its_document():
     assert with_asked_sections("青山区企业复工审批时间如何安排？", found, chunks_of) == found
     assert with_asked_sections("青山区企业复工审批流程是什么？", [*found, _hit(9, SECTION, 0.5)], chunks_of) == [
         *found, _hit(9, SECTION, 0.5)]
+
+
+def test_a_named_section_cut_by_the_chunker_continues_into_the_next_passage_and_leads_the_answer():
+    """"四、企业复工审批材料 1. 企业复工申请表；" ends a passage and the list goes on in the next one: both join, the next
+    headed by the section's title, and the answer quotes the section — not the preamble that repeats the notice's
+    title, nor the first item alone."""
+    from assistant.answering.extractive import ExtractiveGenerator
+    from assistant.retrieval.sections import with_asked_sections
+
+    materials = ("三、复工条件 企业须落实防控措施。 四、企业复工审批材料 1. 企业复工申请表；")
+    rest = "2. 企业复工现场审核表； 3. 企业疫情防控承诺书； 4. 企业返岗员工名册。 报送材料均需企业主要负责人签字。"
+    chunks = [_hit(0, PREAMBLE, 0).chunk, _hit(7, materials, 0).chunk, _hit(8, rest, 0).chunk]
+    def chunks_of(doc_ids):
+        return [c for c in chunks if c.doc.doc_id in doc_ids]
+
+    question = "白水市青山区企业复工审批材料都需要什么？"
+    hits = with_asked_sections(question, [_hit(0, PREAMBLE, 1.0)], chunks_of)
+    assert [(h.chunk.ordinal, h.chunk.heading) for h in hits] == [(7, ""), (8, "企业复工审批材料"), (0, "")]
+    text, _ = ExtractiveGenerator().generate(question, hits, "zh")
+    assert text.startswith("四、企业复工审批材料 1. 企业复工申请表；") and "企业疫情防控承诺书" in text, text
+    assert "通告如下" not in text, text

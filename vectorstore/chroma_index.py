@@ -14,7 +14,7 @@ from assistant.types import Chunk, DocInfo, Filters
 # Fields of DocInfo copied onto every chunk so filters and citations need no second lookup.
 _DOC_FIELDS = (
     "doc_id", "source", "sha256", "title", "doc_type", "province", "city", "district",
-    "published", "effective", "expires", "repealed", "version_key", "superseded_by",
+    "published", "effective", "expires", "repealed", "version_key", "superseded_by", "issuer",
 )
 
 

@@ -25,6 +25,7 @@ from assistant.query.terms import (
     question_terms,
     with_pinyin_places,
 )
+from assistant.retrieval.sections import asked_section_spans
 from assistant.text.sentences import sentence_spans
 from assistant.types import Citation, Hit
 
@@ -137,6 +138,9 @@ _ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十
 # "…要求如下：", and a preamble that ends "…现将有关事项通知如下。" / "…制定如下措施。": what it announces follows it.
 _LEAD_IN_END = re.compile(r"(?:[：:]|(?:如下|以下)[\u4e00-\u9fff]{0,4}[。：:])\s*$")
 _BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+# A sentence of the section the question names by its title outranks a preamble that repeats the question's other
+# words (the document's title): as much as a passage's whole coverage may add (0.3).
+_ASKED_SECTION = 0.3
 
 
 def _wants_many(question: str, intents: frozenset[str]) -> bool:
@@ -209,10 +213,17 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     table_row, doc_frame = bool(hit.chunk.table), document_frame(hit)
     # And "本条例…" names the whole title: its words count as found in such a sentence.
     titled = [t.weight * match_strength(t, doc.title.lower()) for t in terms]
+    # A section the question names by its title ("二、严格落实主体责任。在复工复产前…"): the title heads its sentences.
+    sections = asked_section_spans(question, text, hit.chunk.heading) if question else []
     out = []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         found = [t.weight * match_strength(t, sentence.lower()) for t in terms]
+        in_section = 0.0
+        for title, lo, hi in sections:
+            if lo <= start < hi:
+                found = [max(f, t.weight * match_strength(t, title.lower())) for f, t in zip(found, terms, strict=True)]
+                in_section = _ASKED_SECTION
         if SELF_REFERENCE.search(sentence):
             found = list(map(max, found, titled))
         own = sum(found) / total
@@ -231,7 +242,7 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
         # "有多少" / "什么时候" / "电话" want a datum: a sentence without one cannot answer, however on topic.
         lacks = 0.5 if (intents & DATUM and not shape) or (kind in _DATUM_KINDS and not states) else 1.0
         short = 0.3 if len(sentence) < 14 else 0.0  # bare headings like "第三条 支持企业落户。" say little
-        score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short
+        score = lacks * sum(map(max, found, given)) / total + shape + passage_bonus - short + in_section
         if kind == "number" and label:
             score += 0.3 * label_fit(label, sentence, after=0)
         if asked_fig and datum:

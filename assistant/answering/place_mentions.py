@@ -30,6 +30,17 @@ def place_relation(asked: Region, found: Region) -> str:
     return "other"
 
 
+def other_places(asked: Region, named: list[Region] | tuple[Region, ...]) -> list[Region]:
+    """The named places that make a text about somewhere else than the asked place: not those outside every place
+    above the asked one that the text also names (a 福建省 passage's "湖北（武汉）等地区入闽人员" is about 福建, the
+    travellers' origin is in passing), while a sibling inside that wider place (厦门市 for 莆田市) is another place."""
+    others = [r for r in named if place_relation(asked, r) == "other"]
+    parents = [r for r in named if place_relation(asked, r) == "parent"]
+    if not parents:
+        return others
+    return [r for r in others if any(place_relation(p, r) != "other" for p in parents)]
+
+
 def _depth(r: Region) -> int:
     return 3 if r.district else 2 if r.city and r.city != r.province else 1 if r.province else 0
 
@@ -86,4 +97,5 @@ def is_national(doc: DocInfo) -> bool:
 
     title = doc.title.strip("《》")
     return (national_title(title) or bool(TO_EVERY_PROVINCE.search(title))
-            or (doc.doc_type == "regulation" and not place_mentions(title)))
+            or (doc.doc_type == "regulation" and not place_mentions(title))
+            or (bool(doc.issuer) and national_title(doc.issuer) and not place_mentions(title)))

@@ -84,8 +84,10 @@ class TermRelevance:
     def _signal(self, hit: Hit) -> float | None:
         return retrieval_signal(hit, self.calibration)
 
-    def score(self, question: str, hits: Sequence[Hit], keep: Keep | None = None) -> float:
-        """0..1 evidence that the passages answer the question (below settings.min_relevance: refuse)."""
+    def score(self, question: str, hits: Sequence[Hit], keep: Keep | None = None, applies_to: str = "") -> float:
+        """0..1 evidence that the passages answer the question (below settings.min_relevance: refuse).
+        applies_to: the asked place's names, when the scope check found every passage applies there (a 福建省
+        notice answers for 莆田市 without naming it): a place they do not name is then no missing word."""
         terms = with_pinyin_places(question_terms(question), hits)
         if not hits or not terms:
             return 0.0
@@ -94,6 +96,10 @@ class TermRelevance:
         stats = self._stats()
         terms = stats.informative(terms) if stats else terms
         top = list(hits[:3])
+        if applies_to:  # a place only wider passages answer for: judged on the topic's words alone
+            union_all = "\n".join(passage_text(h) for h in hits[:3]).lower()
+            terms = [t for t in terms if not (t.place and t.text in applies_to.split()
+                                              and match_strength(t, union_all) == 0)] or terms
         texts = [passage_text(h) for h in top]
         covs = [coverage(terms, t) for t in texts]
         best = max(range(len(top)), key=lambda i: (covs[i], -i))

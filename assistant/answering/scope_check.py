@@ -17,6 +17,7 @@ from assistant.answering.place_mentions import (
     VENUE,
     is_national,
     most_named,
+    other_places,
     passage_place,
     place_mentions,
     place_relation,
@@ -118,11 +119,11 @@ class ScopeChecker:
             where = f"{hit.chunk.heading}\n{text}" if doc_rel == "several" else f"{_frame(hit)}\n{text}"
             mentions = [r for _, r in place_mentions(where)]
             rels = [place_relation(asked, r) for r in mentions]
+            others = [r.names()[-1] for r in other_places(asked, mentions) if r.names()]
             if "same" in rels or "child" in rels:
                 local = ("same", item.label) if "same" in rels else ("child", "")
-            elif "other" in rels and doc_rel != "same" and not is_national(doc):
+            elif others and doc_rel != "same" and not is_national(doc):
                 # (a national rule's passage may name the province it makes an exception for: its sentences say)
-                others = [r.names()[-1] for r, rel in zip(mentions, rels, strict=True) if rel == "other" and r.names()]
                 return ScopeMatch(False, "other", most_named(others), (item.label,))
         if local is not None:
             rel, name = local
@@ -166,7 +167,7 @@ class ScopeChecker:
             if rel in own:
                 region = next(r for r in named if place_relation(asked, r) == rel)
                 return rel, region.names()[-1]
-        others = [r for r in named if place_relation(asked, r) == "other"]
+        others = other_places(asked, named)
         if others:
             return "other", others[0].names()[-1] if others[0].names() else ""
         if not context:
@@ -267,7 +268,7 @@ def _rival_body(item: ScopeItem, sentence: str) -> str:
     return rivals[0] if rivals else ""
 
 
-_ANY_EDITION = re.compile(r"第(?:[一二三四五六七八九十零〇两]{1,4}|\d{1,3})(?:届|次)")
+_ANY_EDITION = re.compile(r"第(?:[一二三四五六七八九十零〇两]{1,4}|\d{1,3})(?:届|次|批|级|轮|档|类|期)")
 
 
 def _other_edition(item: ScopeItem, sentence: str) -> str:

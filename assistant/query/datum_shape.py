@@ -135,8 +135,9 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
         units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")
         if not units and _ASKED_PEOPLE.search(question) and not _ASKED_RATE.search(question):
             units = _UNIT_GROUPS[0]
+        # "多少项税收优惠政策": a count of items asks no measure's figure, whatever nouns qualify the items.
         return DatumShape(units=units, rate=bool(_ASKED_RATE.search(question)) and not units,
-                          measure=asked_measure(question))
+                          measure=() if m and units else asked_measure(question))
     if kind == "who":
         roles = asked_roles(question)
         results = () if roles else asked_results(question)

@@ -24,7 +24,7 @@ _NAME_TAGS = ("n", "ns", "nt", "nz", "nr", "vn", "b", "j", "l", "eng", "ng", "an
 # Time words too: "2024年度政府采购金额" names no body 年度政府.
 _BOUNDARY_WORDS = frozenset("请问 问题 哪些 什么 有关 相关 关于 情况 政策 企业 年 年度 季度 月度 本年 今年 去年 明年 当年 全年"
                             .split())
-_PLACE_PREFIX = re.compile(r"^(?:[省市区县州镇乡])")
+_PLACE_PREFIX = re.compile(r"^(?:[省市区县州镇乡])(?![场民域属])")  # 市场监管委 keeps its 市
 _BRACKETED = re.compile(r"《([^》]{2,60})》")
 # Unbracketed titles only with unmistakable endings: "有哪些扶持办法" is a question, not a title.
 _TITLE_END = (r"条例|实施细则|管理办法|暂行办法|实施办法|若干规定|暂行规定|若干措施|若干政策|实施意见"
@@ -55,7 +55,7 @@ def generic_bodies() -> frozenset[str]:
 
 
 # A suffix followed by these is another word (部门, 局长, 委员, 办法, 中心城区).
-_BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事面势名城署分队位件落])")
+_BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事面势名城署分队位件落党])")  # 局党组: the office's party group
 # Offices are specific by their suffix; a park, company, event or centre only with a proper name in it
 # (研发中心 is a kind of body, 锦川产业园 one body).
 _VERBS_ENDING_LIKE_BODIES = frozenset("部署 签署 联署 布署 开办 举办 创办 主办 承办 协办 督办 交办 部局 布局 格局 大局".split())
@@ -145,8 +145,15 @@ def other_office(forms: tuple[str, ...], frame: str, text: str) -> str:
     if not forms or any(f in frame or f in text for f in forms):
         return ""
     suffix = next((s for s in _OFFICE_SUFFIXES if forms[0].endswith(s)), "")
-    m = re.search(rf"[\u4e00-\u9fff]{{2}}{suffix}", frame) if suffix else None
-    return m.group() if m else ""
+    if not suffix:
+        return ""
+    # 税务总局 named in a 税务局's notice is the same office one level up, not another office's document.
+    stem = forms[0][: -len(suffix)][-2:]
+    return next((m.group() for m in re.finditer(rf"([\u4e00-\u9fff]{{2}})总?{suffix}", frame)
+                 if m.group(1) != stem), "")
+
+
+_ASKING_START = re.compile(r"哪|什么|多少|几")  # "哪几个政府部门" asks which bodies; it names none
 
 
 def _names(question: str, place_forms: set[str]) -> list[str]:
@@ -157,7 +164,7 @@ def _names(question: str, place_forms: set[str]) -> list[str]:
             continue
         start = _name_start(question, m.start())
         name = _strip_places(_from_inner_head(question[start : m.end()], place_forms), place_forms)
-        if len(name) >= 3 and name not in place_forms:
+        if len(name) >= 3 and name not in place_forms and not _ASKING_START.match(name):
             out.append(name)
     return out
 

@@ -29,23 +29,27 @@ from assistant.text.numbers import chinese_numeral, extract_quantities, normalis
 _ASKS = (
     ("why", re.compile(r"为什么|为何|什么原因|原因|怎么回事|\bwhy\b", re.I)),
     ("date", re.compile(
-        r"什么时候|何时|哪天|哪一天|哪年|哪一年|哪个月|几月|几号|几日|什么时间|什么日期|(?<!多长)(?<!多少)(?:时间|日期)(?:是|为)?[？?]?$"
+        r"什么时候|(?<![如任])何时|哪天|哪一天|哪年|哪一年|哪个月|几月|几号|几日|什么时间|什么日期|(?<!多长)(?<!多少)(?:时间|日期)(?:是|为)?[？?]?$"
         r"|\bwhen\b|what (?:date|year|day|time)", re.I)),
     ("number", re.compile(
-        r"多少|几[个位家名人次届年天岁种项所条座只辆架艘场枚倍亿万千百十]|多大|多高|多长|多远|多重|多久|人数|数量|金额"
-        r"|规模|总额|增长率|增速|how (?:much|many|old|long|large|big|far)|what percentage", re.I)),
+        r"多少|几[个位家名人次届年天岁种项所条座只辆架艘场枚倍亿万千百十]|多大|多高|多长|多远|多重|多久"
+        r"|how (?:much|many|old|long|large|big|far)|what percentage", re.I)),
+    # "母基金规模？" asks the figure; "哪部分…计入利润总额" asks which part, the figure's noun is in passing.
+    ("number", re.compile(r"^(?!.*(?:哪|如何|怎么|怎样|是否|能否)).*(?:人数|数量|金额|规模|总额|增长率|增速)")),
     ("where", re.compile(
-        r"在哪(?!些|个方面|一方面)|哪里|哪儿|何地|何处|哪个(?:城市|国家|省|地方|地区|区|县|市)|哪座城市|哪国|什么地方|地点|地址|起点|终点"
+        r"在哪(?!些|个方面|一方面)|哪里|哪儿|(?<![如任])何地|(?<![如任])何处|哪个(?:城市|国家|省|地方|地区|区|县|市)|哪座城市|哪国|什么地方|地点|地址|起点|终点"
         r"|(?:举办|主办|承办|所在|发源)(?:国|地|城市)(?:是|为)?[？?]?$"
         r"|\bwhere\b|which (?:city|country|province|district)", re.I)),
     ("who", re.compile(
         r"谁|哪位|哪家|哪支|哪个(?:公司|企业|机构|球队|队|部门|单位|组织|人)|什么人|\bwho\b|which (?:company|team|firm)",
         re.I)),
-    ("which", re.compile(r"哪个|哪一|哪部|哪款|哪项|哪种|哪只|\bwhich\b", re.I)),
+    ("which", re.compile(r"哪个|哪一|哪部(?![分门])|哪款|哪项|哪种|哪只|\bwhich\b", re.I)),
 )
 _CN_COUNT = re.compile(r"[一二两三四五六七八九十百千]+[多余]?(?:[个位家名人次届天岁种项所条座只辆架艘场枚倍]|万|亿)")
 _DAY = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月|[上中下]旬|年[初底末中]"
                   r"|周[一二三四五六日]|星期[一二三四五六日天]")  # 今天, 去年: relative to an unknown day, no date
+# "延期到疫情结束后办理", "自公布之日起": a time fixed by an event answers "什么时候" as a rule states it.
+_EVENT_TIME = re.compile(r"(?:结束|解除|届满|期满|到期|终止|发布|公布|印发|施行)(?:[后後]|之[后後]|以[后後]|之日)")
 # "全国新增确诊病例数？", "2022年英特尔全年营收": a bare noun phrase ending in a count noun or a measure asks its figure.
 _COUNT_NOUN_END = re.compile(r"(?<![函参变无])数(?:是|为)?[？?。\s]*$")
 _ANY_ASKING = re.compile(r"如何|怎么|怎样|什么|哪|吗|是否|能否|可否|有没有|有无|\b(?:how|what|which|is|are|does|do)\b", re.I)
@@ -100,8 +104,10 @@ def _states_any(kind: str, sentence: str, question: str) -> bool:
                for q in extract_quantities(sentence)):
             return True
         extra = _CN_COUNT if kind == "number" else _DAY
-        return any(_new(m.group(), question) and not (kind == "date" and _reported(sentence, m.end()))
-                   for m in extra.finditer(sentence))
+        if any(_new(m.group(), question) and not (kind == "date" and _reported(sentence, m.end()))
+               for m in extra.finditer(sentence)):
+            return True
+        return kind == "date" and any(_new(m.group(), question) for m in _EVENT_TIME.finditer(sentence))
     if kind == "why":
         return bool(_CAUSE.search(sentence))
     if kind == "genre":  # the shape names the genre words

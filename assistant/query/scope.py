@@ -113,7 +113,7 @@ def text_years(texts: Iterable[str], published: str = "") -> frozenset[int]:
 
 
 # An event named by its edition: 第七届立法会, 第三次会议 (第三条 is an article, not an event).
-_EDITION = re.compile(r"第([一二三四五六七八九十零〇两]{1,4}|\d{1,3})(届|次)")
+_EDITION = re.compile(r"第([一二三四五六七八九十零〇两]{1,4}|\d{1,3})(届|次|批|级|轮|档|类|期)")
 _CN_DIGITS = "零一二三四五六七八九"
 
 

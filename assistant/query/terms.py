@@ -31,7 +31,7 @@ _PLACE_SUFFIX = re.compile(r"[省市县区镇乡园港]$|新区$|开发区$|自�
 _INTENTS = {
     "amount": re.compile(r"多少|金额|补贴|补助|奖励|资助|奖补|how much|amount|subsid|grant|reward", re.I),
     "list": re.compile(r"哪些|哪几|有什么|\bwhich\b|\bwhat are\b|\blist\b", re.I),
-    "date": re.compile(r"什么时候|何时|哪天|哪年|到期|期限|有效期|截止|施行|\bwhen\b|deadline|expir|\buntil\b", re.I),
+    "date": re.compile(r"什么时候|(?<![如任])何时|哪天|哪年|到期|期限|有效期|截止|施行|\bwhen\b|deadline|expir|\buntil\b", re.I),
     "where": re.compile(r"在哪|哪里|位于|地址|\bwhere\b|\blocated\b|\blocation\b", re.I),
     "effective": re.compile(r"施行|生效|实施|effective|take effect|in force", re.I),
     "validity": re.compile(r"还有效|有效吗|有效期|过期|到期|失效|still valid|\bvalid\b|expir", re.I),
@@ -204,11 +204,23 @@ def question_terms(question: str) -> tuple[Term, ...]:
         if word.isascii() and word.isalpha():
             term = _english_term(word, capitalised=word[0].isupper() and not first)
         else:
+            word = _place_in(word) if tag == "ns" else word
             term = None if word in _STOP else _chinese_term(word, tag, unconfirmed)
         first = False
         if term and term.text not in terms:
             terms[term.text] = term
     return tuple(terms.values())
+
+
+@lru_cache(maxsize=4096)
+def _place_in(word: str) -> str:
+    """The gazetteer's place inside a token the tagger glued a character to ("递交材料时深圳税务局" → 时深圳 → 深圳)."""
+    from ingest.regions import find_place_spans
+
+    spans = find_place_spans(word) if len(word) >= 3 else []
+    if len(spans) == 1 and spans[0][1] - spans[0][0] >= 2 and len(word) - (spans[0][1] - spans[0][0]) == 1:
+        return word[spans[0][0]: spans[0][1]]
+    return word
 
 
 _PREFIX_TAGS = ("n", "ng", "b", "a", "vn", "j")

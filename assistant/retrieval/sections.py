@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from assistant.types import Chunk, Hit
 
@@ -27,17 +28,47 @@ def section_titles(text: str) -> set[str]:
     return set(_SECTION.findall(text))
 
 
+def asked_section_spans(question: str, text: str, heading: str = "") -> list[tuple[str, int, int]]:
+    """(title, start, end) of each numbered section of a passage whose title the question holds whole: from its
+    number to the next section's. A section title is a heading written inline; it heads what follows it. A passage
+    headed by such a title (one continuing the section) is in it up to its first section number."""
+    marks = list(_SECTION.finditer(text))
+    spans = [(m.group(1), m.start(), marks[i + 1].start() if i + 1 < len(marks) else len(text))
+             for i, m in enumerate(marks) if _names_section(question, m.group(1))]
+    if _names_section(question, heading):
+        spans.insert(0, (heading, 0, marks[0].start() if marks else len(text)))
+    return spans
+
+
+def _names_section(question: str, title: str) -> bool:
+    return len(title) >= _NAMED_TITLE and title in question
+
+
 def with_asked_sections(question: str, hits: Sequence[Hit], chunks_of: ChunksOf) -> list[Hit]:
     """hits, with the passage of each section the question names (of the documents found) placed before its
     document's first passage, scored like it; the rest keep their order."""
     out = list(hits)
     have = {h.chunk.chunk_id for h in hits}
     for doc_id in dict.fromkeys(h.chunk.doc.doc_id for h in hits):
-        named = [c for c in chunks_of([doc_id]) if c.chunk_id not in have
-                 and any(len(t) >= _NAMED_TITLE and t in question for t in section_titles(c.text))]
+        chunks = chunks_of([doc_id])
+        named = [c for c in chunks if c.chunk_id not in have and any(_names_section(question, t)
+                                                                     for t in section_titles(c.text))]
         if not named:
             continue
         at = next(i for i, h in enumerate(out) if h.chunk.doc.doc_id == doc_id)
-        out.insert(at, Hit(named[0], score=out[at].score))
-        have.add(named[0].chunk_id)
+        joined = [named[0], *_continued(question, named[0], chunks, have)]
+        out[at:at] = [Hit(c, score=out[at].score) for c in joined]
+        have.update(c.chunk_id for c in joined)
     return out
+
+
+def _continued(question: str, chunk: Chunk, chunks: Sequence[Chunk], have: set[str]) -> list[Chunk]:
+    """The next passage of the document, headed by the section's title, when the named section runs to the end of
+    this one ("四、企业复工审批材料 1. 企业复工申请表；" | "2. 企业复工现场审核表；…")."""
+    spans = asked_section_spans(question, chunk.text)
+    if not spans or spans[-1][2] < len(chunk.text):
+        return []
+    following = next((c for c in chunks if c.ordinal == chunk.ordinal + 1), None)
+    if following is None or following.chunk_id in have:
+        return []
+    return [replace(following, heading=spans[-1][0])]

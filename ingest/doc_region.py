@@ -1,0 +1,66 @@
+"""The region a document is about, from its title and text: within the title's place, the part the text mostly
+talks about; none for a national document (issued, signed or addressed nationally)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from assistant.types import Region
+from ingest.regions import _collapse_chains, _mentions, _within
+
+
+def main_region(title: str, text: str) -> Region:
+    """The region a document is about: within the title's place, the part the text mostly talks about."""
+    from ingest.national import addressed_to_every_province, national_signature, national_title
+
+    if national_title(title):
+        return Region()  # 国务院关于鼓励华侨和香港澳门同胞投资的规定 is national, whatever places it names
+    mentions = _collapse_chains(_mentions(title + "\n" + text))
+    cut = len(title) + 1
+    in_title = [m for m in mentions if m.start < cut]
+    if not in_title and (addressed_to_every_province(title, text) or national_signature(text)):
+        return Region()  # addressed to every province, or signed by national bodies: the places it names are
+        # its addressees, or the ones it makes rules for
+    weights: Counter[Region] = Counter()
+    for m in mentions:
+        weights[m.region] += 5 if m.start < cut else 1
+    anchor = Region()
+    if in_title and _WHOLE_AREA.search(title):
+        # "浙江：全省各地健康码陆续上线…杭州、宁波…" is the province's, whichever of its cities the text names most.
+        return min(in_title, key=lambda m: (m.level, m.start)).region
+    if in_title:
+        anchor = max(in_title, key=lambda m: (m.level, -m.start)).region
+    return _refine(anchor, weights, need=2 if not in_title else 1)
+
+
+_WHOLE_AREA = re.compile(r"全省|全市|全区|全县|全州|全域|各地|各市|各县")
+
+
+def _refine(anchor: Region, weights: Counter[Region], need: int) -> Region:
+    """Go one level deeper while one child of the current region holds at least half of its weight."""
+    current = anchor
+    for field in ("province", "city", "district"):
+        if getattr(current, field):
+            continue
+        inside = {r: w for r, w in weights.items() if _within(r, current)}
+        total = sum(inside.values())
+        by_child: Counter[str] = Counter()
+        for r, w in inside.items():
+            if getattr(r, field):
+                by_child[getattr(r, field)] += w
+        if not by_child:
+            break
+        child, w = by_child.most_common(1)[0]
+        if w < need or w * 2 < total:
+            break
+        current = _descend(current, field, child)
+    return current
+
+
+def _descend(current: Region, field: str, child: str) -> Region:
+    if field == "province":
+        return Region(child)
+    if field == "city":
+        return Region(current.province, child)
+    return Region(current.province, current.city, child)
