@@ -98,3 +98,16 @@ def test_a_title_about_the_whole_province_keeps_the_province_whichever_city_its_
     text = title + " 杭州市民可通过支付宝申领。杭州“健康码”实行红黄绿三色管理，杭州市已发放800万张。"
     assert main_region(title, text) == Region("浙江省")
     assert main_region("杭州“健康码”上线", text).city == "杭州市"  # no whole-area word: the text's city
+
+
+def test_a_national_rule_answers_for_a_province_only_when_it_names_what_is_asked_about():
+    """A national notice applies in 山东省 without naming it; it answers when it names the question's rarest subject
+    word, not when it shares only the common ones (投放, 复工) with a question about 信贷."""
+    gate = ScopeGate(TermRelevance(calibration=None), min_relevance=0.3)
+    national = DocInfo("sw.txt", "sw.txt", "s7", "国家税务总局关于开展2020年“便民办税春风行动”的意见", "policy")
+    online = "（六）优化网上办税缴费平台。加强电子税务局、手机APP等办税缴费平台的运行维护和应用管理，确保系统安全稳定。"
+    verdict = gate.judge("山东如何优化网上办税缴费平台？", [_hit(national, online)])
+    assert verdict.answerable and verdict.matches[0].name == "全国", verdict
+    feed = DocInfo("ny.txt", "ny.txt", "s8", "农业农村部关于做好饲料生产企业复工复产的通知", "policy")
+    supply = "加大玉米等储备粮投放，加快豆粕等生产企业开工，支持饲料企业尽快复工复产，保障大宗饲料原料供给。"
+    assert not gate.judge("淮北市如何扩大信贷投放支持企业复工复产？", [_hit(feed, supply)]).answerable

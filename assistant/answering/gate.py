@@ -44,12 +44,13 @@ class ScopeGate:
             return scope.empty or self.checker.sentence(scope, hit, sentence, asks_number, generated=False).ok
 
         # One asked place that the top passages match as itself or as a wider region whose rule applies there (a
-        # 福建省 notice for 莆田市). Not a national rule's: "全国" passages are judged by all the question's words
-        # (measured: with them, traps got unrelated national passages labelled as applying).
-        wider = len(scope.places) == 1 and all(m.relation in ("same", "parent") and m.name != NATIONAL
-                                               for _, m in inside[:3])
+        # 福建省 notice for 莆田市, a national one). A national rule must name the question's subject itself
+        # (measured: without that, traps got unrelated national passages labelled as applying).
+        wider = len(scope.places) == 1 and all(m.relation in ("same", "parent") for _, m in inside[:3])
         applies_to = " ".join(scope.places[0].forms or (scope.places[0].text,)) if wider else ""
-        relevance = self.relevance.score(question, [h for h, _ in inside], keep, applies_to) if inside else 0.0
+        national = frozenset(h.chunk.chunk_id for h, m in inside[:3] if m.name == NATIONAL)
+        relevance = self.relevance.score(question, [h for h, _ in inside], keep, applies_to,
+                                         national) if inside else 0.0
         if relevance >= self.min_relevance:
             return Verdict(True, "ok", relevance, scope, tuple(h for h, _ in inside), tuple(m for _, m in inside),
                            asks_number=asks_number)

@@ -84,10 +84,14 @@ class TermRelevance:
     def _signal(self, hit: Hit) -> float | None:
         return retrieval_signal(hit, self.calibration)
 
-    def score(self, question: str, hits: Sequence[Hit], keep: Keep | None = None, applies_to: str = "") -> float:
+    def score(self, question: str, hits: Sequence[Hit], keep: Keep | None = None, applies_to: str = "",
+              national: frozenset[str] = frozenset()) -> float:
         """0..1 evidence that the passages answer the question (below settings.min_relevance: refuse).
         applies_to: the asked place's names, when the scope check found every passage applies there (a 福建省
-        notice answers for 莆田市 without naming it): a place they do not name is then no missing word."""
+        notice answers for 莆田市 without naming it): a place they do not name is then no missing word.
+        national: the chunk ids of those that apply only as a national rule: the best of them must then name the
+        question's rarest subject word (a national notice on feed supply shares 投放 and 复工 with "淮北市如何扩大
+        信贷投放…", not 信贷)."""
         terms = with_pinyin_places(question_terms(question), hits)
         if not hits or not terms:
             return 0.0
@@ -110,6 +114,9 @@ class TermRelevance:
         cov = 0.75 * covs[best] + 0.25 * coverage(terms, union_text)
         if any(t.place and match_strength(t, union_text) == 0 for t in terms):
             cov *= 0.5  # the question is about a place the passages never mention
+        elif top[best].chunk.chunk_id in national and (subject := _as_written(subject_words(question, terms, stats), union_text)) and not (
+                names_subject(subject[0], texts[best])):
+            cov *= 0.5
         # Superlinear: with two or three content words, one missing is already a different question.
         cov = cov**1.5
         signal = self._signal(top[best])
