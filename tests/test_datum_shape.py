@@ -133,6 +133,10 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     # A count of items asks no measure's figure, whatever nouns qualify the items (税收 of 税收优惠政策).
     ("税务总局新出台了多少项税收优惠政策？", "税务总局从四个方面对12项政策逐一进行解读。", True),
     ("税务总局新出台了多少项税收优惠政策？", "税务总局出台税收优惠政策支持疫情防控。", False),
+    # A measured quantity is answered in its unit: the day the ship came in is no tonnage.
+    ("锦川港连夜抢卸多少吨防控物资？", "“东方强”轮共载有18个集装箱医用物资，已全部卸下。", False),
+    ("锦川港连夜抢卸多少吨防控物资？", "两艘货轮共载有18个集装箱432吨医用物资原料。", True),
+    ("延期办理的养老待遇从何时补发？", "从达到待遇领取条件的退休次月起补发。", True),
 ])
 
 

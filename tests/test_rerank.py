@@ -65,3 +65,20 @@ def test_a_named_section_cut_by_the_chunker_continues_into_the_next_passage_and_
     text, _ = ExtractiveGenerator().generate(question, hits, "zh")
     assert text.startswith("四、企业复工审批材料 1. 企业复工申请表；") and "企业疫情防控承诺书" in text, text
     assert "通告如下" not in text, text
+
+
+def test_a_named_section_already_found_brings_the_passage_the_chunker_cut_off():
+    """Retrieval found the passage holding "（五）减轻社会保险负担。" at its end; what the section says is in the next
+    passage, which joins right after it, headed by the section's title."""
+    from assistant.retrieval.sections import with_asked_sections
+
+    heading = "二、进一步降低企业用工成本 （五）减轻社会保险负担。"
+    body = "对不能按时缴纳社会保险费的企业，允许延期至疫情解除后三个月内补缴，免收滞纳金。 （六）实施失业保险稳岗返还。"
+    chunks = [_hit(3, heading, 0).chunk, _hit(4, body, 0).chunk]
+    def chunks_of(doc_ids):
+        return [c for c in chunks if c.doc.doc_id in doc_ids]
+
+    found = [_hit(3, heading, 0.8), _hit(0, PREAMBLE, 0.7)]
+    out = with_asked_sections("白水市在减轻社会保险负担方面提供了哪些政策支持？", found, chunks_of)
+    assert [(h.chunk.ordinal, h.chunk.heading, h.score) for h in out] == [
+        (3, "", 0.8), (4, "减轻社会保险负担", 0.8), (0, "", 0.7)]

@@ -18,6 +18,9 @@ _NUMERAL = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[多余]
 # Counted things: a count asked in one of a group's units is answered by a count in any unit of the group.
 _UNIT_GROUPS = ("人名位", "个座所家项只支款部条辆架艘枚种颗台套", "次场届期集批轮", "天日", "年", "岁", "倍")
 _ASKED_COUNT = re.compile(r"(?:多少|几)\s*([人名位个座所家项只支款部条辆架艘枚种颗台套次场届期集批轮天日年岁倍])")
+# Measured quantities: "抢卸多少吨" is answered by a figure in tonnes, not by the day the ship came in.
+_MEASURE_UNITS = ("吨|千克|公斤|斤", "平方公里|平方米|亩|公顷", "公里|千米|米", "立方米|升")
+_ASKED_MEASURE = re.compile(rf"多少\s*(?:万|亿)?\s*({'|'.join(_MEASURE_UNITS)})")
 # "第三次", "最后一次", "每个": an ordinal or a distributive, not a count.
 _NOT_A_COUNT = re.compile(r"(?:第|最后|每|这|那|上|下|再|前|后|某|哪)$")
 _ASKED_ORDINAL = re.compile(r"(?:哪一|第几)\s*([集期届章条次轮季部批])")
@@ -48,6 +51,7 @@ class DatumShape:
     place next to one of `verbs`. Empty fields ask nothing."""
 
     units: str = ""
+    measured: str = ""  # a unit group of _MEASURE_UNITS ("吨|千克|公斤|斤")
     ordinal: str = ""
     measure: tuple[str, ...] = ()
     rate: bool = False
@@ -57,8 +61,8 @@ class DatumShape:
     titled: bool = False  # the mentions are a title: one the sentence qualifies otherwise (奥运冠军) is another
 
     def __bool__(self) -> bool:
-        return bool(self.units or self.ordinal or self.measure or self.rate or self.roles or self.verbs
-                    or self.mentions)
+        return bool(self.units or self.measured or self.ordinal or self.measure or self.rate or self.roles
+                    or self.verbs or self.mentions)
 
     @property
     def replaces_kind(self) -> bool:
@@ -130,6 +134,8 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
         return DatumShape(ordinal=m.group(1))
     if genres := asked_genre(question):
         return DatumShape(mentions=genres)
+    if kind == "number" and (asked := _ASKED_MEASURE.search(question)):
+        return DatumShape(measured=next(g for g in _MEASURE_UNITS if asked.group(1) in g.split("|")))
     if kind == "number":
         m = _ASKED_COUNT.search(question)
         units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")
@@ -176,6 +182,8 @@ def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
     if shape.ordinal and not re.search(rf"第\s*{_NUMERAL}{shape.ordinal}", sentence):
         return False
     if shape.units and not _counted(shape.units, sentence, question):
+        return False
+    if shape.measured and not re.search(rf"\d[\d,.]*\s*[万亿千]?\s*(?:{shape.measured})", sentence):
         return False
     if shape.measure and not _labelled(shape.measure, sentence, question):
         return False

@@ -49,7 +49,8 @@ _CN_COUNT = re.compile(r"[一二两三四五六七八九十百千]+[多余]?(?:[
 _DAY = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}[日号]|[一二三四五六七八九十]{1,3}月|[上中下]旬|年[初底末中]"
                   r"|周[一二三四五六日]|星期[一二三四五六日天]")  # 今天, 去年: relative to an unknown day, no date
 # "延期到疫情结束后办理", "自公布之日起": a time fixed by an event answers "什么时候" as a rule states it.
-_EVENT_TIME = re.compile(r"(?:结束|解除|届满|期满|到期|终止|发布|公布|印发|施行)(?:[后後]|之[后後]|以[后後]|之日)")
+_EVENT_TIME = re.compile(r"(?:结束|解除|届满|期满|到期|终止|发布|公布|印发|施行)(?:[后後]|之[后後]|以[后後]|之日)"
+                         r"|(?:次|当|翌)[日月年](?:起|内|前)")  # "退休次月起补发"
 # "全国新增确诊病例数？", "2022年英特尔全年营收": a bare noun phrase ending in a count noun or a measure asks its figure.
 _COUNT_NOUN_END = re.compile(r"(?<![函参变无])数(?:是|为)?[？?。\s]*$")
 _ANY_ASKING = re.compile(r"如何|怎么|怎样|什么|哪|吗|是否|能否|可否|有没有|有无|\b(?:how|what|which|is|are|does|do)\b", re.I)

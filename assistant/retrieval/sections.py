@@ -51,13 +51,17 @@ def with_asked_sections(question: str, hits: Sequence[Hit], chunks_of: ChunksOf)
     have = {h.chunk.chunk_id for h in hits}
     for doc_id in dict.fromkeys(h.chunk.doc.doc_id for h in hits):
         chunks = chunks_of([doc_id])
-        named = [c for c in chunks if c.chunk_id not in have and any(_names_section(question, t)
-                                                                     for t in section_titles(c.text))]
+        named = [c for c in chunks if any(_names_section(question, t) for t in section_titles(c.text))]
         if not named:
             continue
-        at = next(i for i, h in enumerate(out) if h.chunk.doc.doc_id == doc_id)
-        joined = [named[0], *_continued(question, named[0], chunks, have)]
-        out[at:at] = [Hit(c, score=out[at].score) for c in joined]
+        section = named[0]
+        if section.chunk_id in have:  # found already: only what the chunker cut off joins, right after it
+            at = next(i for i, h in enumerate(out) if h.chunk.chunk_id == section.chunk_id) + 1
+            joined, score = _continued(question, section, chunks, have), out[at - 1].score
+        else:
+            at = next(i for i, h in enumerate(out) if h.chunk.doc.doc_id == doc_id)
+            joined, score = [section, *_continued(question, section, chunks, have)], out[at].score
+        out[at:at] = [Hit(c, score=score) for c in joined]
         have.update(c.chunk_id for c in joined)
     return out
 
