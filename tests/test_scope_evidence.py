@@ -111,3 +111,14 @@ def test_a_national_rule_answers_for_a_province_only_when_it_names_what_is_asked
     feed = DocInfo("ny.txt", "ny.txt", "s8", "农业农村部关于做好饲料生产企业复工复产的通知", "policy")
     supply = "加大玉米等储备粮投放，加快豆粕等生产企业开工，支持饲料企业尽快复工复产，保障大宗饲料原料供给。"
     assert not gate.judge("淮北市如何扩大信贷投放支持企业复工复产？", [_hit(feed, supply)]).answerable
+
+
+def test_a_place_named_to_be_left_out_is_another_place_for_it_and_nothing_against_the_rest():
+    """"湖北省以外的其他省份要…" holds everywhere but 湖北: a 湖北 question must not get it, a 广东 one may."""
+    doc = DocInfo("n.txt", "n.txt", "s9", "人力资源社会保障部关于做好疫情防控一线医务人员保障工作的通知", "policy")
+    text = "湖北省以外的其他省份要整合当地心理卫生资源，为一线医务人员提供心理服务。"
+    checker, hit = ScopeChecker(), _hit(doc, text)
+    hubei = checker.sentence(question_scope("湖北省如何为一线医务人员提供心理服务？"), hit, text)
+    assert not hubei.ok and hubei.name == "", hubei  # no "以下是湖北省的相关信息" over facts that exclude it
+    guangdong = checker.sentence(question_scope("广东省如何为一线医务人员提供心理服务？"), hit, text)
+    assert guangdong.ok and guangdong.relation == "parent", guangdong

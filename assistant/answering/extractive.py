@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -135,6 +136,7 @@ _SHAPED_KINDS = ("number", "date", "where")
 _FIGURE_FIT = 0.6
 # "1." numbers a heading; "120.00万元" is an amount.
 _ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:、|\.(?!\d)))[^，,；;。]{1,12}。?$")
+_ITEM_START = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.](?!\d))")
 # "…要求如下：", and a preamble that ends "…现将有关事项通知如下。" / "…制定如下措施。": what it announces follows it.
 _LEAD_IN_END = re.compile(r"(?:[：:]|(?:如下|以下)[\u4e00-\u9fff]{0,4}[。：:])\s*$")
 _BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
@@ -171,9 +173,13 @@ def _continuation(best: _Candidate, hit: Hit, question: str, budget: int) -> lis
     text = hit.chunk.text
     grams = _BIGRAM.findall(best.text)
     restates = bool(grams) and sum(g not in question for g in grams) / len(grams) < 0.35
-    if not (_LEAD_IN_END.search(best.text) or restates or len(best.text) < 14):
-        return []
     after = [(s, e) for s, e in sentence_spans(text) if s >= best.end][: max(0, budget - 1)]
+    if not (_LEAD_IN_END.search(best.text) or restates or len(best.text) < 14):
+        if best.datum or not _ITEM_START.match(best.text):
+            return []
+        # An item ("五、对违反上述规定的，…严肃处理。") goes on until the next item's number: its sentences say the
+        # rest of it ("情节严重的，移送司法机关…").
+        after = list(itertools.takewhile(lambda se: not _ITEM_START.match(text[se[0]:se[1]]), after))
     return [_Candidate(best.score, best.rank, s, e, text[s:e], True) for s, e in after]
 
 

@@ -30,15 +30,39 @@ def place_relation(asked: Region, found: Region) -> str:
     return "other"
 
 
-def other_places(asked: Region, named: list[Region] | tuple[Region, ...]) -> list[Region]:
+def asked_relations(asked: Region, text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[tuple[Region, str]]:
+    """(place, its relation to the asked place) for each place the text names outside the `skip` spans. A place
+    named to be left out ("湖北省以外的其他省份", "除武汉外") is another place when the asked one lies in it, and
+    says nothing about any other asked place (the rule holds everywhere else)."""
+    out = []
+    for pos, region, end in _mention_spans(text):
+        if any(a <= pos < b for a, b in skip):
+            continue
+        rel = place_relation(asked, region)
+        if _left_out(text, pos, end):
+            if rel not in ("same", "child"):
+                continue
+            rel = "other"
+        out.append((region, rel))
+    return out
+
+
+def other_places(asked: Region, related: list[tuple[Region, str]]) -> list[Region]:
     """The named places that make a text about somewhere else than the asked place: not those outside every place
     above the asked one that the text also names (a 福建省 passage's "湖北（武汉）等地区入闽人员" is about 福建, the
     travellers' origin is in passing), while a sibling inside that wider place (厦门市 for 莆田市) is another place."""
-    others = [r for r in named if place_relation(asked, r) == "other"]
-    parents = [r for r in named if place_relation(asked, r) == "parent"]
+    others = [r for r, rel in related if rel == "other"]
+    parents = [r for r, rel in related if rel == "parent"]
     if not parents:
         return others
     return [r for r in others if any(place_relation(p, r) != "other" for p in parents)]
+
+
+_LEFT_OUT_AFTER = re.compile(r"[以之]?外(?![资商贸国省市地企籍汇])")
+
+
+def _left_out(text: str, start: int, end: int) -> bool:
+    return bool(_LEFT_OUT_AFTER.match(text, end)) or text[max(0, start - 2): start].endswith(("除", "除了"))
 
 
 def _depth(r: Region) -> int:
@@ -49,6 +73,11 @@ def _depth(r: Region) -> int:
 def place_mentions(text: str) -> tuple[tuple[int, Region], ...]:
     """Places a text names. A short form glued to a park's or company's name (四川通信产业园) is that name, not a
     place the text is about; a full name (南京市) always is."""
+    return tuple((start, region) for start, region, _ in _mention_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _mention_spans(text: str) -> tuple[tuple[int, Region, int], ...]:
     from assistant.query.entities import body_suffix_at
     from ingest.regions import find_place_spans
 
@@ -60,7 +89,7 @@ def place_mentions(text: str) -> tuple[tuple[int, Region], ...]:
         run = _NAME_RUN.match(text, end)
         glued = bool(run) and text[end] not in _AFTER_PLACE and body_suffix_at(run.group())
         if not glued or text[start:end].endswith(_SUFFIXES):
-            out.append((start, region))
+            out.append((start, region, end))
     return tuple(out)
 
 

@@ -15,6 +15,7 @@ from assistant.answering.place_mentions import (
     DATELINE,
     NATIONAL,
     VENUE,
+    asked_relations,
     is_national,
     most_named,
     other_places,
@@ -117,9 +118,9 @@ class ScopeChecker:
         if local is None:  # the passage as a whole: any mention of the asked place ties it; others exclude it
             # (the title of a document about several places names them all: only the passage itself counts)
             where = f"{hit.chunk.heading}\n{text}" if doc_rel == "several" else f"{_frame(hit)}\n{text}"
-            mentions = [r for _, r in place_mentions(where)]
-            rels = [place_relation(asked, r) for r in mentions]
-            others = [r.names()[-1] for r in other_places(asked, mentions) if r.names()]
+            related = asked_relations(asked, where)
+            rels = [rel for _, rel in related]
+            others = [r.names()[-1] for r in other_places(asked, related) if r.names()]
             if "same" in rels or "child" in rels:
                 local = ("same", item.label) if "same" in rels else ("child", "")
             elif others and doc_rel != "same" and not is_national(doc):
@@ -161,15 +162,15 @@ class ScopeChecker:
         """The place a sentence is about: one it names (the asked one wins), else the nearest place named
         before it in its passage; None when neither names a place below the asked one's parents."""
         venues = [m.span(1) for m in VENUE.finditer(sentence)]
-        named = [r for pos, r in place_mentions(sentence) if not any(a <= pos < b for a, b in venues)]
-        own = [place_relation(asked, r) for r in named]
+        related = asked_relations(asked, sentence, tuple(venues))
         for rel in ("same", "child"):
-            if rel in own:
-                region = next(r for r in named if place_relation(asked, r) == rel)
+            if region := next((r for r, own in related if own == rel), None):
                 return rel, region.names()[-1]
-        others = other_places(asked, named)
+        others = other_places(asked, related)
         if others:
-            return "other", others[0].names()[-1] if others[0].names() else ""
+            # (a place left out, "湖北省以外", is no other place to label facts with)
+            named = others[0].names() and place_relation(asked, others[0]) == "other"
+            return "other", others[0].names()[-1] if named else ""
         if not context:
             return None
         at = text.find(sentence)
