@@ -122,3 +122,14 @@ def test_a_place_named_to_be_left_out_is_another_place_for_it_and_nothing_agains
     assert not hubei.ok and hubei.name == "", hubei  # no "以下是湖北省的相关信息" over facts that exclude it
     guangdong = checker.sentence(question_scope("广东省如何为一线医务人员提供心理服务？"), hit, text)
     assert guangdong.ok and guangdong.relation == "parent", guangdong
+
+
+def test_another_member_of_a_coded_series_is_another_thing():
+    """U12组 is not the asked U14组 (nor MU5736 the asked MU5735): a sentence naming only the other member does not
+    answer, one naming the asked one does."""
+    doc = DocInfo("t.txt", "t.txt", "s10", "青少年网球巡回赛锦川站落幕", "news")
+    text = "钧泰体育学员梁皓凯赢得U12组男单冠军。李明轩夺得U14组男单冠军。"
+    scope = question_scope("2022锦川网球巡回赛U14组男单冠军是谁")
+    checker, hit = ScopeChecker(), _hit(doc, text)
+    assert not checker.sentence(scope, hit, "钧泰体育学员梁皓凯赢得U12组男单冠军。").ok
+    assert checker.sentence(scope, hit, "李明轩夺得U14组男单冠军。").ok

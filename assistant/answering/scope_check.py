@@ -25,7 +25,7 @@ from assistant.answering.place_mentions import (
 )
 from assistant.query.entities import body_suffix, entity_names, law_core, other_office
 from assistant.query.names import abbreviation_in
-from assistant.query.scope import NUMBERED, QuestionScope, ScopeItem, without_comparisons, year_spans
+from assistant.query.scope import CODED, NUMBERED, QuestionScope, ScopeItem, without_comparisons, year_spans
 from assistant.types import Chunk, Contact, DocInfo, Hit, Region
 
 _RANK = {"same": 0, "child": 1, "parent": 2}
@@ -278,6 +278,9 @@ def _other_edition(item: ScopeItem, sentence: str) -> str:
         return ""
     if item.text.startswith("第"):
         found = [m.group() for m in _ANY_EDITION.finditer(sentence) if m.group()[-1] == item.text[-1]]
+        return found[0] if found else ""
+    if code := CODED.fullmatch(item.text):  # U12组 for U14组: the same series, another member
+        found = [x.group() for x in CODED.finditer(sentence) if x.group(1) == code.group(1)]
         return found[0] if found else ""
     m = NUMBERED.fullmatch(item.text)
     if not m:

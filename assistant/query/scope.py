@@ -146,7 +146,12 @@ def _editions(question: str) -> tuple[ScopeItem, ...]:
         n = edition_number(m.group(2))
         if n and not m.group(1).endswith(_ADDRESS_BASE):
             items.append(ScopeItem("body", m.group(), tuple(f"{m.group(1)}{x}号" for x in _numerals(n))))
+    items += [ScopeItem("body", m.group(), (m.group(),)) for m in CODED.finditer(question)]
     return tuple(items)
+
+
+# A thing named by a letter code and a number: U14组 (not U12组), C919, MU5735, G20 — one of a series.
+CODED = re.compile(r"(?<![A-Za-z0-9.])([A-Z]{1,3})(\d{2,4})(?![A-Za-z0-9.])")
 
 
 def _years(question: str) -> tuple[ScopeItem, ...]:
