@@ -16,3 +16,11 @@ def test_off_domain_english_has_no_chinese_query():
 def test_multiword_names_are_one_term():
     texts = [t.text for t in question_terms("Is the negative list still in force?")]
     assert "negative list" in texts and "negative" not in texts
+
+
+def test_a_common_abbreviation_finds_its_full_form():
+    """社保 is how people ask, 社会保险 how notices write it (query/data/synonyms.txt)."""
+    from assistant.query.terms import match_strength, question_terms
+
+    term = next(t for t in question_terms("湖北省免征参保单位社保缴费期限为多久？") if t.text == "社保")
+    assert match_strength(term, "免征三项社会保险单位缴费部分") > 0

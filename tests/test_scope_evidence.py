@@ -133,3 +133,11 @@ def test_another_member_of_a_coded_series_is_another_thing():
     checker, hit = ScopeChecker(), _hit(doc, text)
     assert not checker.sentence(scope, hit, "钧泰体育学员梁皓凯赢得U12组男单冠军。").ok
     assert checker.sentence(scope, hit, "李明轩夺得U14组男单冠军。").ok
+
+
+def test_a_title_that_runs_on_into_its_addressees_is_not_about_them():
+    """"关于阶段性减免企业社会保险费的通知 各省、自治区、直辖市人民政府，新疆生产建设兵团：" was 新疆's: the 兵团 is
+    whom it is sent to. National, its 湖北省 rule answers for 湖北省."""
+    title = "关于阶段性减免企业社会保险费的通知 各省、自治区、直辖市人民政府，新疆生产建设兵团： 为贯彻落实"
+    text = title + " 二、自2020年2月起，湖北省可免征各类参保单位三项社会保险单位缴费部分，免征期限不超过5个月。"
+    assert main_region(title, text) == Region()
