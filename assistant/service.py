@@ -20,8 +20,8 @@ from assistant.errors import ConfigError
 from assistant.incentives.chat import finder_answer
 from assistant.query.conversation import is_followup, rewrite_followup
 from assistant.query.english_places import english_name
+from assistant.query.intents import EVIDENCE, question_intents
 from assistant.query.scope import topic_words
-from assistant.query.terms import EVIDENCE, question_intents
 from assistant.retrieval.sections import with_asked_sections
 from assistant.retrieval.topic import asks_figure, topic_query, with_labelled_figures, with_topic_hits
 from assistant.settings import Settings

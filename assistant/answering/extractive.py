@@ -13,16 +13,14 @@ from assistant.answering.relevance import label_fit, passage_text, quantity_labe
 from assistant.answering.validity_notes import with_validity_dates
 from assistant.query.figure_label import AskedFigure, asked_figure, document_frame
 from assistant.query.figure_label import label_fit as figure_fit
+from assistant.query.intents import DATUM, EVIDENCE, question_intents
 from assistant.query.kinds import asked_kind, other_period, states_kind
 from assistant.query.scope import question_scope
 from assistant.query.terms import (
-    DATUM,
-    EVIDENCE,
     SELF_REFERENCE,
     Term,
     coverage,
     match_strength,
-    question_intents,
     question_terms,
     with_pinyin_places,
 )

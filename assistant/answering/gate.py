@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from assistant.answering.place_mentions import NATIONAL
 from assistant.answering.relevance import TermRelevance
 from assistant.answering.scope_check import ScopeChecker, ScopeMatch
+from assistant.query.intents import question_intents
 from assistant.query.kinds import asked_kind
 from assistant.query.scope import QuestionScope, question_scope
-from assistant.query.terms import question_intents
 from assistant.stages import Verdict
 from assistant.types import Contact, DocInfo, Hit
 

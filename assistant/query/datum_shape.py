@@ -10,17 +10,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.query.measures import ASKED_MEASURE, MEASURE_UNITS, asked_measure, labelled
 from assistant.query.names import LATIN_NAME, PLACE_WORD, VENUE_WORD, person_at_end, person_at_start, tagged
 from assistant.query.wordlists import lines
-from assistant.text.numbers import extract_quantities
 
 _NUMERAL = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[多余]?\s*[万亿千百]?\s*"
 # Counted things: a count asked in one of a group's units is answered by a count in any unit of the group.
 _UNIT_GROUPS = ("人名位", "个座所家项只支款部条辆架艘枚种颗台套", "次场届期集批轮", "天日", "年", "岁", "倍")
 _ASKED_COUNT = re.compile(r"(?:多少|几)\s*([人名位个座所家项只支款部条辆架艘枚种颗台套次场届期集批轮天日年岁倍])")
-# Measured quantities: "抢卸多少吨" is answered by a figure in tonnes, not by the day the ship came in.
-_MEASURE_UNITS = ("吨|千克|公斤|斤", "平方公里|平方米|亩|公顷", "公里|千米|米", "立方米|升")
-_ASKED_MEASURE = re.compile(rf"多少\s*(?:万|亿)?\s*({'|'.join(_MEASURE_UNITS)})")
 # "第三次", "最后一次", "每个": an ordinal or a distributive, not a count.
 _NOT_A_COUNT = re.compile(r"(?:第|最后|每|这|那|上|下|再|前|后|某|哪)$")
 _ASKED_ORDINAL = re.compile(r"(?:哪一|第几)\s*([集期届章条次轮季部批])")
@@ -51,7 +48,7 @@ class DatumShape:
     place next to one of `verbs`. Empty fields ask nothing."""
 
     units: str = ""
-    measured: str = ""  # a unit group of _MEASURE_UNITS ("吨|千克|公斤|斤")
+    measured: str = ""  # a unit group of measures.MEASURE_UNITS ("吨|千克|公斤|斤")
     ordinal: str = ""
     measure: tuple[str, ...] = ()
     rate: bool = False
@@ -73,20 +70,6 @@ class DatumShape:
 @lru_cache(maxsize=1)
 def _roles() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(ln.split()) for ln in lines("role_words"))
-
-
-@lru_cache(maxsize=1)
-def _measures() -> tuple[tuple[str, ...], ...]:
-    rows = (tuple(sorted(set(ln.split()), key=len, reverse=True)) for ln in lines("measures"))
-    return tuple(sorted(rows, key=lambda r: -len(r[0])))
-
-
-def asked_measure(question: str) -> tuple[str, ...]:
-    """The words for the economic measure a question asks a figure of (净利润 → 净利润, 归母净利润, 净利…)."""
-    for row in _measures():
-        if any(w in question for w in row):
-            return row
-    return ()
 
 
 @lru_cache(maxsize=1)
@@ -134,8 +117,8 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
         return DatumShape(ordinal=m.group(1))
     if genres := asked_genre(question):
         return DatumShape(mentions=genres)
-    if kind == "number" and (asked := _ASKED_MEASURE.search(question)):
-        return DatumShape(measured=next(g for g in _MEASURE_UNITS if asked.group(1) in g.split("|")))
+    if kind == "number" and (asked := ASKED_MEASURE.search(question)):
+        return DatumShape(measured=next(g for g in MEASURE_UNITS if asked.group(1) in g.split("|")))
     if kind == "number":
         m = _ASKED_COUNT.search(question)
         units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")
@@ -185,7 +168,7 @@ def fits_shape(shape: DatumShape, sentence: str, question: str) -> bool:
         return False
     if shape.measured and not re.search(rf"\d[\d,.]*\s*[万亿千]?\s*(?:{shape.measured})", sentence):
         return False
-    if shape.measure and not _labelled(shape.measure, sentence, question):
+    if shape.measure and not labelled(shape.measure, sentence, question):
         return False
     if shape.rate and not _RATE.search(sentence):
         return False
@@ -243,31 +226,6 @@ def _only_negated(sentence: str, question: str) -> bool:
                     return True
                 break
     return False
-
-
-def _labelled(measure: tuple[str, ...], sentence: str, question: str, before: int = 16, after: int = 6) -> bool:
-    """A figure with the measure's name just before it (净利润22.9亿元) or just after (22.9亿元的净利润)."""
-    for q in extract_quantities(sentence):
-        if q.kind == "date":
-            continue
-        window = sentence[max(0, q.start - before): q.start] + " " + sentence[q.end: q.end + after]
-        if any(w in window and not _other_measure(window, w, question) for w in measure):
-            return True
-    return False
-
-
-# 人均GDP is not GDP, GDP增速 not its amount: a modifier the question lacks makes the label another measure.
-_MEASURE_MODIFIERS_BEFORE = ("人均", "户均", "亩均", "地均")
-_MEASURE_MODIFIERS_AFTER = ("增速", "增长率", "增幅", "占比", "比重")
-
-
-def _other_measure(window: str, word: str, question: str) -> bool:
-    for m in re.finditer(re.escape(word), window):
-        before, after = window[max(0, m.start() - 2): m.start()], window[m.end(): m.end() + 3]
-        if not (any(before.endswith(x) and x not in question for x in _MEASURE_MODIFIERS_BEFORE)
-                or any(after.startswith(x) and x not in question for x in _MEASURE_MODIFIERS_AFTER)):
-            return False
-    return True
 
 
 def _counted(units: str, sentence: str, question: str) -> bool:

@@ -8,12 +8,12 @@ from functools import lru_cache
 
 from assistant.query.datum_shape import (
     asked_genre,
-    asked_measure,
     asked_results,
     asked_roles,
     asked_shape,
     fits_shape,
 )
+from assistant.query.measures import asked_measure
 from assistant.query.names import (
     FOREIGN_NAME,
     LATIN_NAME,

@@ -26,8 +26,8 @@ _BROUGHT_IN = 2  # at most this many of the top passages make way
 def asks_figure(question: str) -> bool:
     """How much / how many: the questions whose answer is one figure in one row or sentence (as the gate reads
     them: asked kind "number" or an amount intent). Lists and descriptions keep the one search."""
+    from assistant.query.intents import question_intents
     from assistant.query.kinds import asked_kind
-    from assistant.query.terms import question_intents
 
     return asked_kind(question) == "number" or "amount" in question_intents(question)
 
