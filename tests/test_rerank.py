@@ -82,3 +82,21 @@ def test_a_named_section_already_found_brings_the_passage_the_chunker_cut_off():
     out = with_asked_sections("白水市在减轻社会保险负担方面提供了哪些政策支持？", found, chunks_of)
     assert [(h.chunk.ordinal, h.chunk.heading, h.score) for h in out] == [
         (3, "", 0.8), (4, "减轻社会保险负担", 0.8), (0, "", 0.7)]
+
+
+def test_a_whole_section_at_a_passages_end_does_not_pull_in_the_next_part():
+    """"七、绩效目标 详见单位的项目绩效目标表" is all that section says; the next passage opens another part under its own
+    heading line and does not join. A section cut mid-sentence ("…严格执行各项安全管理制度") does pull in the rest."""
+    from assistant.retrieval.sections import with_asked_sections
+
+    whole = "六、其他说明 无。\n七、绩效目标\n详见单位的项目绩效目标表"
+    other_part = "生命健康专项（政策资金）经费情况说明\n一、项目概述\n推动生命健康产业高质量发展。"
+    cut = "一、全力做好疫情防控。 二、严格落实主体责任。在复工复产前，企业主要负责人要全部到岗到位，严格执行各项安全管理制度"
+    rest = "，严格履行各层级安全责任。企业主要负责人要统筹组织企业复工复产和疫情防控工作。 三、加强风险辨识。"
+    def run(question, first, second):
+        chunks = [_hit(5, first, 0).chunk, _hit(6, second, 0).chunk]
+        out = with_asked_sections(question, [_hit(5, first, 1.0)], lambda ids: [c for c in chunks if c.doc.doc_id in ids])
+        return [h.chunk.ordinal for h in out]
+
+    assert run("白水市青山区商务委员会编报绩效目标的项目涉及预算资金多少？", whole, other_part) == [5]
+    assert run("白水市青山区的安全提示中严格落实主体责任是什么？", cut, rest) == [5, 6]

@@ -71,6 +71,7 @@ def test_another_numbered_item_of_a_list_is_another_item():
 
 @pytest.mark.parametrize(("question", "bodies", "offices"), [
     ("1月31日，国家知识产权局局党组书记对疫情防控工作做出了哪些要求？", ["国家知识产权局"], []),  # 局党组: its party group
+    ("海关总署党组书记对口岸防控提出了哪些要求？", ["海关总署"], []),  # a party group after the body: still the body
     ("《关于改善一线医务人员工作条件的若干措施》是由哪几个政府部门联合发布的？", [], []),  # asks which bodies
     ("天津市市场监管委什么时间发布了第二批措施？", ["市场监管委", "第二批"], []),  # 市场 keeps its 市
 ])

@@ -55,7 +55,7 @@ def generic_bodies() -> frozenset[str]:
 
 
 # A suffix followed by these is another word (部门, 局长, 委员, 办法, 中心城区).
-_BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事面势名城署分队位件落党])")  # 局党组: the office's party group
+_BODY_END = re.compile("(?:" + "|".join(_SUFFIXES) + ")(?![门长员托理法事面势名城署分队位件落])")
 # Offices are specific by their suffix; a park, company, event or centre only with a proper name in it
 # (研发中心 is a kind of body, 锦川产业园 one body).
 _VERBS_ENDING_LIKE_BODIES = frozenset("部署 签署 联署 布署 开办 举办 创办 主办 承办 协办 督办 交办 部局 布局 格局 大局".split())
@@ -162,6 +162,8 @@ def _names(question: str, place_forms: set[str]) -> list[str]:
     for m in _BODY_END.finditer(question):
         if question[max(0, m.start() - 1): m.end()] in _VERBS_ENDING_LIKE_BODIES:
             continue
+        if question[max(0, m.start() - len(m.group())): m.start()] == m.group():
+            continue  # 国家知识产权局局党组: the second 局 is the office's party group's, not another name's end
         start = _name_start(question, m.start())
         name = _strip_places(_from_inner_head(question[start : m.end()], place_forms), place_forms)
         if len(name) >= 3 and name not in place_forms and not _ASKING_START.match(name):

@@ -40,6 +40,13 @@ def asked_section_spans(question: str, text: str, heading: str = "") -> list[tup
     return spans
 
 
+def _unfinished(text: str, title: str, start: int, end: int) -> bool:
+    """The section's text stops visibly unfinished: nothing after its title, or a clause or list item ending in
+    ；，：、 ("1. 企业复工申请表；")."""
+    body = text[text.find(title, start) + len(title): end].strip(" \u3000\n\t。.")
+    return not body or body[-1] in "；;，,：:、"
+
+
 def _names_section(question: str, title: str) -> bool:
     return len(title) >= _NAMED_TITLE and title in question
 
@@ -75,4 +82,13 @@ def _continued(question: str, chunk: Chunk, chunks: Sequence[Chunk], have: set[s
     following = next((c for c in chunks if c.ordinal == chunk.ordinal + 1), None)
     if following is None or following.chunk_id in have:
         return []
+    if not (_unfinished(chunk.text, *spans[-1]) or _runs_on(following.text)):
+        return []
     return [replace(following, heading=spans[-1][0])]
+
+
+def _runs_on(text: str) -> bool:
+    """The passage carries on running text rather than opening a part of its own under a heading line
+    ("生命健康专项（政策资金）经费情况说明\n一、项目概述…")."""
+    head = text.lstrip()[:60]
+    return "\n" not in head or len(head.split("\n", 1)[0]) > 40
