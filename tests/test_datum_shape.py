@@ -181,6 +181,7 @@ def test_the_subject_of_a_question_is_what_it_asks_about_not_what_it_asks(questi
     ("2021年宝马全球销量？", "number"),
     ("2022年1月5日全国新增确诊病例数？", "number"),  # ... or in a count noun
     ("2023年亚洲杯举办国？", "where"),
+    ("2023年亚洲杯举办国？ ", "where"),  # as typed, with a space after it
     ("第一届博览会的主办城市是", "where"),
     ("企业捐赠用于疫情的物品如何计算税收？", None),  # asks how: the measure at its end is what is computed
     ("函数是什么", None),

@@ -65,6 +65,7 @@ _TAGS = {"who": ("nr", "nrt", "nrfg", "nt"), "where": ("ns",), "which": ("nr", "
 
 def asked_kind(question: str) -> str | None:
     """The kind of datum the question asks for: number, date, where, who, which, genre — or None."""
+    question = question.strip()  # "2023年亚洲杯举办国？ ": the patterns that end a question end at its last word
     if asked_genre(question):  # "《狂飙》是什么类型的电视剧": a genre word, not any name
         return "genre"
     for kind, pattern in _ASKS:
