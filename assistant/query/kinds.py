@@ -116,12 +116,28 @@ def _states_any(kind: str, sentence: str, question: str) -> bool:
         return True
     if kind == "where" and _ADDRESS_PLACE.search(sentence):
         return True
-    tags = _TAGS[kind] if kind in _TAGS else ()
+    people = kind == "who" and _asks_people(question)
+    tags = _PERSON_TAGS if people else _TAGS[kind] if kind in _TAGS else ()
     if any(t in tags and plausible_name(w, t) and _new(w, question) for w, t in tagged(sentence)):
         return True
+    if people:  # "神舟十四号的航天员有谁": 酒泉卫星发射中心 is no astronaut
+        return any(_new(m, question) for p in (FOREIGN_NAME, LATIN_NAME) for m in p.findall(sentence))
     patterns = {"who": (ORG, FOREIGN_NAME, LATIN_NAME), "where": (PLACE_WORD,),
                 "which": (ORG, FOREIGN_NAME, LATIN_NAME, TITLE_OR_QUOTE, PLACE_WORD)}[kind]
     return any(_new(m, question) for p in patterns for m in p.findall(sentence))
+
+
+_PERSON_TAGS = ("nr", "nrt", "nrfg")
+# The asked noun of "X有谁 / X是谁 / 谁是…的X": one ending like a person's (航天员, 火炬手, 得主, 演员, 议长) asks for
+# people, whom an organisation's name does not answer.
+_ASKED_NOUN = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:都|分别)?(?:是|有|为)(?:谁|哪些人|哪位)|^谁是.*?([\u4e00-\u9fff]{2})[？?]?$")
+_PERSON_END = tuple("员手者长师官")
+
+
+def _asks_people(question: str) -> bool:
+    m = _ASKED_NOUN.search(question.strip())
+    noun = (m.group(1) or m.group(2)) if m else ""
+    return noun.endswith(_PERSON_END)
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年|赛季|届|版)")
