@@ -12,7 +12,7 @@ from ingest.regions import _collapse_chains, _mentions, _within
 
 def main_region(title: str, text: str) -> Region:
     """The region a document is about: within the title's place, the part the text mostly talks about."""
-    from ingest.national import addressed_to_every_province, national_signature, national_title
+    from ingest.national import ADDRESSEES, addressed_to_every_province, national_signature, national_title
 
     if national_title(title):
         return Region()  # 国务院关于鼓励华侨和香港澳门同胞投资的规定 is national, whatever places it names
@@ -20,7 +20,7 @@ def main_region(title: str, text: str) -> Region:
     cut = len(title) + 1
     # A first line taken as the title may run on into the addressees ("…的通知 各省、自治区、直辖市人民政府，新疆
     # 生产建设兵团："): places named there are whom it is sent to, not what it is about.
-    to = _ADDRESSEES.search(title)
+    to = ADDRESSEES.search(title)
     in_title = [m for m in mentions if m.start < cut and not (to and to.start() <= m.start < to.end())]
     if not in_title and (addressed_to_every_province(title, text) or national_signature(text)):
         return Region()  # addressed to every province, or signed by national bodies: the places it names are
@@ -37,7 +37,6 @@ def main_region(title: str, text: str) -> Region:
     return _refine(anchor, weights, need=2 if not in_title else 1)
 
 
-_ADDRESSEES = re.compile(r"各省、?自治区、?直辖市[^：:。]{0,80}[：:]")
 _WHOLE_AREA = re.compile(r"全省|全市|全区|全县|全州|全域|各地|各市|各县")
 
 

@@ -11,6 +11,8 @@ from functools import lru_cache
 _NATIONAL_ADMINISTRATION = re.compile(r"国家[\u4e00-\u9fff]{1,12}?(?:总局|局|委员会|委|署|办)")
 # A notice addressed to every province ("各省、自治区、直辖市人民政府，新疆生产建设兵团：") is a national body's.
 TO_EVERY_PROVINCE = re.compile(r"各省、?自治区、?直辖市")
+# The whole addressee line, up to its colon ("各省、自治区、直辖市人民政府，新疆生产建设兵团："): whom it is sent to.
+ADDRESSEES = re.compile(TO_EVERY_PROVINCE.pattern + r"[^：:。]{0,80}[：:]")
 _OPENING = 300  # characters of the text where a notice's addressees stand
 
 

@@ -25,8 +25,6 @@ _COMMON_WORDS = frozenset({
 _NOT_PLACE_AFTER = ("路", "街", "大道", "巷", "大学", "号", "里")
 
 
-
-
 @dataclass(frozen=True)
 class _Division:
     code: str  # 6-digit adcode

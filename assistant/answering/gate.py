@@ -47,7 +47,7 @@ class ScopeGate:
         # 福建省 notice for 莆田市, a national one). A national rule must name the question's subject itself
         # (measured: without that, traps got unrelated national passages labelled as applying).
         wider = len(scope.places) == 1 and all(m.relation in ("same", "parent") for _, m in inside[:3])
-        applies_to = " ".join(scope.places[0].forms or (scope.places[0].text,)) if wider else ""
+        applies_to = (scope.places[0].forms or (scope.places[0].text,)) if wider else ()
         national = frozenset(h.chunk.chunk_id for h, m in inside[:3] if m.name == NATIONAL)
         relevance = self.relevance.score(question, [h for h, _ in inside], keep, applies_to,
                                          national) if inside else 0.0

@@ -84,7 +84,7 @@ class TermRelevance:
     def _signal(self, hit: Hit) -> float | None:
         return retrieval_signal(hit, self.calibration)
 
-    def score(self, question: str, hits: Sequence[Hit], keep: Keep | None = None, applies_to: str = "",
+    def score(self, question: str, hits: Sequence[Hit], keep: Keep | None = None, applies_to: tuple[str, ...] = (),
               national: frozenset[str] = frozenset()) -> float:
         """0..1 evidence that the passages answer the question (below settings.min_relevance: refuse).
         applies_to: the asked place's names, when the scope check found every passage applies there (a 福建省
@@ -100,23 +100,22 @@ class TermRelevance:
         stats = self._stats()
         terms = stats.informative(terms) if stats else terms
         top = list(hits[:3])
-        if applies_to:  # a place only wider passages answer for: judged on the topic's words alone
-            union_all = "\n".join(passage_text(h) for h in hits[:3]).lower()
-            terms = [t for t in terms if not (t.place and t.text in applies_to.split()
-                                              and match_strength(t, union_all) == 0)] or terms
         texts = [passage_text(h) for h in top]
+        union_text = "\n".join(texts).lower()
+        if applies_to:  # a place only wider passages answer for: judged on the topic's words alone
+            terms = [t for t in terms if not (t.place and t.text in applies_to
+                                              and match_strength(t, union_text) == 0)] or terms
         covs = [coverage(terms, t) for t in texts]
         best = max(range(len(top)), key=lambda i: (covs[i], -i))
-        union_text = "\n".join(texts).lower()
         kind = None if is_contact_question(question) else asked_kind(question)
         if kind:  # "多少/何时/谁/在哪": on topic is not enough, a sentence must state that datum about the subject
             covs[best] = _datum_support(kind, question, terms, hits[:5], keep, stats)
         cov = 0.75 * covs[best] + 0.25 * coverage(terms, union_text)
         if any(t.place and match_strength(t, union_text) == 0 for t in terms):
             cov *= 0.5  # the question is about a place the passages never mention
-        elif top[best].chunk.chunk_id in national and (subject := _as_written(subject_words(question, terms, stats), union_text)) and not (
-                names_subject(subject[0], texts[best])):
-            cov *= 0.5
+        elif top[best].chunk.chunk_id in national and (
+                subject := _as_written(subject_words(question, terms, stats), union_text)):
+            cov *= 1.0 if names_subject(subject[0], texts[best]) else 0.5
         # Superlinear: with two or three content words, one missing is already a different question.
         cov = cov**1.5
         signal = self._signal(top[best])
