@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.numbers import contains_fact, extract_quantities, normalise_digits, quantity_supported
+from assistant.text.numbers import contains_fact, extract_quantities, quantity_supported
+from assistant.text.numerals import normalise_digits
 
 
 def kinds_values(text: str) -> list[tuple[str, str]]:

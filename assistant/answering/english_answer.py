@@ -14,7 +14,7 @@ from assistant.query.english_places import english_name
 from assistant.query.wordlists import pairs
 from assistant.text.english_figures import english_date, english_figures
 from assistant.text.markers import PLAIN_MARKER
-from assistant.text.numbers import chinese_numeral
+from assistant.text.numerals import chinese_numeral
 from assistant.types import Citation, Hit
 
 SOURCES_NOTE = ("Note: the sources are in Chinese. Each passage is quoted in the original after an English line "

@@ -23,7 +23,8 @@ from assistant.query.names import (
     plausible_name,
     tagged,
 )
-from assistant.text.numbers import chinese_numeral, extract_quantities, normalise_digits
+from assistant.text.numbers import extract_quantities
+from assistant.text.numerals import chinese_numeral, normalise_digits
 
 # Checked in order: "哪一年" asks for a date before "哪一" asks for a thing, "几月" before "几".
 _ASKS = (

@@ -9,6 +9,15 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from assistant.text.markers import MARKER
+from assistant.text.numerals import (
+    CN_BIG,
+    CN_CHARS,
+    CN_DIGIT,
+    CN_UNIT,
+    canonical,
+    normalise_digits,
+    parse_chinese,
+)
 
 
 @dataclass(frozen=True)
@@ -21,64 +30,8 @@ class Quantity:
     unit: str = ""  # amounts: currency code (CNY, USD…); numbers: canonical unit word (年, 人…) or ""
 
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９％", "0123456789%")
-_FW_BETWEEN_DIGITS = re.compile(r"(?<=\d)[，．](?=\d)")
-
-
-def normalise_digits(text: str) -> str:
-    """Full-width digits/％ → ASCII; ，． become ,. only between digits (elsewhere they are punctuation)."""
-    text = text.translate(_FULLWIDTH)
-    # 1:1 replacements keep every offset valid, so spans found here index the original text too.
-    return _FW_BETWEEN_DIGITS.sub(lambda m: "," if m.group() == "，" else ".", text)
-
-
-# --- Chinese numerals -----------------------------------------------------------------------------
-_CN_DIGIT = dict(zip("零〇○一壹二贰两三叁四肆五伍六陆七柒八捌九玖", [0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 5,
-                                                               6, 6, 7, 7, 8, 8, 9, 9], strict=True))
-_CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
-_CN_CHARS = "".join(_CN_DIGIT) + "".join(_CN_UNIT) + "".join(_CN_BIG)
-
-
-def _parse_chinese(s: str) -> Decimal | None:
-    """五十亿 → 5000000000, 三点五 → 3.5, 二〇二四 → 2024; None when it is not a numeral."""
-    whole, _, frac = s.partition("点")
-    if frac and not all(c in _CN_DIGIT for c in frac):
-        return None
-    if whole and all(c in _CN_DIGIT for c in whole):
-        value = int("".join(str(_CN_DIGIT[c]) for c in whole))  # digit by digit: 二〇二四
-    else:
-        total = section = number = 0
-        for c in whole:
-            if c in _CN_DIGIT:
-                number = _CN_DIGIT[c]
-            elif c in _CN_UNIT:
-                section += (number or 1) * _CN_UNIT[c]
-                number = 0
-            elif c in _CN_BIG and _CN_BIG[c] == 10**8:
-                total, section, number = (total + section + number) * 10**8, 0, 0
-            elif c in _CN_BIG:
-                total, section, number = total + (section + number) * 10**4, 0, 0
-            else:
-                return None
-        value = total + section + number
-    digits = "".join(str(_CN_DIGIT[c]) for c in frac)
-    return Decimal(f"{value}.{digits}") if digits else Decimal(value)
-
-
-def chinese_numeral(s: str) -> int | None:
-    """十五 → 15, 一百零二 → 102 (第一百零二条); None when s is not a whole Chinese numeral."""
-    value = _parse_chinese(s) if s and all(c in _CN_CHARS for c in s) else None
-    return int(value) if value is not None and value == int(value) else None
-
-
-def _canonical(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 # --- patterns (run on normalise_digits(text); each pass masks what it claimed) ---------------------
-_ORDINAL = re.compile(rf"第\s*(?:\d+|[{_CN_CHARS}]+)|(?:Article|Art\.|Clause|Chapter|Section|No\.|page|p\.)\s*\d+", re.I)
+_ORDINAL = re.compile(rf"第\s*(?:\d+|[{CN_CHARS}]+)|(?:Article|Art\.|Clause|Chapter|Section|No\.|page|p\.)\s*\d+", re.I)
 _ENUMERATOR = re.compile(r"(?m)^[ \t>*-]*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．)）](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]")
 _SEP = r"\s*[-－—–]\s*"
 _PHONE = re.compile(
@@ -103,7 +56,7 @@ _DATES = [
     re.compile(rf"(?<!\d)(?P<m>\d{{1,2}}|{_CN_MD})\s*月\s*(?P<d>\d{{1,2}}|{_CN_MD})\s*[日号]"),
 ]
 _TIME = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:：](?P<mi>[0-5]\d)(?![\d:])")
-_PERCENT_CN = re.compile(rf"(?P<base>[百千])分之(?P<n>\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{''.join(_CN_DIGIT)}]+)?)")
+_PERCENT_CN = re.compile(rf"(?P<base>[百千])分之(?P<n>\d+(?:\.\d+)?|[{CN_CHARS}]+(?:点[{''.join(CN_DIGIT)}]+)?)")
 
 _CURRENCY = {"人民币": "CNY", "rmb": "CNY", "cny": "CNY", "元": "CNY", "块": "CNY", "yuan": "CNY", "¥": "CNY",
              "￥": "CNY", "美元": "USD", "usd": "USD", "$": "USD", "us$": "USD", "dollar": "USD", "港元": "HKD",
@@ -113,7 +66,7 @@ _PRE = r"(?P<pre>人民币|RMB|CNY|USD|US\$|HK\$|HKD|EUR|\$|¥|￥|€)\s?"
 _SUF_ZH = r"元人民币|人民币元|美元|港元|港币|欧元|日元|英镑|元|块钱|块"
 _SUF_EN = r"\s?(?:yuan|RMB|CNY|USD|HKD|EUR|US\s?dollars?|dollars?|euros?)(?![A-Za-z])"
 _PCT = r"%|‰|\s?per\s?cent(?![A-Za-z])|\s?per\s?mille(?![A-Za-z])|个百分点|\s?percentage\s+points?"
-_NUM = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN_CHARS}]+(?:点[{''.join(_CN_DIGIT)}]+)?"
+_NUM = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_CHARS}]+(?:点[{''.join(CN_DIGIT)}]+)?"
 _MAG_EN = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _TOKEN = re.compile(
     rf"(?:{_PRE})?(?P<num>{_NUM})"
@@ -159,7 +112,7 @@ def _date_value(m: re.Match) -> str | None:
     def num(s: str | None) -> int | None:
         if not s:
             return None
-        return int(s) if s.isdigit() else int(_parse_chinese(s) or 0)
+        return int(s) if s.isdigit() else int(parse_chinese(s) or 0)
     year = num(g.get("y"))
     month = _MONTHS.get(g["mon"][:3].lower()) if g.get("mon") else num(g.get("m"))
     day = num(g.get("d"))
@@ -210,14 +163,14 @@ def _raw_tokens(work: str) -> list[_Raw]:
         text = m["num"]
         chinese = not text[0].isdigit()
         # 千万不要 / 每万元 / 十分: a Chinese numeral needs a digit (or a leading 十) to be a number at all.
-        if chinese and not (any(c in _CN_DIGIT for c in text) or text[0] in "十拾"):
+        if chinese and not (any(c in CN_DIGIT for c in text) or text[0] in "十拾"):
             continue
-        num = _parse_chinese(text) if chinese else _decimal(text.replace(",", ""))
+        num = parse_chinese(text) if chinese else _decimal(text.replace(",", ""))
         if num is None:
             continue
         mult = 1
         for part in re.findall(r"[十百千万亿]|[a-z]+", (m["mag"] or "").lower()):
-            mult *= _CN_UNIT.get(part) or _CN_BIG.get(part) or _MAG_EN[part]
+            mult *= CN_UNIT.get(part) or CN_BIG.get(part) or _MAG_EN[part]
         if m["pct"] and ("‰" in m["pct"] or "mille" in m["pct"].lower()):
             num /= 10  # 8‰ is 0.8%: one canonical value whichever way a rate is written
         token = _Raw(m.start(), m.end(), num, mult, _currency_code(m["pre"] or m["cur"] or ""), bool(m["pct"]))
@@ -259,11 +212,11 @@ def _classify(tokens: list[_Raw], text: str, lenient: bool) -> list[Quantity]:
             continue
         value = t.num * t.mult
         if t.percent:
-            out.append(Quantity("percent", _canonical(value) + "%", text[t.start:t.end], t.start, t.end))
+            out.append(Quantity("percent", canonical(value) + "%", text[t.start:t.end], t.start, t.end))
         elif t.currency:
-            out.append(Quantity("amount", _canonical(value), text[t.start:t.end], t.start, t.end, t.currency))
+            out.append(Quantity("amount", canonical(value), text[t.start:t.end], t.start, t.end, t.currency))
         else:
-            out.append(Quantity("number", _canonical(value), text[t.start:t.end], t.start, t.end, t.unit))
+            out.append(Quantity("number", canonical(value), text[t.start:t.end], t.start, t.end, t.unit))
     return out
 
 
@@ -278,10 +231,10 @@ def _extract_cached(text: str, lenient: bool) -> tuple[Quantity, ...]:
     found, work = _claim_patterns(text, work)
     for m in _PERCENT_CN.finditer(work):
         n = m["n"]
-        num = _decimal(n) if n[0].isdigit() else _parse_chinese(n)
+        num = _decimal(n) if n[0].isdigit() else parse_chinese(n)
         if num is not None:
             num = num / 10 if m["base"] == "千" else num
-            found.append(Quantity("percent", _canonical(num) + "%", m.group(), m.start(), m.end()))
+            found.append(Quantity("percent", canonical(num) + "%", m.group(), m.start(), m.end()))
             work = _mask(work, m.start(), m.end())
     tokens = _raw_tokens(work)
     _inherit_ranges(tokens, work)
