@@ -141,6 +141,13 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("青禾五号的航天员有谁", "青禾五号于6月5日在锦川卫星发射中心发射。", False),
     ("青禾五号的航天员有谁", "青禾五号航天员陈冬、刘洋进驻核心舱。", True),
     ("谁负责锦川园区的招商？", "锦川园区投资促进局负责招商引资工作。", True),  # not people: a body answers
+    # A title's holder is named before it or just after it: a pronoun, or a name in a later phrase, is no holder.
+    ("2022锦川网球巡回赛U14组男单冠军是谁", "经过激烈比赛，他最终夺得U14组男单冠军。", False),
+    ("2022锦川网球巡回赛U14组男单冠军是谁", "锦川站U14组男单冠军 背着小背篓 让网友记住了他 新华社、人民网等赞誉", False),
+    ("2022锦川网球巡回赛U14组男单冠军是谁", "佤族少年王发拿到U14组男单冠军。", True),
+    ("2022锦川网球巡回赛U14组男单冠军是谁", "本届U14组男单冠军由云南选手王发获得。", True),
+    ("青禾合唱团是谁创办的？", "创办中坝村青禾合唱团的“果果书记”刘超说，孩子们状态都不错。", True),
+    ("青禾合唱团是谁创办的？", "创办青禾合唱团以来，孩子们参加了多场演出。", False),
 ])
 
 
@@ -216,6 +223,10 @@ def test_the_answer_leads_with_the_sentence_stating_the_asked_datum(news_assista
     ("2021年东吴证券的净利润是多少？", "公司5月10日公布，净利润22.9亿元。", False),  # 5月10日 is a day, not a part
     ("今年前三季度GDP", "上半年GDP增长5%。", True),
     ("白水市GDP是多少", "一季度GDP增长5%。", False),  # no year or part asked: left to the year checks
+    # A span of days or a release season is a part of the year: 五一档's box office is not the year's.
+    ("2022年中国电影的总票房收入", "2022年4月30日至5月4日，五一档电影票房收入2.93亿元。", True),
+    ("2023年春节档电影票房", "2023年五一档票房15.2亿元。", True),
+    ("2023年春节档电影票房", "2023年春节档电影票房达67.58亿元。", False),
 ])
 def test_a_figure_for_another_part_of_the_year_is_another_fact(question, sentence, other):
     from assistant.query.kinds import other_period

@@ -20,6 +20,8 @@ from assistant.query.names import (
     ORG,
     PLACE_WORD,
     TITLE_OR_QUOTE,
+    person_at_end,
+    person_at_start,
     plausible_name,
     tagged,
 )
@@ -97,7 +99,41 @@ def states_kind(kind: str, sentence: str, question: str) -> bool:
     shape = asked_shape(question, kind)
     if shape.replaces_kind:
         return fits_shape(shape, sentence, question)
+    if kind in ("who", "which") and shape.mentions and not asked_genre(question):
+        return fits_shape(shape, sentence, question) and _holder_named(kind, shape.mentions, sentence, question)
     return _states_any(kind, sentence, question) and fits_shape(shape, sentence, question)
+
+
+_CLAUSE_END = "，。；！？,;!?"
+_HOLDER_AFTER = 12  # "冠军是…张三", "冠军由张三获得": the holder written just after the title
+# "佤族少年王发拿到…冠军": the name the tagger misses, read as the one just before the verb of winning.
+_WINNING = re.compile(r"(?:再次|首次|成功|最终|一举)?(?:拿到|夺得|获得|摘得|斩获|赢得|捧起|问鼎|登顶|卫冕|拿下|分获|获)")
+_BEFORE_NAME = "是为由：:的”\"」手员记长"  # what may precede a holder's name: 由日本选手山口茜, 的“果果书记”刘超
+
+
+def _holder_named(kind: str, titles: tuple[str, ...], sentence: str, question: str) -> bool:
+    """A sentence naming a title (冠军, 得主, 创办) names its holder: a name before it in the sentence (陈雨菲2比0
+    击败安洗莹，夺得女单冠军), just after it in its clause ("冠军由日本选手山口茜摘得"), or just after the 的 that
+    ends the title's phrase ("创办…果果合唱团的“果果书记”刘超"). "他最终夺得U14组男单冠军" names no one (whom 他
+    is, another sentence says), and a name far after the title in another phrase ("…男单冠军 背着小背篓…新华社、
+    人民网等赞誉") is not its holder."""
+    for w in titles:
+        for m in re.finditer(re.escape(w), sentence):
+            before = sentence[: m.start()]
+            if _states_any(kind, before, question) or any(
+                    _new(person_at_end(before[: v.start()]), question) for v in _WINNING.finditer(before)):
+                return True
+            clause = sentence[m.end(): m.end() + 40]
+            clause = re.split(rf"[{_CLAUSE_END}]|\s", clause, maxsplit=1)[0]  # scraped text parts phrases by spaces
+            spots = [clause[:_HOLDER_AFTER]] + ([clause[clause.index("的") + 1:][:_HOLDER_AFTER]] if "的" in clause else [])
+            if any(_states_any(kind, spot, question) or _person_in(spot, question) for spot in spots):
+                return True
+    return False
+
+
+def _person_in(text: str, question: str) -> bool:
+    return any(_new(person_at_start(text[i:]), question) for i in range(len(text))
+               if i == 0 or text[i - 1] in _BEFORE_NAME)
 
 
 def _states_any(kind: str, sentence: str, question: str) -> bool:
@@ -189,7 +225,9 @@ def other_day(question: str, text: str) -> bool:
 
 # Parts of a year a figure may be for: 第四季度/四季度/Q4, 上半年, 前三季度, 前5个月, 1-9月, 5月份 (not 5月10日, a day).
 _PART = re.compile(r"第?([一二三四1-4])季度|[Qq]([1-4])(?![\d])|([上下])半年|前([一二三两四五六七八九十\d]{1,2})个?(季度|月)"
-                   r"|(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})月|(?<![\d\-—–~至到])(\d{1,2})月份?(?!\s*\d{0,2}\s*[日号\d])")
+                   r"|(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})月|(?<![\d\-—–~至到])(\d{1,2})月份?(?!\s*\d{0,2}\s*[日号\d])"
+                   r"|(\d{1,2}月\d{1,2}[日号]\s*(?:[-—–~至到]|起至)\s*(?:\d{1,2}月)?\d{1,2}[日号])"  # a span of days
+                   r"|([\u4e00-\u9fff]{2})档(?!案)")  # a season of releases or sales: 五一档, 春节档, 暑期档
 _WHOLE_YEAR = re.compile(r"全年|年度|整年|(?:19|20)\d\d年(?!\s*(?:第?[一二三四1-4]季度|[上下]半年|前|\d{1,2}\s*[-—–~至到月]))")
 
 
@@ -197,8 +235,12 @@ def _parts(text: str) -> set[str]:
     """The parts of a year the text names, normalised: 第四季度 = 四季度 = Q4 → "q4"."""
     out = set()
     for m in _PART.finditer(normalise_digits(text)):
-        quarter, q, half, first, unit, lo, hi, month = m.groups()
-        if quarter or q:
+        quarter, q, half, first, unit, lo, hi, month, days, season = m.groups()
+        if days:
+            out.add(f"days:{days}")
+        elif season:
+            out.add(f"season:{season}")
+        elif quarter or q:
             out.add(f"q{chinese_numeral(quarter) if quarter and not quarter.isdigit() else quarter or q}")
         elif half:
             out.add(f"h{half}")

@@ -53,7 +53,10 @@ def _transliterated(run: str) -> str:
 
 
 def plausible_name(word: str, tag: str) -> bool:
-    """rjieba tags some common words as names (卫星, 普世性): a two-character one must start with a surname."""
+    """rjieba tags some common words as names (卫星, 普世性, 青少年): a two-character one must start with a common
+    surname, a three-character one with any surname or be spelled as a foreign name (马克龙, 蓬佩奥)."""
+    if len(word) == 3 and tag.startswith("nr") and '\u4e00' <= word[0] <= '\u9fff':
+        return word[0] in surnames() or word[:2] in surnames() or bool(_transliterated(word))
     return len(word) >= 3 or (len(word) == 2 and (not tag.startswith("nr") or word[0] in common_surnames()))
 
 
