@@ -190,6 +190,7 @@ def test_the_subject_of_a_question_is_what_it_asks_about_not_what_it_asks(questi
 @pytest.mark.parametrize(("question", "kind"), [
     ("2022年英特尔全年营收", "number"),  # a bare noun phrase ending in a measure asks its figure
     ("2021年宝马全球销量？", "number"),
+    ("2022年中国电影的总票房收入", "number"),  # ends in 收入, though the 票房 named before it is a measure too
     ("2022年1月5日全国新增确诊病例数？", "number"),  # ... or in a count noun
     ("2023年亚洲杯举办国？", "where"),
     ("2023年亚洲杯举办国？ ", "where"),  # as typed, with a space after it

@@ -13,7 +13,7 @@ from assistant.query.datum_shape import (
     asked_shape,
     fits_shape,
 )
-from assistant.query.measures import asked_measure
+from assistant.query.measures import ends_with_measure
 from assistant.query.names import (
     FOREIGN_NAME,
     LATIN_NAME,
@@ -82,7 +82,7 @@ def asked_kind(question: str) -> str | None:
     if any(bare.endswith(result) for result in asked_results(question)):
         return "which"
     if not _ANY_ASKING.search(question) and (_COUNT_NOUN_END.search(question)
-                                             or any(bare.endswith(w) for w in asked_measure(question))):
+                                             or ends_with_measure(bare)):
         return "number"
     return None
 

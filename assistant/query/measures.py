@@ -27,6 +27,9 @@ def asked_measure(question: str) -> tuple[str, ...]:
             return row
     return ()
 
+def ends_with_measure(text: str) -> bool:
+    """The text ends in a measure's name ("2022年中国电影的总票房收入" → 收入, though 票房 comes first)."""
+    return any(text.endswith(w) for row in _measures() for w in row)
 
 
 def labelled(measure: tuple[str, ...], sentence: str, question: str, before: int = 16, after: int = 6) -> bool:
