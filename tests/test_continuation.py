@@ -98,3 +98,22 @@ def test_an_item_ends_at_the_next_number_inside_a_sentence_the_splitter_did_not_
                            "当前急需的物资主要包括口罩、防护服。")
     text = answer("慈善总会接收捐款账户信息是什么？", hits(first, second))
     assert "613257485006" in text and "（三）医疗物资" not in text
+
+
+def test_a_question_the_document_asks_is_answered_by_what_follows_it_up_to_the_next_question():
+    first, second = chunks(NOTICE,
+                           "看病、乘飞机、送亲友 问：外地人可否进上海看病就医？",
+                           "答：需要提供医院预约挂号记录。 问：非重点地区的外地人员，到机场坐飞机，可以进上海吗？ 答：乘机人出示有效票据可以入沪。")
+    text = answer("外地人进上海看病需要提供什么材料？", hits(first, second))
+    assert "需要提供医院预约挂号记录" in text and "乘机人出示有效票据" not in text
+
+
+def test_the_first_sentence_under_an_item_title_brings_the_rest_of_the_item():
+    first, second = chunks(NOTICE,
+                           "（责任单位：市财政局） （五）缓缴社会保险费。对受疫情影响，确实无力足额缴纳社会保险费的企业，"
+                           "将1月、2月应缴社会保险费征收期延长至3月底。",
+                           "对旅游、住宿、餐饮等受损严重行业企业，可将应缴社会保险费征收期延长至6月底。缓缴期间免征滞纳金。"
+                           "（责任单位：市人力资源社会保障局） （六）延期缴纳税款。对确有特殊困难的企业，依法办理延期缴纳税款。")
+    text = answer("对受疫情影响，暂时无力足额缴纳社会保险费的企业有何政策？", hits(first, second))
+    assert "延长至6月底" in text and "缓缴期间免征滞纳金" in text
+    assert "责任单位：市人力资源社会保障局" not in text  # the measure's responsible units close it

@@ -17,6 +17,12 @@ NextPassage = Callable[[Chunk], Chunk | None]  # a passage → its document's ne
 # "…要求如下：", and a preamble that ends "…现将有关事项通知如下。" / "…制定如下措施。": what it announces follows it.
 _LEAD_IN_END = re.compile(r"(?:[：:]|(?:如下|以下)[\u4e00-\u9fff]{0,4}[。：:])\s*$")
 _BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+_ASKS = re.compile(r"[？?]$")
+_QUESTION = re.compile(r"^(?:问|记者)[：:]|[？?]$")  # the next question of an FAQ or interview
+# A bracketed label ("（牵头单位：…", "[责任单位：…]") names who carries a measure out, after its text.
+_ASIDE = re.compile(r"[（(\[【][^）)\]】，,。]{1,8}[：:]")
+# An item's title: its number and a few words, no clause ("（五）缓缴社会保险费。", "二、分类安排发热病人。").
+_TITLE, _CLAUSE = 20, re.compile(r"[，,；;：:]")
 
 
 def following(hits: list[Hit], rank: int, end: int, next_passage: NextPassage | None = None) -> Iterator[Span]:
@@ -52,16 +58,42 @@ def continuation(hits: list[Hit], rank: int, start: int, end: int, question: str
     restates = bool(grams) and sum(g not in question for g in grams) / len(grams) < 0.35
     after = following(hits, rank, end, next_passage if many else None)
     level = min((r for _, r in item_numbers(text)), default=None)
-    if _LEAD_IN_END.search(text) or restates or len(text) < 14:
+    heading = _heading_rank(chunk.text, start)
+    if _ASKS.search(text):
+        # A question the document asks (an FAQ's "问：外地人可否进上海看病就医？", an interviewer's): its answer is what
+        # follows it, up to the next question.
+        def _answer(span: Span) -> bool:
+            return not _QUESTION.search(hits[span[0]].chunk.text[span[1]:span[2]])
+
+        taken = list(itertools.islice(itertools.takewhile(_answer, after), max(0, budget - 1)))
+    elif _LEAD_IN_END.search(text) or restates or len(text) < 14:
         # A lead-in ("…要求如下：", a heading, a sentence that only restates the question): the answer is what
         # follows it, which shares no word with the question.
         taken = list(itertools.islice(after, max(0, budget - 1)))
-    elif level is not None and not datum:
+    elif datum:
+        taken = []
+    elif level is not None:
         taken = _rest_of_item(hits, after, level, budget - 1)
+    elif heading is not None:
+        # The first sentence under an item's title ("（五）缓缴社会保险费。" | "对…的企业，…延长至3月底。"): the rest of
+        # the item says the rest of the measure.
+        taken = _rest_of_item(hits, after, heading, budget - 1)
     else:
         taken = []
     last = taken[-1] if taken else (rank, start, end)
     return taken + _rest_of_cut_sentence(hits, last, next_passage)
+
+
+def _heading_rank(text: str, start: int) -> int | None:
+    """The rank of the item whose title is the sentence before text[start:] ("（五）缓缴社会保险费。", also at the end of
+    a sentence the splitter did not cut: "（责任单位：市财政局） （五）缓缴社会保险费。"), or None."""
+    before = [text[s:e] for s, e in sentence_spans(text) if e <= start][-1:]
+    numbers = item_numbers(before[0]) if before else []
+    if not numbers:
+        return None
+    at, rank = numbers[-1]
+    title = before[0][at:]
+    return rank if len(title) <= _TITLE and not _CLAUSE.search(title) else None
 
 
 def _rest_of_item(hits: list[Hit], after: Iterator[Span], level: int, budget: int) -> list[Span]:
@@ -72,6 +104,8 @@ def _rest_of_item(hits: list[Hit], after: Iterator[Span], level: int, budget: in
     taken: list[Span] = []
     for r, s, e in itertools.islice(after, max(0, budget)):
         text = hits[r].chunk.text
+        if _ASIDE.match(text, s):
+            break  # "（责任单位：市财政局）" closes a measure: what follows it is the next one's
         stop = next((at for at, rank in item_numbers(text[s:e]) if rank <= level), None)
         if stop is None:
             taken.append((r, s, e))

@@ -42,6 +42,7 @@ class _Candidate:
     evidence: bool  # has term overlap or the shape the question asks for
     datum: bool = False  # states the kind of datum the question asks for (an amount, a date, a phone…)
     beyond_frame: bool = False  # holds a question word its passage's title and heading do not
+    follows: bool = False  # read on from the best sentence (continuation), not picked for its own words
 
 
 def _near_duplicate(a: str, b: str) -> bool:
@@ -91,7 +92,7 @@ class ExtractiveGenerator:
         # One datum asked and stated: at most one more sentence, and only one that states a datum too (a headline
         # may carry the figure of another clause; the sentence after it, the one asked for).
         budget = min(self.max_sentences, 2 if single else (4 if _wants_many(question, intents) else 3))
-        follow = [_Candidate(best.score, r, s, e, hits[r].chunk.text[s:e], True)
+        follow = [_Candidate(best.score, r, s, e, hits[r].chunk.text[s:e], True, follows=True)
                   for r, s, e in continuation(hits, best.rank, best.start, best.end, question, budget, best.datum,
                                               self._next_passage, _wants_many(question, intents))]
         # A sentence the gate would drop takes no place from the sentences of other passages.
@@ -166,7 +167,7 @@ def _headings_replaced(picked: list[_Candidate], hits: Sequence[Hit]) -> list[_C
         text = hits[c.rank].chunk.text
         after = next((replace(c, start=s, end=e, text=text[s:e], datum=False)
                       for s, e in sentence_spans(text) if s >= c.end), None)
-        bare = len(c.text) < 14 and not c.datum
+        bare = len(c.text) < 14 and not c.datum and not c.follows  # "缓缴期间免征滞纳金。" goes on an item
         for d in ([after] if bare and after else [c, after] if after and _ENDS_IN_HEADING.search(c.text) else [c]):
             if not any(d.rank == o.rank and d.start == o.start for o in out):
                 out.append(d)
