@@ -91,7 +91,8 @@ def build_assistant(settings: Settings, mode: str = "hybrid", library=None):
     relevance = TermRelevance(term_stats=library.term_stats, calibration=CALIBRATIONS.get(library.embedder.model_id))
     gate = ScopeGate(relevance, settings.min_relevance, regions,
                      ScopeChecker(library.years, library.doc_years))
-    extractive = ExtractiveAnswerer(ExtractiveGenerator(), gate, series=YearSeries(library.docs))
+    extractive = ExtractiveAnswerer(ExtractiveGenerator(chunks_of=library.catalog.chunks), gate,
+                                    series=YearSeries(library.docs))
     llm, generator = None, extractive
     if settings.llm_enabled:
         from assistant.answering.llm import LLMAnswerer

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.citations import make_citation
+from assistant.answering.continuation import continuation
 from assistant.answering.relevance import label_fit, passage_text, quantity_label
 from assistant.answering.validity_notes import with_validity_dates
 from assistant.query.figure_label import AskedFigure, asked_figure, document_frame
@@ -24,9 +24,9 @@ from assistant.query.terms import (
     question_terms,
     with_pinyin_places,
 )
-from assistant.retrieval.sections import asked_section_spans
+from assistant.retrieval.sections import ChunksOf, asked_section_spans
 from assistant.text.sentences import sentence_spans
-from assistant.types import Citation, Hit
+from assistant.types import Chunk, Citation, Hit
 
 EN_LEAD_IN = "According to the documents:"
 Keep = Callable[[Hit, str], bool]
@@ -42,6 +42,7 @@ class _Candidate:
     evidence: bool  # has term overlap or the shape the question asks for
     datum: bool = False  # states the kind of datum the question asks for (an amount, a date, a phone…)
     beyond_frame: bool = False  # holds a question word its passage's title and heading do not
+    follows: bool = False  # read on from the best sentence (continuation), not picked for its own words
 
 
 def _near_duplicate(a: str, b: str) -> bool:
@@ -53,9 +54,12 @@ def _near_duplicate(a: str, b: str) -> bool:
 class ExtractiveGenerator:
     """Answers with the best sentences of the retrieved passages, each followed by its [n]."""
 
-    def __init__(self, max_sentences: int = 4, today: dt.date | None = None):
+    def __init__(self, max_sentences: int = 4, today: dt.date | None = None, chunks_of: ChunksOf | None = None):
+        """chunks_of (the catalog's): lets an item or sentence that runs past its passage's end be read on in the
+        document's next passage though retrieval did not find it."""
         self.max_sentences = max_sentences
         self.today = today
+        self.chunks_of = chunks_of
 
     def generate(self, question: str, hits: Sequence[Hit], language: str, keep: Keep | None = None,
                  labels: Labels | None = None) -> tuple[str, tuple[Citation, ...]]:
@@ -64,6 +68,7 @@ class ExtractiveGenerator:
         passage's line (e.g. "（成都市政策，适用于温江区）")."""
         if not hits:
             return "", ()
+        hits = list(hits)  # continuation appends the next passages it reads on into
         terms = with_pinyin_places(question_terms(question), hits)
         picked = self._pick(question, terms, question_intents(question), hits, keep)
         if keep is not None:  # continuations and heading replacements are sentences offered too
@@ -71,7 +76,7 @@ class ExtractiveGenerator:
         return self._compose(picked, hits, language, labels)
 
     def _pick(self, question: str, terms: Sequence[Term], intents: frozenset[str],
-              hits: Sequence[Hit], keep: Keep | None = None) -> list[_Candidate]:
+              hits: list[Hit], keep: Keep | None = None) -> list[_Candidate]:
         terms = _discriminative(terms, hits)
         kind = asked_kind(question)
         cands = sorted(
@@ -87,7 +92,11 @@ class ExtractiveGenerator:
         # One datum asked and stated: at most one more sentence, and only one that states a datum too (a headline
         # may carry the figure of another clause; the sentence after it, the one asked for).
         budget = min(self.max_sentences, 2 if single else (4 if _wants_many(question, intents) else 3))
-        picked: list[_Candidate] = [best, *_continuation(best, hits[best.rank], question, budget)]
+        follow = [_Candidate(best.score, r, s, e, hits[r].chunk.text[s:e], True, follows=True)
+                  for r, s, e in continuation(hits, best.rank, best.start, best.end, question, budget, best.datum,
+                                              self._next_passage, _wants_many(question, intents))]
+        # A sentence the gate would drop takes no place from the sentences of other passages.
+        picked = [best, *(c for c in follow if keep is None or keep(hits[c.rank], c.text))]
         for c in cands[1:]:
             # The best sentence's own passage continues its thought; other passages must nearly match it.
             floor = (0.55 if c.rank == best.rank else 0.75) * best.score
@@ -102,6 +111,12 @@ class ExtractiveGenerator:
             if c.score >= floor and c.evidence and not any(_near_duplicate(c.text, p.text) for p in picked):
                 picked.append(c)
         return _headings_replaced(picked, hits)
+
+    def _next_passage(self, chunk: Chunk) -> Chunk | None:
+        if self.chunks_of is None:
+            return None
+        nxt = next((c for c in self.chunks_of([chunk.doc.doc_id]) if c.ordinal == chunk.ordinal + 1), None)
+        return nxt.with_doc(chunk.doc) if nxt is not None else None
 
     def _compose(self, picked: Sequence[_Candidate], hits: Sequence[Hit], language: str,
                  labels: Labels | None = None) -> tuple[str, tuple]:
@@ -134,10 +149,6 @@ _SHAPED_KINDS = ("number", "date", "where")
 _FIGURE_FIT = 0.6
 # "1." numbers a heading; "120.00万元" is an amount.
 _ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:、|\.(?!\d)))[^，,；;。]{1,12}。?$")
-_ITEM_START = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.](?!\d))")
-# "…要求如下：", and a preamble that ends "…现将有关事项通知如下。" / "…制定如下措施。": what it announces follows it.
-_LEAD_IN_END = re.compile(r"(?:[：:]|(?:如下|以下)[\u4e00-\u9fff]{0,4}[。：:])\s*$")
-_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 # A sentence of the section the question names by its title outranks a preamble that repeats the question's other
 # words (the document's title): as much as a passage's whole coverage may add (0.3).
 _ASKED_SECTION = 0.3
@@ -156,29 +167,11 @@ def _headings_replaced(picked: list[_Candidate], hits: Sequence[Hit]) -> list[_C
         text = hits[c.rank].chunk.text
         after = next((replace(c, start=s, end=e, text=text[s:e], datum=False)
                       for s, e in sentence_spans(text) if s >= c.end), None)
-        bare = len(c.text) < 14 and not c.datum
+        bare = len(c.text) < 14 and not c.datum and not c.follows  # "缓缴期间免征滞纳金。" goes on an item
         for d in ([after] if bare and after else [c, after] if after and _ENDS_IN_HEADING.search(c.text) else [c]):
             if not any(d.rank == o.rank and d.start == o.start for o in out):
                 out.append(d)
     return out
-
-
-def _continuation(best: _Candidate, hit: Hit, question: str, budget: int) -> list[_Candidate]:
-    """The sentences after a lead-in ("…要求如下：", a heading, a sentence that only restates the question):
-    the answer is what follows it, which shares no word with the question."""
-    if best.datum and hit.chunk.table:
-        return []  # a table row names its own cells: the figure it states is no lead-in to the next row
-    text = hit.chunk.text
-    grams = _BIGRAM.findall(best.text)
-    restates = bool(grams) and sum(g not in question for g in grams) / len(grams) < 0.35
-    after = [(s, e) for s, e in sentence_spans(text) if s >= best.end][: max(0, budget - 1)]
-    if not (_LEAD_IN_END.search(best.text) or restates or len(best.text) < 14):
-        if best.datum or not _ITEM_START.match(best.text):
-            return []
-        # An item ("五、对违反上述规定的，…严肃处理。") goes on until the next item's number: its sentences say the
-        # rest of it ("情节严重的，移送司法机关…").
-        after = list(itertools.takewhile(lambda se: not _ITEM_START.match(text[se[0]:se[1]]), after))
-    return [_Candidate(best.score, best.rank, s, e, text[s:e], True) for s, e in after]
 
 
 def _discriminative(terms: Sequence[Term], hits: Sequence[Hit]) -> list[Term]:

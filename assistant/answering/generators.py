@@ -81,6 +81,9 @@ class ExtractiveAnswerer:
         if not cits:
             return replace(base, text="", citations=(), grounded=False, mode="refusal")
         by_chunk = {h.chunk.chunk_id: h for h in hits}
+        # A passage read on past the end of one found (an item the chunker cut) is scoped as the one it continues.
+        by_chunk |= {c.chunk_id: next(h for h in hits if h.chunk.doc.doc_id == c.doc_id)
+                     for c in cits if c.chunk_id not in by_chunk}
         cits = tuple(with_scope(c, verdict, by_chunk[c.chunk_id]) for c in cits)
         if language == "en":  # the quotes stay Chinese; an English line says what and where each one is
             text = english_answer(text, cits, by_chunk, lead=EN_LEAD_IN)

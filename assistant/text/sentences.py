@@ -71,3 +71,27 @@ def is_running_text(title: str) -> bool:
     """A "title" that is running text (a document's first line taken as its title: "Sep 12, 2022 ... Incase挂绳搭配
     适用于…"): it names no subject and labels nothing."""
     return bool(_RUNNING_TEXT.search(title))
+
+
+# The clause numbers of Chinese documents, by rank: "一、" heads a part, "（一）" an item of it, "1." a sub-item, "（1）"
+# one below that (GB/T 9704 numbers a document's structure in this order).
+_ITEM_NUMBERS = (r"[一二三四五六七八九十]{1,3}、", r"[（(][一二三四五六七八九十]{1,3}[）)]", r"\d{1,2}[、．.](?!\d)",
+                 r"[（(]\d{1,2}[）)]")
+_ITEM = re.compile("|".join(f"({n})" for n in _ITEM_NUMBERS))
+# A number opens an item at the start of a sentence, or after a lead-in on the same line ("…通知如下： 一、…",
+# "（二）疑似人员的处置流程 1.发热人员…"), never inside a word ("统一、规范", "1、2月").
+_ITEM_OPENS = re.compile(r"(?:^|(?<=[\s　：:]))(?:" + _ITEM.pattern + ")")
+# What a finished sentence ends with; a passage ending otherwise was cut mid-sentence ("…依法给予治安处罚；").
+_FINISHED = "。！？!?…”’\"'」』）)"
+
+
+def item_numbers(sentence: str) -> list[tuple[int, int]]:
+    """(offset, rank) of each item number opening a clause of the sentence: rank 1 = "一、", 2 = "（一）", 3 = "1.",
+    4 = "（1）"."""
+    return [(m.start(), m.lastindex) for m in _ITEM_OPENS.finditer(sentence)]
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """The text stops before its sentence does: its last character is a clause mark (；，：、) or a word."""
+    text = text.rstrip()
+    return bool(text) and text[-1] not in _FINISHED
