@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from assistant.types import Region
-from ingest.regions import _collapse_chains, _mentions, _within
+from ingest.regions import _collapse_chains, _mentions, _within, without_datelines
 
 
 def main_region(title: str, text: str) -> Region:
@@ -16,7 +16,7 @@ def main_region(title: str, text: str) -> Region:
 
     if national_title(title):
         return Region()  # 国务院关于鼓励华侨和香港澳门同胞投资的规定 is national, whatever places it names
-    mentions = _collapse_chains(_mentions(title + "\n" + text))
+    mentions = _collapse_chains(_mentions(without_datelines(title + "\n" + text)))
     cut = len(title) + 1
     # A first line taken as the title may run on into the addressees ("…的通知 各省、自治区、直辖市人民政府，新疆
     # 生产建设兵团："): places named there are whom it is sent to, not what it is about.
@@ -34,7 +34,14 @@ def main_region(title: str, text: str) -> Region:
         return min(in_title, key=lambda m: (m.level, m.start)).region
     if in_title:
         anchor = max(in_title, key=lambda m: (m.level, -m.start)).region
-    return _refine(anchor, weights, need=2 if not in_title else 1)
+    # A notice addressed to its own counties or departments ("各县区人民政府，…，市政府各部门：") is a city's or
+    # county's: a place it names once is its own, not a passing mention.
+    local = bool(_LOCAL_ADDRESSEES.search(title + "\n" + text[:300]))
+    return _refine(anchor, weights, need=2 if not (in_title or local) else 1)
+
+
+_LOCAL_ADDRESSEES = re.compile(r"各(?:县|区|县区|区县|县市区|市县|市区|乡镇|街道)[^：:。]{0,60}[：:]"
+                               r"|[市县区](?:政府|直)?各(?:部门|单位|委办局)")
 
 
 _WHOLE_AREA = re.compile(r"全省|全市|全区|全县|全州|全域|各地|各市|各县")

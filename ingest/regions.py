@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from assistant.types import Region
+
+# "新华社北京1月31日电（记者 安蓓）": where the news was filed, not what it is about.
+DATELINE = re.compile(r"(?:新华社|中新社|人民网|央视新闻)?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电(?:[（(][^）)]{0,20}[）)])?")
+
+
+def without_datelines(text: str) -> str:
+    """The text with its datelines blanked (offsets kept): a national agency's report filed in 北京 is not 北京's."""
+    return DATELINE.sub(lambda m: " " * len(m.group()), text)
+
 
 _MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: province and city at once
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")

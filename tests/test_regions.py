@@ -96,3 +96,19 @@ def test_filter_names_of_other_places_do_not_match(query: str) -> None:
 def test_municipality_matches_by_either_level() -> None:
     region = Region("上海市", "上海市", "浦东新区")
     assert region_matches(region, "上海") and region_matches(region, "浦东") and not region_matches(region, "北京")
+
+
+def test_a_dateline_is_where_news_was_filed_not_what_it_is_about() -> None:
+    """A ministry's report filed in 北京 is not 北京's; a report filed in 长春 about 长春 still names it."""
+    title = "财政部预拨第二批疫情防控补助资金80亿元 新华社北京2月15日电（记者 申铖）记者15日从财政部获悉"
+    assert main_region(title, "财政部14日预拨第二批补助资金80亿元，其中对湖北省预拨35亿元。") == Region()
+    title = "长春：公交实名制让疫情防控可追溯 新华社长春2月12日电"
+    assert main_region(title, "长春市卫光街轻轨站的工作人员为市民测量体温。") == Region("吉林省", "长春市")
+
+
+def test_a_notice_to_its_own_counties_is_the_place_it_names_once() -> None:
+    """A first line with a local addressee line and no place of its own: the one city its text names is its."""
+    title = "关于做好疫情防控帮助工业企业 各县区人民政府，工业园区管委会，市政府各部门："
+    text = "为深入贯彻落实有关部署，现提出以下措施。利用海东市支持工业发展的政策，帮扶企业复工。"
+    assert main_region(title, text) == Region("青海省", "海东市")
+    assert main_region("关于帮助工业企业复工的若干措施", text) == Region()  # a passing mention, no addressees

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from assistant.types import DocInfo, Hit, Region
+from ingest.regions import DATELINE  # noqa: F401  (re-exported: the scope check strips it from titles)
 
 NATIONAL = "全国"
 # "…对接活动在深圳举行", "赴南宁开展协同招商": where an event took place, not whose event it is (and a where-question's
@@ -93,8 +94,6 @@ def _mention_spans(text: str) -> tuple[tuple[int, Region, int], ...]:
     return tuple(out)
 
 
-# "新华社北京1月31日电（记者 安蓓）": where the news was filed, not what it is about.
-DATELINE = re.compile(r"(?:新华社|中新社|人民网|央视新闻)?[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电(?:[（(][^）)]{0,20}[）)])?")
 _NAME_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
 _AFTER_PLACE = "的、和与及等在市省区县州旗镇乡新高经开自综保港"
 _SUFFIXES = ("省", "市", "区", "县", "州", "旗")
