@@ -142,3 +142,18 @@ def test_a_title_that_runs_on_into_its_addressees_is_not_about_them():
     title = "关于阶段性减免企业社会保险费的通知 各省、自治区、直辖市人民政府，新疆生产建设兵团： 为贯彻落实"
     text = title + " 二、自2020年2月起，湖北省可免征各类参保单位三项社会保险单位缴费部分，免征期限不超过5个月。"
     assert main_region(title, text) == Region()
+
+
+def test_a_sentence_goes_on_about_the_law_its_passage_named_before_it():
+    """"根据《若干措施》，…" then sentences that name no 《…》: still the asked measures'. A sentence after another
+    《…》 is that one's, and a passage that never names the asked law answers nothing for it."""
+    question = "吉林省出台的《若干措施》中，哪些物资不需要审批？"
+    doc = DocInfo("jl.txt", "jl.txt", "s9", "吉林省多部门联手出台34项具体措施", "news", "吉林省")
+    text = ("省政府印发了《若干措施》。对疫情防控急需的物资，不需要审批，直接进口。"
+            "另据《慈善捐赠物资免征进口税收暂行办法》，捐赠物资免征关税。对捐赠的消毒用品，免于审批。")
+    checker, scope = ScopeChecker(), question_scope(question)
+    hit = _hit(doc, text)
+    assert checker.sentence(scope, hit, "对疫情防控急需的物资，不需要审批，直接进口。").ok
+    assert not checker.sentence(scope, hit, "对捐赠的消毒用品，免于审批。").ok
+    other = _hit(doc, "另据《慈善捐赠物资免征进口税收暂行办法》，捐赠物资免征关税。对捐赠的消毒用品，免于审批。")
+    assert not checker.sentence(scope, other, "对捐赠的消毒用品，免于审批。").ok

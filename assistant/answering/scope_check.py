@@ -190,7 +190,7 @@ class ScopeChecker:
             if title == core or (core in title and not place_mentions(title.replace(core, ""))):
                 return ScopeMatch(True, "same", item.label)
             where = sentence if sentence is not None else hit.chunk.text
-            if core in where:
+            if core in where or (sentence is not None and _law_in_context(core, hit.chunk.text, sentence)):
                 return ScopeMatch(True, "same", item.label)
             return ScopeMatch(False, "other", doc.title, (f"《{item.label}》",))
         hay = f"{_frame(hit)}\n{hit.chunk.text}"
@@ -250,6 +250,19 @@ def _in_force(doc: DocInfo, first: int, last: int) -> bool:
     if doc.repealed:
         end = min(end, int(doc.repealed[:4]))
     return bool(doc.effective or doc.expires) and start <= last and first <= end
+
+
+_TITLE_MARK = re.compile(r"《([^》]{1,60})》")
+
+
+def _law_in_context(core: str, text: str, sentence: str) -> bool:
+    """A sentence naming no 《…》 of its own goes on about the last one its passage named before it ("根据《若干措施》，
+    …。对…企业，给予…"), as a sentence without a place is about the place named before it."""
+    at = text.find(sentence)
+    if at < 0 or _TITLE_MARK.search(sentence):
+        return False
+    named = _TITLE_MARK.findall(text[:at])
+    return bool(named) and core in law_core(named[-1])
 
 
 def _names_item(item: ScopeItem, text: str) -> bool:
