@@ -119,6 +119,7 @@ def test_unsupported_claims(claim):
     ("由温州市商务局负责解释", "温州市投资促进局", False),
     ("最高奖励五百万元", "最高奖励500万元", True),
     ("奖励500万元", "最高奖励500万元", False),  # the words around the number must be there too
+    ("对举报人信息严格保密。[1]泄漏举报人信息的，依法追责。[2]", "严格保密。泄漏举报人信息的", True),  # markers are no text
 ])
 def test_contains_fact(answer, fact, expected):
     assert contains_fact(answer, fact) is expected

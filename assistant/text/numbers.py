@@ -290,7 +290,9 @@ def _plain(text: str) -> str:
 
 
 def contains_fact(answer: str, fact: str) -> bool:
-    """Evaluation: the answer states the fact; quantities compared canonically, the rest as plain text."""
+    """Evaluation: the answer states the fact; quantities compared canonically, the rest as plain text. Citation
+    markers are not text: a fact spanning two cited sentences ("严格保密。[1]泄漏…") is still stated."""
+    answer = MARKER.sub("", answer)
     if _plain(fact) and _plain(fact) in _plain(answer):
         return True
     quantities = extract_quantities(fact)
