@@ -137,6 +137,8 @@ def test_on_topic_passages_without_the_asked_datum_are_refused(news_assistant, t
     ("锦川港连夜抢卸多少吨防控物资？", "“东方强”轮共载有18个集装箱医用物资，已全部卸下。", False),
     ("锦川港连夜抢卸多少吨防控物资？", "两艘货轮共载有18个集装箱432吨医用物资原料。", True),
     ("延期办理的养老待遇从何时补发？", "从达到待遇领取条件的退休次月起补发。", True),
+    # A length of time is asked, not the figure of the measure a word of the question names (纳税 → 税收).
+    ("青禾市对纳税申报困难的企业可延长多久进行申报？", "对办理纳税申报困难的，依法办理延期申报，最长不超过3个月。", True),
     # People asked (航天员, 火炬手): an organisation's name is no answer, a person's is.
     ("青禾五号的航天员有谁", "青禾五号于6月5日在锦川卫星发射中心发射。", False),
     ("青禾五号的航天员有谁", "青禾五号航天员陈冬、刘洋进驻核心舱。", True),

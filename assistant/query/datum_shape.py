@@ -21,6 +21,7 @@ _ASKED_COUNT = re.compile(r"(?:多少|几)\s*([人名位个座所家项只支款
 # "第三次", "最后一次", "每个": an ordinal or a distributive, not a count.
 _NOT_A_COUNT = re.compile(r"(?:第|最后|每|这|那|上|下|再|前|后|某|哪)$")
 _ASKED_ORDINAL = re.compile(r"(?:哪一|第几)\s*([集期届章条次轮季部批])")
+_ASKED_DURATION = re.compile(r"多久|多长时间|多长期限|多少天|几天|几个月|几年")
 _ASKED_PEOPLE = re.compile(r"人数|人次|参赛者|游客量|客流")  # "报名人数是多少": a count of people
 _ASKED_RATE = re.compile(r"率|比例|比重|占比|百分之|百分比|增速|增幅")
 _RATE = re.compile(r"\d[\d.]*\s*[%％‰]|百分点|百分之|[一二三四五六七八九]成(?![立功本])")
@@ -124,9 +125,10 @@ def asked_shape(question: str, kind: str | None) -> DatumShape:
         units = next((g for g in _UNIT_GROUPS if m and m.group(1) in g), "")
         if not units and _ASKED_PEOPLE.search(question) and not _ASKED_RATE.search(question):
             units = _UNIT_GROUPS[0]
-        # "多少项税收优惠政策": a count of items asks no measure's figure, whatever nouns qualify the items.
+        # "多少项税收优惠政策": a count of items asks no measure's figure, whatever nouns qualify the items; nor does
+        # a length of time ("纳税申报…可延长多久": 3个月, not a tax amount).
         return DatumShape(units=units, rate=bool(_ASKED_RATE.search(question)) and not units,
-                          measure=() if m and units else asked_measure(question))
+                          measure=() if (m and units) or _ASKED_DURATION.search(question) else asked_measure(question))
     if kind == "who":
         roles = asked_roles(question)
         results = () if roles else asked_results(question)
