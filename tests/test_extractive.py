@@ -444,3 +444,10 @@ def test_a_headline_ends_where_its_article_begins():
 ])
 def test_the_attribute_a_question_asks_of_its_subject(question, attribute):
     assert asked_attribute(question) == attribute
+
+
+def test_the_lead_a_news_title_runs_on_into_gives_its_words_only_half_to_the_other_sentences(gen):
+    article = ("锦川首创“五色图”评估县域风险 一张新版“五色图”，牵动百姓心。“五色图”为我省首创的县域疫情风险地图，"
+               "按4个指标把各县疫情风险评为5个等级。新版“五色图”基于近期新发病例数，动态评估各县疫情是否稳定。")
+    text, _ = gen.generate("锦川新版“五色图”可以看出哪些疫情情况？", hits(_article(article[:32], article)), "zh")
+    assert "新发病例" in cited_sentences(text)[0][0]  # not the older map the second sentence describes

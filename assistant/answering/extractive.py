@@ -155,6 +155,7 @@ _ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十
 # words (the document's title): as much as a passage's whole coverage may add (0.3).
 _ASKED_SECTION = 0.3
 _HEADLINE = 6  # characters a headline has at least: a shorter "title" is no headline the text opens with
+_LEAD = 0.5  # share of a word's weight a sentence gets from the lead its title runs on into (see _score_sentences)
 _ATTRIBUTE = 2.0  # weight of the asked attribute's words (see _score_sentences)
 
 
@@ -206,7 +207,10 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     # A place narrows the search but is not the answer: within a passage, let the other words decide.
     terms = [replace(t, weight=1.0) if t.place else t for t in terms]
     total = sum(t.weight for t in terms) or 1.0
-    frame = f"{doc.title} {doc.region.label()} {hit.chunk.heading} {doc.file_name}"
+    # A news "title" is the article's first 80 characters (headline, dateline, lead): only the headline frames every
+    # sentence; the lead's words count half, or the sentences after it that say nothing of them tie with the one that
+    # states them and the first in the text wins.
+    frame = f"{headline(doc.title)} {doc.region.label()} {hit.chunk.heading} {doc.file_name}"
     # The place, body or year the title (or file name) names holds for every sentence of the passage.
     scope_text = " ".join(i.text for i in question_scope(question).items) if question else ""
     in_scope = [t.place or (len(t.text) >= 2 and t.text in scope_text) for t in terms]
@@ -215,7 +219,9 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     # answer for them than the sentences of the section the question asks about. Not for a number or a date: the
     # sentence (or table row) stating it in the asked shape leads those, and its own words say which figure it is.
     if kind not in _DATUM_KINDS:
-        given = [g or t.weight * match_strength(t, frame.lower()) for g, t in zip(given, terms, strict=True)]
+        lead = doc.title.lower()
+        given = [g or t.weight * max(match_strength(t, frame.lower()), _LEAD * match_strength(t, lead))
+                 for g, t in zip(given, terms, strict=True)]
     # Not the asked attribute (冻猪肉的销售价如何 → 销售价): a headline naming it says the article tells it, and the
     # sentence stating it (销售最高限价为出库价) must outrank the lead that restates the question's subject; it weighs
     # double, over the sentence's share of the question.
