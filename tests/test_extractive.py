@@ -12,9 +12,7 @@ import pytest
 from assistant.answering.extractive import EN_LEAD_IN, ExtractiveGenerator
 from assistant.answering.relevance import TermRelevance
 from assistant.answering.validity_notes import validity_warnings
-from assistant.query.terms import asked_attribute
 from assistant.settings import Settings
-from assistant.text.sentences import headline
 from assistant.types import Chunk, Citation, DocInfo, Hit
 
 TODAY = dt.date(2025, 6, 1)
@@ -404,50 +402,3 @@ def test_a_preamble_repeating_the_title_does_not_outrank_the_section_asked_about
     assert not cited_sentences(answer)[0][0].startswith("北京市应急管理局发布"), answer
     assert "全部到岗到位" in answer
     assert_well_cited(answer, citations)
-
-
-def _article(title: str, text: str, doc_type: str = "news") -> Chunk:
-    doc = DocInfo(f"news/{len(text)}.html", f"news/{len(text)}.html", "f7", title, doc_type, city="青禾市")
-    return Chunk(f"news/{len(text)}.html#0", doc, 0, text, 1, 0, len(text))
-
-
-# A one-line news text: ingest takes its first 80 characters, headline, dateline and lead, for its title.
-OUTBREAK = ("青禾：重症患者一人一诊疗方案 新华社青禾2月11日电（记者 林木）确诊病例数量位居全省前列，青禾市疫情防控形势严峻。"
-            "据介绍，青禾市已将定点医院从13个扩增到30个，发热门诊扩充到127个。"
-            "省内四支医疗队支援青禾市后，目前对重症患者实行一人一医疗团队，一人一诊疗方案。")
-
-
-def test_the_headline_an_article_opens_with_is_not_what_its_first_sentence_states(gen):
-    text, _ = gen.generate("青禾重症患者的诊疗方案是什么样的？", hits(_article(OUTBREAK[:80], OUTBREAK)), "zh")
-    assert "一人一医疗团队" in cited_sentences(text)[0][0]
-
-
-def test_the_sentence_stating_the_asked_attribute_leads_though_the_title_names_it(gen):
-    notice = _article("青禾市第二批储备冻猪肉投放及销售价公告",
-                      "青禾市第二批储备冻猪肉自2月24日起陆续在各投放点定点投放，方便市民就近购买。"
-                      "第二批储备冻猪肉的销售最高限价为出库价，各投放点不得加价。", "notice")
-    text, _ = gen.generate("青禾市第二批储备冻猪肉的销售价如何？", hits(notice), "zh")
-    assert "出库价" in cited_sentences(text)[0][0]
-
-
-def test_a_headline_ends_where_its_article_begins():
-    assert headline("湖北黄冈：新冠肺炎重症患者一人一诊疗方案 新华社武汉2月11日电（记者梁建强）确诊病例") == "湖北黄冈：新冠肺炎重症患者一人一诊疗方案"
-    assert headline("浙江首创“五色图”精准评估县域疫情风险等级 一张“五色图”，牵动百姓心。2月13日") == "浙江首创“五色图”精准评估县域疫情风险等级"
-    assert headline("关于做好稳产保供工作的通知 关于做好稳产保供工作的通知") == "关于做好稳产保供工作的通知 关于做好稳产保供工作的通知"
-
-
-@pytest.mark.parametrize("question,attribute", [
-    ("青禾市第二批储备冻猪肉的销售价如何？", "销售价"),
-    ("青禾重症患者的诊疗方案是什么样的？", "诊疗方案"),
-    ("锦川市工程建设项目的办理流程是怎样的？", ""),  # the shape of the answer, which its steps do not repeat
-    ("锦川符合条件的中小微企业如何申请免征污水处理费？", ""),  # 如何 asks how to act, not of an attribute
-])
-def test_the_attribute_a_question_asks_of_its_subject(question, attribute):
-    assert asked_attribute(question) == attribute
-
-
-def test_the_lead_a_news_title_runs_on_into_gives_its_words_only_half_to_the_other_sentences(gen):
-    article = ("锦川首创“五色图”评估县域风险 一张新版“五色图”，牵动百姓心。“五色图”为我省首创的县域疫情风险地图，"
-               "按4个指标把各县疫情风险评为5个等级。新版“五色图”基于近期新发病例数，动态评估各县疫情是否稳定。")
-    text, _ = gen.generate("锦川新版“五色图”可以看出哪些疫情情况？", hits(_article(article[:32], article)), "zh")
-    assert "新发病例" in cited_sentences(text)[0][0]  # not the older map the second sentence describes

@@ -19,16 +19,14 @@ from assistant.query.scope import question_scope
 from assistant.query.terms import (
     SELF_REFERENCE,
     Term,
-    asked_attribute,
     coverage,
     match_strength,
     question_terms,
     with_pinyin_places,
 )
 from assistant.retrieval.sections import ChunksOf, asked_section_spans
-from assistant.text.sentences import headline, sentence_spans
+from assistant.text.sentences import sentence_spans
 from assistant.types import Chunk, Citation, Hit
-from ingest.regions import DATELINE
 
 EN_LEAD_IN = "According to the documents:"
 Keep = Callable[[Hit, str], bool]
@@ -154,18 +152,6 @@ _ENDS_IN_HEADING = re.compile(r"(?:^|[\s：:])(?:[一二三四五六七八九十
 # A sentence of the section the question names by its title outranks a preamble that repeats the question's other
 # words (the document's title): as much as a passage's whole coverage may add (0.3).
 _ASKED_SECTION = 0.3
-_HEADLINE = 6  # characters a headline has at least: a shorter "title" is no headline the text opens with
-_LEAD = 0.5  # share of a word's weight a sentence gets from the lead its title runs on into (see _score_sentences)
-_ATTRIBUTE = 2.0  # weight of the asked attribute's words (see _score_sentences)
-
-
-def _after_headline(sentence: str, head: str) -> str:
-    """The sentence without the headline it opens with, and without the dateline after it."""
-    if len(head) < _HEADLINE or not sentence.startswith(head):
-        return sentence
-    rest = sentence[len(head):].lstrip()
-    dateline = DATELINE.match(rest)
-    return rest[dateline.end():] if dateline else rest
 
 
 def _wants_many(question: str, intents: frozenset[str]) -> bool:
@@ -207,10 +193,7 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     # A place narrows the search but is not the answer: within a passage, let the other words decide.
     terms = [replace(t, weight=1.0) if t.place else t for t in terms]
     total = sum(t.weight for t in terms) or 1.0
-    # A news "title" is the article's first 80 characters (headline, dateline, lead): only the headline frames every
-    # sentence; the lead's words count half, or the sentences after it that say nothing of them tie with the one that
-    # states them and the first in the text wins.
-    frame = f"{headline(doc.title)} {doc.region.label()} {hit.chunk.heading} {doc.file_name}"
+    frame = f"{doc.title} {doc.region.label()} {hit.chunk.heading} {doc.file_name}"
     # The place, body or year the title (or file name) names holds for every sentence of the passage.
     scope_text = " ".join(i.text for i in question_scope(question).items) if question else ""
     in_scope = [t.place or (len(t.text) >= 2 and t.text in scope_text) for t in terms]
@@ -219,16 +202,7 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     # answer for them than the sentences of the section the question asks about. Not for a number or a date: the
     # sentence (or table row) stating it in the asked shape leads those, and its own words say which figure it is.
     if kind not in _DATUM_KINDS:
-        lead = doc.title.lower()
-        given = [g or t.weight * max(match_strength(t, frame.lower()), _LEAD * match_strength(t, lead))
-                 for g, t in zip(given, terms, strict=True)]
-    # Not the asked attribute (冻猪肉的销售价如何 → 销售价): a headline naming it says the article tells it, and the
-    # sentence stating it (销售最高限价为出库价) must outrank the lead that restates the question's subject; it weighs
-    # double, over the sentence's share of the question.
-    attribute = asked_attribute(question) if question else ""
-    asked_of = [len(t.text) >= 2 and not t.place and t.text in attribute for t in terms]
-    given = [0.0 if a else g for g, a in zip(given, asked_of, strict=True)]
-    terms = [replace(t, weight=t.weight * _ATTRIBUTE) if a else t for t, a in zip(terms, asked_of, strict=True)]
+        given = [g or t.weight * match_strength(t, frame.lower()) for g, t in zip(given, terms, strict=True)]
     # The asked quantity is named by the question's other nouns (三公经费预算数): a figure right after them is
     # the one asked for, not its neighbour in the same row (机关运行经费预算数).
     label = quantity_label(terms, question) if question else []
@@ -236,16 +210,12 @@ def _score_sentences(terms: Sequence[Term], intents: frozenset[str], hit: Hit, r
     table_row, doc_frame = bool(hit.chunk.table), document_frame(hit)
     # And "本条例…" names the whole title: its words count as found in such a sentence.
     titled = [t.weight * match_strength(t, doc.title.lower()) for t in terms]
-    head = headline(doc.title)
     # A section the question names by its title ("二、严格落实主体责任。在复工复产前…"): the title heads its sentences.
     sections = asked_section_spans(question, text, hit.chunk.heading) if question else []
     out = []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        # The headline the article opens with ("湖北黄冈：重症患者一人一诊疗方案 新华社武汉2月11日电（记者…）确诊…") frames
-        # every sentence; what the first sentence states is what follows the headline and its dateline.
-        stated = _after_headline(sentence, head)
-        found = [t.weight * match_strength(t, stated.lower()) for t in terms]
+        found = [t.weight * match_strength(t, sentence.lower()) for t in terms]
         in_section = 0.0
         for title, lo, hi in sections:
             if lo <= start < hi:

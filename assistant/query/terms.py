@@ -235,20 +235,6 @@ def glossary_query(question: str) -> str:
     return " ".join(w for w in words if w)
 
 
-# "…冻猪肉的销售价如何？": the words between the question's last 的 and the question word that ends it name what is
-# asked of the rest. Not the shape of an answer (办理流程, 有哪些措施, 内容): no sentence of the answer repeats it.
-_ASKED_ATTRIBUTE = re.compile(r"的([^的，,。？?“”\"]{2,10}?)(?:是什么样的?|是什么|是如何|如何|是怎样的?|怎样|怎么样|有哪些|有那些"
-                              r"|是哪些|包括哪些|有什么)[？?]?$")
-_ANSWER_SHAPE = re.compile(r"流程|步骤|程序|措施|举措|要求|内容|情况|方式|形式|途径|办法|政策|问题|方面|作用|意义")
-
-
-def asked_attribute(question: str) -> str:
-    """The attribute a question asks of its subject (销售价 in 冻猪肉的销售价如何, 诊疗方案 in 患者的诊疗方案是什么样的);
-    "" when it does not ask in that shape."""
-    m = _ASKED_ATTRIBUTE.search(question.strip())
-    return m[1] if m and not _ANSWER_SHAPE.search(m[1]) else ""
-
-
 def match_strength(term: Term, hay: str) -> float:
     if term.text.isdigit():  # "4" must not match inside "2024"
         return 1.0 if re.search(rf"(?<!\d){term.text}(?!\d)", hay) else 0.0

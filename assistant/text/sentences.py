@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from assistant.text.markers import MARKER
-from ingest.regions import DATELINE
 
 _MARKERS_RUN = r"(?:\s*" + MARKER.pattern + r")*"
 # A sentence ends at 。！？!? (or ". " in English) or a line break; closing quotes and markers that
@@ -63,24 +62,6 @@ def is_heading(text: str, start: int, end: int) -> bool:
     rest = text[end: line_end if line_end >= 0 else len(text)].strip()
     # Ending in 。 with nothing after it on its line: a one-sentence article, unless it is a section title (三、…).
     return bool(rest) or not text[start:end].rstrip().endswith("。") or not text[start:end].lstrip("# ").startswith("第")
-
-
-_GAP = re.compile(r"\s+")
-_CLAUSE_MARK = re.compile(r"[。！？!?，,；;、]")
-
-
-def headline(title: str) -> str:
-    """The headline of a title that runs on into the article (ingest takes a one-line news text's first 80
-    characters): up to its dateline ("…一人一诊疗方案 新华社武汉2月11日电…"), and up to the last gap before the
-    lead's first clause mark ("…疫情风险等级 一张“五色图”，牵动…"). A title whose words after its first gap have no
-    clause mark is left whole: its gaps may be a long title's line breaks."""
-    title = DATELINE.split(title, maxsplit=1)[0].strip()
-    first = next((m for m in _GAP.finditer(title) if m.start() >= 4), None)
-    mark = _CLAUSE_MARK.search(title, first.end()) if first else None
-    if mark is None:
-        return title
-    cut = max(m.start() for m in _GAP.finditer(title, 0, mark.start()) if m.start() >= first.start())
-    return title[:cut]
 
 
 _RUNNING_TEXT = re.compile(r"[。！？；]|\.\.\.|…|，.*，")
