@@ -26,8 +26,16 @@ def main_region(title: str, text: str) -> Region:
         return Region()  # addressed to every province, or signed by national bodies: the places it names are
         # its addressees, or the ones it makes rules for
     weights: Counter[Region] = Counter()
+    # A notice of "市市场监管委" about "我市各单位" names its own city only in its bodies' names (天津市标准化研究院),
+    # while the places it helps (湖北省的企业) are named as often: there, with no place in its title to anchor it, a
+    # body's place counts more.
+    own_unnamed = not in_title and bool(_UNNAMED_OWN.search(title + "\n" + text))
+    body = title + "\n" + text
+    # Not a body of a place above another one it names (四川省应急委员会 in 内江's letter): that one is narrower.
+    above = {m.region for m in mentions if any(o.region != m.region and _within(o.region, m.region) for o in mentions)}
     for m in mentions:
-        weights[m.region] += 5 if m.start < cut else 1
+        named_body = own_unnamed and m.start >= cut and m.region not in above and bool(_BODY_AFTER.match(body, m.end))
+        weights[m.region] += 5 if m.start < cut else 3 if named_body else 1
     anchor = Region()
     if in_title and _WHOLE_AREA.search(title):
         # "浙江：全省各地健康码陆续上线…杭州、宁波…" is the province's, whichever of its cities the text names most.
@@ -44,6 +52,11 @@ _LOCAL_ADDRESSEES = re.compile(r"各(?:县|区|县区|区县|县市区|市县|�
                                r"|[市县区](?:政府|直)?各(?:部门|单位|委办局)")
 
 
+# The document speaks of its own city or county without naming it (我市, 本市, 市政府, a title opening "市…委").
+_UNNAMED_OWN = re.compile(r"[我本全][市县区](?![场民长值])|^市[\u4e00-\u9fff]{1,8}(?:委|局|办|政府)")
+# A place opening a body's name: 天津市市场监督管理委员会, 天津市标准化研究院 (no clause break before the suffix).
+_BODY_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:委员会|人民政府|政府|管委会|研究院|办公室|办公厅|[局厅委办院])"
+                         r"(?![长员理法事面势名门])")
 _WHOLE_AREA = re.compile(r"全省|全市|全区|全县|全州|全域|各地|各市|各县")
 
 

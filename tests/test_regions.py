@@ -112,3 +112,18 @@ def test_a_notice_to_its_own_counties_is_the_place_it_names_once() -> None:
     text = "为深入贯彻落实有关部署，现提出以下措施。利用海东市支持工业发展的政策，帮扶企业复工。"
     assert main_region(title, text) == Region("青海省", "海东市")
     assert main_region("关于帮助工业企业复工的若干措施", text) == Region()  # a passing mention, no addressees
+
+
+def test_a_notice_of_an_unnamed_own_city_is_the_place_of_its_bodies() -> None:
+    """"市市场监管委" writes of 我市 and names its city only in its bodies; the province it helps is named as often."""
+    title = "市市场监管委印发服务企业第二批措施的通知"
+    text = ("对我市各单位报检的体温计免收检验费。对来自湖北省的企业，免收相关费用。对湖北省企业免除特种设备检验费。"
+            "企业可登录天津市市场监督管理委员会、天津市标准化研究院门户网站查阅。")
+    assert main_region(title, text) == Region("天津市", "天津市")
+    # A title naming its place anchors it: 本市 there is that city, whatever county's government the text names.
+    statute = ("结合本市实际，制定本条例。新区管委会是宁波市人民政府的派出机构。慈溪市人民政府予以配合。"
+               "慈溪市人民政府负责征收。宁波市人民政府另有规定的，按其规定。慈溪市人民政府依法办理。")
+    assert main_region("宁波杭州湾新区条例", statute) == Region("浙江省", "宁波市")
+    # A body of the province above the city the text names does not pull the document up to the province.
+    letter = "全市父老乡亲：每一个内江儿女都牵挂着疫情。四川省应急委员会宣布调整响应级别。内江市应对疫情指挥部"
+    assert main_region("倡议书", letter) == Region("四川省", "内江市")
