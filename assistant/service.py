@@ -94,8 +94,7 @@ class Assistant:
             return
         standalone = self._standalone(question, history)
         with self.slots:
-            hits = with_asked_sections(standalone, self.retrieve(standalone, filters, k), self.library.catalog.chunks)
-            hits = self._with_date_clauses(standalone, hits)
+            hits = self.passages(standalone, filters, k)
             verdict = self.gate.judge(standalone, hits)
         base = Answer(question=question, text="", citations=(), grounded=False, mode="refusal",
                       rewritten_question=standalone if standalone != question else "", hits=tuple(hits),
@@ -104,6 +103,12 @@ class Assistant:
             if isinstance(item, Answer):
                 item = replace(item, latency_ms=(time.perf_counter() - t0) * 1000)
             yield item
+
+    def passages(self, question: str, filters: Filters | None = None, k: int | None = None) -> list[Hit]:
+        """What the gate judges and the answer is drawn from: the top passages, the section the question names by
+        its title, and the clause stating a policy's dates when it asks them."""
+        hits = with_asked_sections(question, self.retrieve(question, filters, k), self.library.catalog.chunks)
+        return self._with_date_clauses(question, hits)
 
     def _with_date_clauses(self, question: str, hits: list[Hit]) -> list[Hit]:
         """A "when does it take effect / is it still valid" question needs the clause stating the dates

@@ -42,14 +42,6 @@ STAGES = ("right", "retrieval", "reading", "gate", "selection")
 RUN = 4  # sentences
 
 
-def _passages(bot, question: str):
-    """The passages `Assistant.ask` draws its answer from (retrieval, reranker, asked sections, date clauses)."""
-    from assistant.retrieval.sections import with_asked_sections
-
-    hits = with_asked_sections(question, bot.retrieve(question), bot.library.catalog.chunks)
-    return bot._with_date_clauses(question, hits)
-
-
 def _readable(hits, gold_doc: str, facts, span: str) -> bool | None:
     """None: no passage of the gold document; else whether one holds the facts within RUN consecutive sentences."""
     from assistant.text.sentences import sentence_spans
@@ -69,7 +61,7 @@ def _readable(hits, gold_doc: str, facts, span: str) -> bool | None:
 def stage(bot, case: dict, right: bool, answered: bool) -> str:
     if right:
         return "right"
-    readable = _readable(_passages(bot, case["question"]), case["doc_id"], case["gold_facts"], case["gold_answer"])
+    readable = _readable(bot.passages(case["question"]), case["doc_id"], case["gold_facts"], case["gold_answer"])
     if readable is None:
         return "retrieval"
     if not readable:

@@ -33,15 +33,13 @@ LEVELS = (0.95, 0.9, 0.85)
 def verdicts(index: Path, questions: list[dict]) -> tuple[list[dict], float]:
     """{split, negative, relevance, open} per question: open = refused for no other reason than relevance."""
     from assistant.factory import build_assistant, build_library
-    from assistant.retrieval.sections import with_asked_sections
     from assistant.settings import Settings
 
     settings = Settings(index_dir=index)
     bot = build_assistant(settings, library=build_library(settings))
     out = []
     for q in questions:
-        hits = with_asked_sections(q["question"], bot.retrieve(q["question"]), bot.library.catalog.chunks)
-        v = bot.gate.judge(q["question"], bot._with_date_clauses(q["question"], hits))
+        v = bot.gate.judge(q["question"], bot.passages(q["question"]))
         # Refused as out of scope or for want of passages: no threshold answers it (the scope check is not moved).
         open_ = v.answerable or v.reason == "irrelevant"
         out.append({"split": q["split"], "negative": q["negative"], "relevance": v.relevance if open_ else -1.0})

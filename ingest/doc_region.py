@@ -16,7 +16,8 @@ def main_region(title: str, text: str) -> Region:
 
     if national_title(title):
         return Region()  # 国务院关于鼓励华侨和香港澳门同胞投资的规定 is national, whatever places it names
-    mentions = _collapse_chains(_mentions(without_datelines(title + "\n" + text)))
+    whole = title + "\n" + text
+    mentions = _collapse_chains(_mentions(without_datelines(whole)))
     cut = len(title) + 1
     # A first line taken as the title may run on into the addressees ("…的通知 各省、自治区、直辖市人民政府，新疆
     # 生产建设兵团："): places named there are whom it is sent to, not what it is about.
@@ -29,12 +30,12 @@ def main_region(title: str, text: str) -> Region:
     # A notice of "市市场监管委" about "我市各单位" names its own city only in its bodies' names (天津市标准化研究院),
     # while the places it helps (湖北省的企业) are named as often: there, with no place in its title to anchor it, a
     # body's place counts more.
-    own_unnamed = not in_title and bool(_UNNAMED_OWN.search(title + "\n" + text))
-    body = title + "\n" + text
+    own_unnamed = not in_title and bool(_UNNAMED_OWN.search(whole))
     # Not a body of a place above another one it names (四川省应急委员会 in 内江's letter): that one is narrower.
-    above = {m.region for m in mentions if any(o.region != m.region and _within(o.region, m.region) for o in mentions)}
+    regions = {m.region for m in mentions} if own_unnamed else set()
+    above = {r for r in regions if any(o != r and _within(o, r) for o in regions)}
     for m in mentions:
-        named_body = own_unnamed and m.start >= cut and m.region not in above and bool(_BODY_AFTER.match(body, m.end))
+        named_body = own_unnamed and m.start >= cut and m.region not in above and bool(_BODY_AFTER.match(whole, m.end))
         weights[m.region] += 5 if m.start < cut else 3 if named_body else 1
     anchor = Region()
     if in_title and _WHOLE_AREA.search(title):
